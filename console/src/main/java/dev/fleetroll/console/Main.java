@@ -1,0 +1,17 @@
+package dev.fleetroll.console;
+
+import dev.fleetroll.console.cli.Cli;
+import dev.fleetroll.console.cli.Commands;
+
+/** Process entry point. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        Logging.configure(args);
+        int status = new Cli(Commands.all()).run(args);
+        System.out.flush();
+        System.err.flush();
+        System.exit(status);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.fleetroll.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.fleetroll.UserError;
+import dev.fleetroll.util.Durations;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Loads {@link FleetrollConfig} from layered YAML: built-in defaults, then {@code <project>/configs/fleetroll.yaml},
+ * then {@code $FLEETROLL_HOME/config.yaml}, then {@code $FLEETROLL_HOME/config.d/*.yaml} in name order.
+ * Maps merge key by key; scalars and lists from a later layer replace earlier ones.
+ * An unknown key or a bad value is a {@link UserError} naming the file and the key.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = mapper();
+
+    private ConfigLoader() {}
+
+    /** The layer files that exist, in the order they are applied (the built-in defaults are not listed). */
+    public static List<Path> layers(FleetrollHome home, Path projectDir) {
+        List<Path> files = new ArrayList<>();
+        if (projectDir != null) {
+            files.add(projectDir.resolve("configs").resolve("fleetroll.yaml"));
+        }
+        files.add(home.configFile());
+        Path dropIns = home.configDropIns();
+        if (Files.isDirectory(dropIns)) {
+            try (Stream<Path> s = Files.list(dropIns)) {
+                s.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().forEach(files::add);
+            } catch (IOException e) {
+                throw new UserError("cannot read " + dropIns + ": " + e.getMessage());
+            }
+        }
+        return files.stream().filter(Files::isRegularFile).toList();
+    }
+
+    public static FleetrollConfig load(FleetrollHome home, Path projectDir) {
+        ObjectNode merged = defaults();
+        for (Path layer : layers(home, projectDir)) {
+            JsonNode tree = readTree(layer);
+            check(tree, layer);
+            merge(merged, tree);
+        }
+        return bind(merged, "the merged configuration");
+    }
+
+    static ObjectNode defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("defaults.yaml")) {
+            return (ObjectNode) YAML.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("built-in defaults.yaml unreadable", e);
+        }
+    }
+
+    private static JsonNode readTree(Path file) {
+        try {
+            JsonNode tree = YAML.readTree(file.toFile());
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return YAML.createObjectNode();
+            }
+            if (!tree.isObject()) {
+                throw new UserError("config " + file + ": the top level must be a mapping of sections (inventory:, ssh:, ...)");
+            }
+            return tree;
+        } catch (IOException e) {
+            throw new UserError("config " + file + " is not valid YAML: " + oneLine(e.getMessage()));
+        }
+    }
+
+    /** Binds the layer on top of the defaults alone, so an unknown key or bad value is blamed on its file. */
+    private static void check(JsonNode layer, Path file) {
+        ObjectNode probe = defaults();
+        merge(probe, layer);
+        bind(probe, "config " + file);
+    }
+
+    private static FleetrollConfig bind(ObjectNode tree, String where) {
+        try {
+            return YAML.treeToValue(tree, FleetrollConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new UserError(where + ": unknown key '" + path(e) + "' (see the built-in defaults in fleetroll config --defaults)");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserError(where + ": " + oneLine(e.getMessage()));
+        }
+    }
+
+    private static String path(UnrecognizedPropertyException e) {
+        StringBuilder b = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!b.isEmpty()) {
+                    b.append('.');
+                }
+                b.append(ref.getFieldName());
+            }
+        }
+        return b.toString();
+    }
+
+    static void merge(ObjectNode target, JsonNode source) {
+        Iterator<Map.Entry<String, JsonNode>> it = source.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode existing = target.get(e.getKey());
+            if (existing instanceof ObjectNode o && e.getValue().isObject()) {
+                merge(o, e.getValue());
+            } else {
+                target.set(e.getKey(), e.getValue().deepCopy());
+            }
+        }
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** The YAML mapper used for configuration: snake_case keys, strict about unknown keys, operator durations. */
+    public static ObjectMapper mapper() {
+        SimpleModule durations = new SimpleModule("fleetroll-durations");
+        durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
+            @Override
+            public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                String text = p.getValueAsString();
+                Duration d = Durations.tryParse(text);
+                if (d == null) {
+                    throw new IllegalArgumentException("'" + text + "' at " + p.currentName()
+                            + " is not a duration (use e.g. 30s, 5m, 2h, 1d)");
+                }
+                return d;
+            }
+        });
+        return new ObjectMapper(new YAMLFactory())
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .registerModule(durations);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.fleetroll.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Merged configuration. Field names are the YAML keys in snake_case ({@code handshake_concurrency}).
+ * Defaults live in {@code defaults.yaml}; see {@link ConfigLoader} for the layering.
+ */
+public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store) {
+
+    /**
+     * @param expansions named short-name rules, tried in file order; a map so that layers add rules instead of
+     *     replacing the operator's (the sandbox's drop-in adds its own)
+     */
+    public record Inventory(List<String> hostListDirs, Map<String, Expansion> expansions, String defaultDomain) {
+        public Inventory {
+            hostListDirs = hostListDirs == null ? List.of() : List.copyOf(hostListDirs);
+            expansions = expansions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(expansions));
+        }
+    }
+
+    /** A short-name rule: a regex matched against the whole name and its replacement. */
+    public record Expansion(String match, String replace) {}
+
+    public record Ssh(
+            String configFile,
+            int fanout,
+            int handshakeConcurrency,
+            Duration connectTimeout,
+            Duration commandTimeout,
+            Duration batchDeadline,
+            int connectRetries,
+            Duration retryBackoff,
+            String strictHostKeyChecking,
+            Duration keepaliveInterval,
+            Duration idleClose,
+            long outputCapBytes) {}
+
+    public record Store(int retention) {}
+}
