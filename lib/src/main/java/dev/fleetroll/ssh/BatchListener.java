@@ -1,0 +1,18 @@
+package dev.fleetroll.ssh;
+
+/**
+ * Progress of a fan-out, for front-ends to render (the console's progress line, the REPL status bar).
+ * Called from worker threads; implementations must be thread-safe and quick.
+ */
+public interface BatchListener {
+    BatchListener NONE = new BatchListener() {};
+
+    /** The batch is about to start {@code total} hosts. */
+    default void started(int total) {}
+
+    /** A host began (connection or command). */
+    default void hostStarted(String host) {}
+
+    /** A host finished with {@code outcome}. */
+    default void hostFinished(String host, Outcome outcome) {}
+}
