@@ -1,0 +1,41 @@
+package dev.fleetroll.ops;
+
+import dev.fleetroll.config.Workspace;
+import dev.fleetroll.inventory.Inventory;
+import dev.fleetroll.ssh.BatchListener;
+import dev.fleetroll.ssh.Cancellation;
+import dev.fleetroll.ssh.RemoteCommand;
+import dev.fleetroll.state.Observation;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine as front-ends see it: one object per console session or script run, holding the SSH connections,
+ * the store and the content stores. Every CLI command and DSL verb is a thin call into one of these operations,
+ * so a command and its DSL one-liner behave identically.
+ */
+public interface Fleet extends AutoCloseable {
+
+    Workspace workspace();
+
+    Inventory inventory();
+
+    /** Every host the store has ever observed, naturally sorted (no network). */
+    List<String> knownHosts();
+
+    /** The newest stored observation per host, for the given hosts (absent when never observed; no network). */
+    Map<String, Observation> latest(List<String> hosts);
+
+    /** The newest successful stored observation per host (no network). */
+    Map<String, Observation> latestOk(List<String> hosts);
+
+    /** Audits the hosts over SSH in parallel, stores every observation (failures too) and returns them. */
+    AuditReport audit(List<String> hosts, BatchListener listener, Cancellation cancellation);
+
+    /** Runs one command on every host in parallel. */
+    ExecReport exec(List<String> hosts, RemoteCommand command, BatchListener listener, Cancellation cancellation);
+
+    /** Closes connections and the store. */
+    @Override
+    void close();
+}
