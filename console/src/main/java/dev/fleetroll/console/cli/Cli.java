@@ -53,6 +53,8 @@ public final class Cli {
         o.addOption(Option.builder("h").longOpt("help").desc("show this help, or a command's help with CMD --help").get());
         o.addOption(Option.builder("V").longOpt("version").desc("print the version and exit").get());
         o.addOption(Option.builder("d").longOpt("debug").desc("log debug detail to stderr and show stack traces").get());
+        o.addOption(Option.builder("e").longOpt("expression").hasArg().argName("EXPR")
+                .desc("evaluate a DSL expression or statements and print the result, e.g. -e \"hosts('sandbox').show()\"").get());
         return o;
     }
 
@@ -97,9 +99,19 @@ public final class Cli {
             ctx.out().println("fleetroll " + Version.get());
             return OK;
         }
-        if (rest.isEmpty() || global.hasOption("help") && rest.isEmpty()) {
+        if (global.hasOption("expression")) {
+            if (!rest.isEmpty()) {
+                throw new UsageError("-e takes the whole expression; quote it (unexpected '" + rest.get(0) + "')");
+            }
+            return Scripting.expression(global.getOptionValue("expression"), ctx);
+        }
+        if (rest.isEmpty() && global.hasOption("help")) {
             printMainHelp(ctx.out());
             return OK;
+        }
+        if (rest.isEmpty()) {
+            // no command: the console on a terminal, else statements from stdin (cron, pipes)
+            return ctx.stdinIsTerminal() ? Scripting.console(ctx) : Scripting.stdin(ctx);
         }
         String name = rest.get(0);
         if (name.equals("help")) {
@@ -115,7 +127,11 @@ public final class Cli {
         }
         Command command = find(name);
         String[] commandArgs = rest.subList(1, rest.size()).toArray(String[]::new);
-        if (global.hasOption("help") || Arrays.asList(commandArgs).contains("--help") || Arrays.asList(commandArgs).contains("-h")) {
+        List<String> ownArgs = Arrays.asList(commandArgs);
+        if (ownArgs.contains("--")) {
+            ownArgs = ownArgs.subList(0, ownArgs.indexOf("--")); // what follows "--" belongs to a script
+        }
+        if (global.hasOption("help") || ownArgs.contains("--help") || ownArgs.contains("-h")) {
             printCommandHelp(command, ctx.out());
             return OK;
         }
@@ -152,6 +168,8 @@ public final class Cli {
 
     void printMainHelp(PrintStream out) {
         out.println("usage: fleetroll [-d] COMMAND [options] [args]");
+        out.println("       fleetroll                 (the console; statements from stdin when it is not a terminal)");
+        out.println("       fleetroll -e 'EXPR'       (evaluate DSL statements and print the result)");
         out.println();
         out.println("fleetroll " + Version.get() + " - audit, change and roll out Puppet-managed host fleets.");
         out.println();

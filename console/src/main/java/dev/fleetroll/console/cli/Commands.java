@@ -8,6 +8,9 @@ public final class Commands {
 
     public static List<Command> all() {
         return List.of(
-                new HostsCommand());
+                new HostsCommand(),
+                new RunCommand(),
+                new CheckCommand(),
+                new DemoCommand());
     }
 }
