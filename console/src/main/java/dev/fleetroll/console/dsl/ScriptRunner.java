@@ -58,22 +58,31 @@ public final class ScriptRunner {
                 failure.set(t);
             }
         });
+        long[] stopAt = {0};
         Object previous = Interrupts.install(() -> {
-            session.cancel("interrupted");
-            worker.interrupt();
+            session.cancel("interrupted");  // the verb reports pending hosts cancelled ...
+            stopAt[0] = System.nanoTime();  // ... and the thread is interrupted shortly after if it keeps going
         });
         boolean timedOut = false;
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         try {
             worker.start();
-            if (timeout != null) {
-                worker.join(Math.max(1, timeout.toMillis()));
-                if (worker.isAlive()) {
+            boolean interruptSent = false;
+            while (worker.isAlive()) {
+                worker.join(50);
+                if (!timedOut && System.nanoTime() > deadline) {
                     timedOut = true;
                     session.cancel("timed out");
+                    stopAt[0] = System.nanoTime();
+                }
+                if (stopAt[0] != 0 && !interruptSent && System.nanoTime() - stopAt[0] > 600_000_000L) {
+                    interruptSent = true;
                     worker.interrupt();
                 }
+                if (timedOut && System.nanoTime() - stopAt[0] > 5_000_000_000L) {
+                    break; // give up on a script that ignores interrupts; the process exits anyway
+                }
             }
-            worker.join(timedOut ? 5000 : 0);
         } catch (InterruptedException e) {
             session.cancel("interrupted");
             worker.interrupt();
@@ -90,7 +99,7 @@ public final class ScriptRunner {
             if (t != null) {
                 return report(t, label, className);
             }
-            if (printValue) {
+            if (printValue && !(value.get() instanceof Results)) { // verbs already printed their results
                 session.output().out().print(ValuePrinter.render(value.get(), session.output(), false));
             }
             List<Results> unhandled = session.unhandledFailures();

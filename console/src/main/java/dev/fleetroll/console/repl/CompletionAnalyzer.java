@@ -456,7 +456,7 @@ public final class CompletionAnalyzer {
         if (n.startsWith("get") && n.length() > 3 && Character.isUpperCase(n.charAt(3))) {
             return Introspector.decapitalize(n.substring(3));
         }
-        if (n.startsWith("is") && n.length() > 2 && Character.isUpperCase(n.charAt(2))
+        if (n.startsWith("is") && n.length() > 2 && Character.isUpperCase(n.charAt(2)) && !n.equals("isEmpty")
                 && (m.getReturnType() == boolean.class || m.getReturnType() == Boolean.class)) {
             return Introspector.decapitalize(n.substring(2));
         }

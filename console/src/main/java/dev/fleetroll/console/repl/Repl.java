@@ -3,6 +3,7 @@ package dev.fleetroll.console.repl;
 import dev.fleetroll.Version;
 import dev.fleetroll.config.FleetrollHome;
 import dev.fleetroll.config.Workspace;
+import dev.fleetroll.console.dsl.DslCancelled;
 import dev.fleetroll.console.dsl.DslCompiler;
 import dev.fleetroll.console.dsl.DslErrors;
 import dev.fleetroll.console.dsl.DslExit;
@@ -37,6 +38,7 @@ import org.jline.reader.History;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -57,7 +59,10 @@ import org.jline.terminal.TerminalBuilder;
  * </ul>
  */
 public final class Repl {
-    private static final long ABANDON_NANOS = 1_500_000_000L;
+    /** After Ctrl-C the engine gets this long to report pending hosts cancelled before the thread is interrupted. */
+    private static final long INTERRUPT_NANOS = 600_000_000L;
+    /** After Ctrl-C the prompt comes back after at most this long, whatever the statement does. */
+    private static final long ABANDON_NANOS = 1_600_000_000L;
     private static final String PROMPT = "fleetroll> ";
 
     private final Supplier<Workspace> workspace;
@@ -74,6 +79,7 @@ public final class Repl {
     private Throwable lastError;
     private int counter;
     private volatile Thread worker;
+    private volatile boolean busy;
     private volatile long interruptedAt;
     private long historySize = -1;
 
@@ -103,7 +109,6 @@ public final class Repl {
                     .variable(LineReader.HISTORY_FILE_SIZE, 10_000)
                     .variable(LineReader.HISTORY_SIZE, 2_000)
                     .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P ... ")
-                    .variable(LineReader.INDENTATION, 2)
                     .variable(LineReader.LIST_MAX, 200)
                     .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                     .option(LineReader.Option.HISTORY_INCREMENTAL, true)
@@ -113,6 +118,10 @@ public final class Repl {
                     .option(LineReader.Option.CASE_INSENSITIVE, false)
                     .build();
             terminal.handle(Terminal.Signal.INT, s -> interrupt());
+            // no "^C" echoed in front of the "cancelled" line while a statement runs
+            Attributes attrs = terminal.getAttributes();
+            attrs.setLocalFlag(Attributes.LocalFlag.ECHOCTL, false);
+            terminal.setAttributes(attrs);
             terminal.writer().println("fleetroll " + Version.get()
                     + " - Groovy DSL console. :help lists verbs, TAB completes, Ctrl-C cancels, Ctrl-D exits.");
             terminal.flush();
@@ -161,6 +170,16 @@ public final class Repl {
     boolean evaluate(String text, String className) {
         session.resetCancellation();
         session.clearTracked();
+        interruptedAt = 0;
+        busy = true;
+        try {
+            return compileAndRun(text, className);
+        } finally {
+            busy = false;
+        }
+    }
+
+    private boolean compileAndRun(String text, String className) {
         PrintStream out = output.out();
         FleetScript script;
         try {
@@ -170,6 +189,10 @@ public final class Repl {
             DslErrors.CompileError ce = DslErrors.compileErrors(e).get(0);
             error("syntax error" + (ce.line() > 0 ? " at line " + ce.line() + ", column " + ce.column() : "") + ": "
                     + ce.message());
+            return false;
+        }
+        if (interruptedAt != 0) { // Ctrl-C while compiling: do not start it
+            error("cancelled");
             return false;
         }
         AtomicReference<Object> value = new AtomicReference<>();
@@ -182,14 +205,18 @@ public final class Repl {
             }
         });
         t.setContextClassLoader(shell.getClassLoader());
-        interruptedAt = 0;
         worker = t;
         t.start();
         boolean abandoned = false;
+        boolean interruptSent = false;
         try {
             while (t.isAlive()) {
                 t.join(50);
                 long at = interruptedAt;
+                if (at != 0 && !interruptSent && System.nanoTime() - at > INTERRUPT_NANOS) {
+                    interruptSent = true;
+                    t.interrupt(); // the statement did not stop on the cancellation alone (user code loops, sleeps)
+                }
                 if (at != 0 && System.nanoTime() - at > ABANDON_NANOS) {
                     abandoned = true;
                     break;
@@ -213,9 +240,8 @@ public final class Repl {
                 return true;
             }
             if (DslErrors.isInterrupt(e) || interruptedAt != 0) {
-                String why = e.getMessage();
-                error("cancelled" + (why != null && !why.equals("interrupted") && !why.startsWith("sleep")
-                        && !(e instanceof InterruptedException) ? ": " + why : ""));
+                String why = e instanceof DslCancelled ? e.getMessage() : null;
+                error("cancelled" + (why != null && why.contains(": ") ? " (" + why + ")" : ""));
                 return false;
             }
             int line = DslErrors.scriptLine(e, className);
@@ -231,12 +257,11 @@ public final class Repl {
         return true;
     }
 
+    /** SIGINT while a statement runs: cancel its verb now; the wait loop interrupts the thread if that is not enough. */
     private void interrupt() {
-        Thread w = worker;
-        if (w != null) {
+        if (busy) {
             interruptedAt = System.nanoTime();
             session.cancel("interrupted");
-            w.interrupt();
         }
     }
 

@@ -131,7 +131,7 @@ class FakeFleet implements Fleet {
         try {
             def futures = names.collect { String h ->
                 pool.submit({
-                    Map o = hosts[h] ?: [behaviour: 'unreachable']
+                    Map o = hosts.containsKey(h) ? hosts[h] : [behaviour: 'unreachable']
                     if (cancellation.isCancelled()) {
                         def r = cancelled(h)
                         listener.hostFinished(h, Outcome.CANCELLED)
