@@ -81,7 +81,7 @@ public final class Repl {
     private volatile Thread worker;
     private volatile boolean busy;
     private volatile long interruptedAt;
-    private long historySize = -1;
+    private long historyStamp = Long.MIN_VALUE;
 
     public Repl(Supplier<Workspace> workspace, FleetrollHome home, Map<String, String> env, boolean debug) {
         this.workspace = workspace;
@@ -142,7 +142,6 @@ public final class Repl {
             try {
                 reloadHistoryIfChanged();
                 line = reader.readLine(PROMPT);
-                historySize = historyFileSize();
             } catch (UserInterruptException e) {
                 continue; // Ctrl-C at the prompt drops the line
             } catch (EndOfFileException e) {
@@ -292,25 +291,29 @@ public final class Repl {
 
     // ---- history ----
 
-    private long historyFileSize() {
+    private long historyStamp() {
         try {
-            return Files.size(home.history());
+            return Files.size(home.history()) * 31 + Files.getLastModifiedTime(home.history()).toMillis();
         } catch (IOException e) {
             return -1;
         }
     }
 
-    /** Another console appended to the shared history file: re-read it so Up and Ctrl-R see those lines. */
+    /**
+     * Re-reads the shared history file before each prompt, so Up and Ctrl-R see lines other consoles appended
+     * (our own lines are in the file already: HISTORY_INCREMENTAL appends each one as it is entered). Skipped when
+     * the file has not changed since the last read.
+     */
     private void reloadHistoryIfChanged() {
-        long size = historyFileSize();
-        if (historySize >= 0 && size != historySize) {
+        long stamp = historyStamp();
+        if (stamp != historyStamp) {
             try {
                 reader.getHistory().load();
             } catch (IOException | RuntimeException ignored) {
                 // keep the in-memory history
             }
+            historyStamp = stamp;
         }
-        historySize = size;
     }
 
     // ---- :commands ----
