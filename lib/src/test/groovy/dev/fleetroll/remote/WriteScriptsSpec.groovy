@@ -1,6 +1,7 @@
 package dev.fleetroll.remote
 
 import spock.lang.Specification
+import spock.lang.Requires
 import spock.lang.TempDir
 import spock.lang.Unroll
 
@@ -417,5 +418,42 @@ class WriteScriptsSpec extends Specification {
         'bad owner'      | { new WriteScripts.SetParams(ManagedFile.OVERRIDE, null, 'a' * 64, 1, '0644', 'root:x', 'auto', true, 1, true, T0) }
         'bad sha'        | { new WriteScripts.SetParams(ManagedFile.OVERRIDE, null, 'xyz', 1, '0644', 'root', 'auto', true, 1, true, T0) }
         'keep zero'      | { new WriteScripts.SetParams(ManagedFile.OVERRIDE, null, 'a' * 64, 1, '0644', 'root', 'auto', true, 0, true, T0) }
+    }
+
+    static boolean sudoWorks() {
+        try {
+            return ['sudo', '-n', 'true'].execute().waitFor() == 0
+        } catch (IOException ignored) {
+            return false
+        }
+    }
+
+    @Requires({ !data.prefix.startsWith('sudo') || WriteScriptsSpec.sudoWorks() })
+    def "through the executor's wrapping (#wrap), backups and pruning still work on a hostile path"() {
+        given: "the old tool lost the target path inside a nested sudo sh -c, so it never pruned"
+        def dir = tmp.resolve("d \$(touch PWNED) 'q'")
+        Files.createDirectories(dir)
+        def target = dir.resolve('ronin_settings')
+        Files.write(target, 'v0\n'.bytes)
+        def results = []
+
+        when:
+        (1..4).each { i ->
+            def c = "v${i}\n".toString().bytes
+            def script = WriteScripts.set(set(target, c, [guard: false, keep: 2, stamp: T0.plusSeconds(i)]))
+            results << run(prefix + dev.fleetroll.util.Shell.quote(script), c)
+        }
+
+        then:
+        results*.reply*.result() == ['changed'] * 4
+        backups(target) == ['ronin_settings.bak.20260813T101115.345Z', 'ronin_settings.bak.20260813T101116.345Z']
+        results[3].reply.pruned() == [target.toString() + '.bak.20260813T101114.345Z']
+        target.text == 'v4\n'
+        !Files.exists(dir.resolve('PWNED')) && !Files.exists(Path.of('PWNED'))
+
+        where:
+        wrap             | prefix
+        'sh -c'          | 'sh -c '
+        'sudo -n sh -c'  | 'sudo -n sh -c '
     }
 }
