@@ -104,10 +104,17 @@ public final class AuditLog {
             return List.of();
         }
         List<AuditRecord> written = new ArrayList<>(records.size());
-        ReentrantLock local = IN_PROCESS.computeIfAbsent(file, f -> new ReentrantLock());
-        local.lock();
+        ReentrantLock local;
         try {
             Files.createDirectories(file.getParent());
+            // one in-process lock per real file: the JVM refuses a second FileLock on a file it already locks
+            Path key = file.getParent().toRealPath().resolve(file.getFileName());
+            local = IN_PROCESS.computeIfAbsent(key, f -> new ReentrantLock());
+        } catch (IOException e) {
+            throw new UserError("cannot create the audit log directory " + file.getParent() + ": " + e.getMessage(), e);
+        }
+        local.lock();
+        try {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
                 long size = ch.size();

@@ -48,9 +48,18 @@ final class WriteEngine {
     /** Validates and plans without auditing or touching a host. */
     WritePlan plan(List<String> hosts, WriteSource source, WriteOptions options) {
         List<String> distinct = List.copyOf(new LinkedHashSet<>(hosts));
+        return plan(distinct, source, check(source, options));
+    }
+
+    /** Options and content checks: every operator mistake surfaces here, before anything else happens. */
+    private WritePlanner.Settings check(WriteSource source, WriteOptions options) {
         WritePlanner.Settings settings = settings(options);
-        String sha = source == null ? null : sha256(source.bytes());
         validate(source);
+        return settings;
+    }
+
+    private WritePlan plan(List<String> distinct, WriteSource source, WritePlanner.Settings settings) {
+        String sha = source == null ? null : sha256(source.bytes());
         Map<String, Observation> latest = distinct.isEmpty() ? Map.of() : ctx.fleet().latestOk(distinct);
         return WritePlanner.plan(action, distinct, source, sha, settings, latest, ctx.content());
     }
@@ -59,13 +68,14 @@ final class WriteEngine {
                      BatchListener listener, Cancellation cancellation) {
         Instant start = ctx.clock().instant();
         List<String> distinct = List.copyOf(new LinkedHashSet<>(hosts));
-        WritePlan plan;
+        WritePlanner.Settings settings;
         try {
-            plan = plan(distinct, source, options);
+            settings = check(source, options);
         } catch (UserError e) {
             auditInvalid(distinct, source, options, e);
             throw e;
         }
+        WritePlan plan = plan(distinct, source, settings);
         if (distinct.isEmpty()) {
             return new WriteResults(plan, null, List.of(), null, List.of(), Duration.ZERO);
         }
