@@ -16,7 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -357,7 +357,18 @@ public final class SqliteStore implements Store {
 
     @Override
     public synchronized Optional<Instant> failingSince(String host) {
-        return read(() -> Optional.ofNullable(failingSinceByHost(host).get(host)));
+        return read(() -> {
+            try (PreparedStatement q = conn.prepareStatement(
+                    "SELECT ok FROM observations WHERE host = ? " + ORDER_NEWEST + " LIMIT 1")) {
+                q.setString(1, host);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) == 1) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            return Optional.ofNullable(firstFailureAfterLastOk(host));
+        });
     }
 
     @Override
@@ -365,48 +376,47 @@ public final class SqliteStore implements Store {
         return read(() -> {
             Map<String, Observation> latest = byHost(newestPerHost(""));
             Map<String, Observation> latestOk = byHost(newestPerHost("WHERE ok = 1"));
-            Map<String, Instant> since = failingSinceByHost(null);
             Map<String, HostStatus> out = new LinkedHashMap<>();
             for (Map.Entry<String, Observation> e : latest.entrySet()) {
                 String h = e.getKey();
-                Instant f = e.getValue().ok() ? null : since.get(h);
-                out.put(h, new HostStatus(h, e.getValue(), latestOk.get(h), f));
+                Instant since = e.getValue().ok() ? null : firstFailureAfterLastOk(h);
+                out.put(h, new HostStatus(h, e.getValue(), latestOk.get(h), since));
             }
-            return out;
+            return Collections.unmodifiableMap(out);
         });
     }
 
-    /** Host -> time of the first failure after its newest OK row, for hosts whose failures follow it. */
-    private Map<String, Instant> failingSinceByHost(String onlyHost) throws SQLException {
-        String filter = onlyHost == null ? "" : " AND o.host = ?";
-        String sql = """
-                SELECT o.host, MIN(o.ts_ms)
-                  FROM observations o
-                  LEFT JOIN (SELECT host, ts_ms, id FROM (
-                                SELECT host, ts_ms, id,
-                                       ROW_NUMBER() OVER (PARTITION BY host ORDER BY ts_ms DESC, id DESC) AS rn
-                                  FROM observations WHERE ok = 1) WHERE rn = 1) k ON k.host = o.host
-                 WHERE o.ok = 0
-                   AND (k.host IS NULL OR o.ts_ms > k.ts_ms OR (o.ts_ms = k.ts_ms AND o.id > k.id))""" + filter + """
-
-                 GROUP BY o.host""";
-        Map<String, Instant> out = new HashMap<>();
-        try (PreparedStatement q = conn.prepareStatement(sql)) {
-            if (onlyHost != null) {
-                q.setString(1, onlyHost);
-            }
+    /** Time of the first non-OK row after the host's newest OK row (or its oldest non-OK row); two index lookups. */
+    private Instant firstFailureAfterLastOk(String host) throws SQLException {
+        long okTs = Long.MIN_VALUE;
+        long okId = -1;
+        try (PreparedStatement q = conn.prepareStatement(
+                "SELECT ts_ms, id FROM observations WHERE host = ? AND ok = 1 " + ORDER_NEWEST + " LIMIT 1")) {
+            q.setString(1, host);
             try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+                if (rs.next()) {
+                    okTs = rs.getLong(1);
+                    okId = rs.getLong(2);
                 }
             }
         }
-        return out;
+        try (PreparedStatement q = conn.prepareStatement(
+                "SELECT ts_ms FROM observations WHERE host = ? AND ok = 0 AND (ts_ms > ? OR (ts_ms = ? AND id > ?))"
+                        + " ORDER BY ts_ms, id LIMIT 1")) {
+            q.setString(1, host);
+            q.setLong(2, okTs);
+            q.setLong(3, okTs);
+            q.setLong(4, okId);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : null;
+            }
+        }
     }
 
+    /** Newest row per host: the window runs over the (covering) index, only the winners' JSON is read. */
     private String newestPerHost(String where) {
-        return "SELECT data FROM (SELECT data, ROW_NUMBER() OVER (PARTITION BY host " + ORDER_NEWEST + ") AS rn"
-                + " FROM observations " + where + ") WHERE rn = 1";
+        return "SELECT data FROM observations WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY host "
+                + ORDER_NEWEST + ") AS rn FROM observations " + where + ") WHERE rn = 1)";
     }
 
     private Map<String, Observation> byHost(String sql) throws SQLException {
@@ -416,7 +426,7 @@ public final class SqliteStore implements Store {
                 sorted.put(o.host(), o);
             }
         }
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
     }
 
     private Optional<Observation> one(String sql, String host) {
