@@ -41,7 +41,16 @@ public final class AuditParser {
     public static AuditParse parse(ExecResult r) {
         Instant ts = r.started() == null ? Instant.now() : r.elapsed() == null ? r.started() : r.started().plus(r.elapsed());
         long ms = r.elapsed() == null ? 0 : r.elapsed().toMillis();
-        return parse(r.host(), ts, r.outcome(), r.exitCode(), r.stdout(), r.stderrText(), ms, r.error());
+        AuditParse p = parse(r.host(), ts, r.outcome(), r.exitCode(), r.stdout(), r.stderrText(), ms, r.error());
+        if (r.truncated() && p.observation().ok()) {
+            Observation o = p.observation();
+            List<String> w = new ArrayList<>(o.warnings());
+            w.add(0, "output was capped by the SSH layer" + (r.spillFile() == null ? "" : "; full output in " + r.spillFile()));
+            o = new Observation(o.host(), o.ts(), o.outcome(), o.error(), o.exitCode(), o.elapsedMs(), o.os(), o.hostname(),
+                    o.uptimeSeconds(), o.role(), o.override(), o.overrideSettings(), o.vault(), o.puppet(), o.workerRunning(), w);
+            p = new AuditParse(o, p.overrideContent(), p.vaultContent());
+        }
+        return p;
     }
 
     /**

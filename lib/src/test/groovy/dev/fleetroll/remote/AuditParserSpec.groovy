@@ -337,6 +337,21 @@ class AuditParserSpec extends Specification {
         o.hostname() == 't-linux64-ms-001'
     }
 
+    def "output capped by the executor is said so"() {
+        given:
+        def text = output(goodKeys(), false)
+        def r = new ExecResult('h1', Outcome.OK, 0, text.substring(0, 200).bytes, new byte[0], true, java.nio.file.Path.of('/tmp/spill.log'),
+                null, Instant.parse('2024-05-01T14:02:00Z'), Duration.ofMillis(10), 1)
+
+        when:
+        def o = AuditParser.parse(r).observation()
+
+        then:
+        o.warnings()[0] == 'output was capped by the SSH layer; full output in /tmp/spill.log'
+        o.warnings().any { it.startsWith('output truncated: no END line') }
+        o.os() == 'Linux'
+    }
+
     def "an executor failure keeps its one-line error"() {
         given:
         def r = new ExecResult('h1', Outcome.UNREACHABLE, null, new byte[0], new byte[0], false, null,
