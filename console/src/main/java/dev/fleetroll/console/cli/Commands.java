@@ -8,6 +8,7 @@ public final class Commands {
 
     public static List<Command> all() {
         return List.of(
-                new HostsCommand());
+                new HostsCommand(),
+                new SshConfigCommand());
     }
 }
