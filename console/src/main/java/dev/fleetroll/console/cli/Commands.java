@@ -15,6 +15,7 @@ public final class Commands {
                 new WriteCommand(WriteAction.OVERRIDE_UNSET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
                 new WriteCommand(WriteAction.VAULT_SET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
                 new AuditLogCommand(Clock.systemUTC()),
-                new DebugHostScriptCommand());
+                new DebugHostScriptCommand(),
+                new SshConfigCommand());
     }
 }
