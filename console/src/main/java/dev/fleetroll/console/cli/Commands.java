@@ -11,6 +11,7 @@ public final class Commands {
     public static List<Command> all() {
         return List.of(
                 new HostsCommand(),
+                new GatherHostCommand(),
                 new WriteCommand(WriteAction.OVERRIDE_SET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
                 new WriteCommand(WriteAction.OVERRIDE_UNSET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
                 new WriteCommand(WriteAction.VAULT_SET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
