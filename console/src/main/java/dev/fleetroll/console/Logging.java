@@ -13,8 +13,8 @@ final class Logging {
         boolean debug = Arrays.asList(args).contains("-d") || Arrays.asList(args).contains("--debug");
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
-        setDefault("org.slf4j.simpleLogger.log.net.schmizz", debug ? "info" : "error");
-        setDefault("org.slf4j.simpleLogger.log.com.hierynomus", debug ? "info" : "error");
+        setDefault("org.slf4j.simpleLogger.log.net.schmizz", debug ? "info" : "off");
+        setDefault("org.slf4j.simpleLogger.log.com.hierynomus", debug ? "info" : "off");
         setDefault("org.slf4j.simpleLogger.showThreadName", debug ? "true" : "false");
         setDefault("org.slf4j.simpleLogger.showLogName", "true");
         setDefault("org.slf4j.simpleLogger.showShortLogName", "true");

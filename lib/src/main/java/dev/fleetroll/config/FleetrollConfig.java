@@ -10,7 +10,7 @@ import java.util.Map;
  * Merged configuration. Field names are the YAML keys in snake_case ({@code handshake_concurrency}).
  * Defaults live in {@code defaults.yaml}; see {@link ConfigLoader} for the layering.
  */
-public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store) {
+public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes writes) {
 
     /**
      * @param expansions named short-name rules, tried in file order; a map so that layers add rules instead of
@@ -41,4 +41,18 @@ public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store) {
             long outputCapBytes) {}
 
     public record Store(int retention) {}
+
+    /**
+     * Defaults for override and vault writes (each overridable per call).
+     *
+     * @param backupsKept backups of a replaced or removed file kept per host (older ones are pruned), at least 1
+     * @param group a group name, or {@code auto}: wheel on macOS, root elsewhere
+     */
+    public record Writes(int backupsKept, String overrideMode, String vaultMode, String owner, String group) {
+        public Writes {
+            if (backupsKept < 1) {
+                throw new IllegalArgumentException("writes.backups_kept must be at least 1, not " + backupsKept);
+            }
+        }
+    }
 }

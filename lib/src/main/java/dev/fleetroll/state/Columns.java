@@ -1,7 +1,7 @@
 package dev.fleetroll.state;
 
 import dev.fleetroll.UserError;
-import dev.fleetroll.content.HumanHash;
+import dev.fleetroll.content.Humanhash;
 import dev.fleetroll.inventory.EditDistance;
 import dev.fleetroll.util.Durations;
 import java.time.Duration;
@@ -180,7 +180,7 @@ public final class Columns {
         if (sha == null || sha.isBlank()) {
             return null;
         }
-        String name = HumanHash.of(sha);
+        String name = Humanhash.of(sha);
         return shortSha(sha, 8) + (name == null ? "" : " " + name);
     }
 

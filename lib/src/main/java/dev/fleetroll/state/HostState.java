@@ -1,6 +1,6 @@
 package dev.fleetroll.state;
 
-import dev.fleetroll.content.HumanHash;
+import dev.fleetroll.content.Humanhash;
 import dev.fleetroll.ssh.Outcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +98,7 @@ public record HostState(
             FileFacts f = facts.override();
             if (f != null) {
                 OverrideSettings s = facts.overrideSettings();
-                override = new OverrideFile(f.sha256(), HumanHash.of(f.sha256()),
+                override = new OverrideFile(f.sha256(), Humanhash.of(f.sha256()),
                         s == null ? null : s.repo(), s == null ? null : s.branch(), s == null ? null : s.mail(),
                         s == null ? null : s.workerType(), f.path());
             }

@@ -1,7 +1,7 @@
 package dev.fleetroll.state;
 
 import dev.fleetroll.UserError;
-import dev.fleetroll.content.HumanHash;
+import dev.fleetroll.content.Humanhash;
 import dev.fleetroll.inventory.NaturalOrder;
 import dev.fleetroll.util.Durations;
 import java.time.Duration;
@@ -235,7 +235,7 @@ public final class Query {
                 String o = operand.toLowerCase(Locale.ROOT);
                 yield v -> {
                     String sha = ((String) v).toLowerCase(Locale.ROOT);
-                    return sha.startsWith(o) || o.equals(HumanHash.of(sha));
+                    return sha.startsWith(o) || o.equals(Humanhash.of(sha));
                 };
             }
             case DURATION -> {

@@ -1,7 +1,7 @@
 package dev.fleetroll.state
 
 import dev.fleetroll.UserError
-import dev.fleetroll.content.HumanHash
+import dev.fleetroll.content.Humanhash
 import dev.fleetroll.ssh.Outcome
 import java.time.Duration
 import spock.lang.Shared
@@ -59,7 +59,7 @@ class QuerySpec extends Specification {
         'wt_ovr=n'                       || ['ms-1']
         'pp_sha=deadbeef'                || ['ms-10']
         'pp_sha=DEADBEEF0'               || ['ms-10']
-        "ovr_sha=${HumanHash.of(SHA_A)}" || ['ms-1', 'ms-10']
+        "ovr_sha=${Humanhash.of(SHA_A)}" || ['ms-1', 'ms-10']
         'applied=Y'                      || ['ms-1', 'ms-2']
         'applied=N'                      || ['ms-10']
         'applied='                       || ['down-1']

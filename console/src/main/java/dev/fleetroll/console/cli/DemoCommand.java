@@ -34,7 +34,7 @@ final class DemoCommand implements Command {
             throw new UsageError("demo: " + script + " not found (run from the fleetroll checkout or set FLEETROLL_PROJECT)");
         }
         try (DslSession session = DslSessions.forScript(ctx, line.getArgList(), true)) {
-            return new ScriptRunner(session, ctx.err(), ctx.debug()).run(RunCommand.read(script.toString()),
+            return new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint).run(RunCommand.read(script.toString()),
                     script.toString(), false, null);
         }
     }

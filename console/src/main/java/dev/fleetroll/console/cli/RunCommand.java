@@ -78,7 +78,7 @@ final class RunCommand implements Command {
         String file = rest.get(0);
         String text = read(file);
         try (DslSession session = DslSessions.forScript(ctx, rest.subList(1, rest.size()), !line.hasOption("confirm"))) {
-            return new ScriptRunner(session, ctx.err(), ctx.debug()).run(text, file, false, timeout);
+            return new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint).run(text, file, false, timeout);
         }
     }
 

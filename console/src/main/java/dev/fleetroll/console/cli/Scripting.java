@@ -14,7 +14,7 @@ final class Scripting {
     /** {@code fleetroll -e 'EXPR'}: runs the statements and prints the last value. Writes are dry runs. */
     static int expression(String text, CliContext ctx) {
         try (DslSession session = DslSessions.forScript(ctx, List.of(), true)) {
-            return new ScriptRunner(session, ctx.err(), ctx.debug()).run(text, "-e", true, null);
+            return new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint).run(text, "-e", true, null);
         }
     }
 
@@ -25,7 +25,7 @@ final class Scripting {
             return Cli.OK;
         }
         try (DslSession session = DslSessions.forScript(ctx, List.of(), true)) {
-            return new ScriptRunner(session, ctx.err(), ctx.debug()).run(text, "stdin", true, null);
+            return new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint).run(text, "stdin", true, null);
         }
     }
 

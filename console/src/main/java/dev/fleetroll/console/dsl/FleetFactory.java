@@ -2,6 +2,7 @@ package dev.fleetroll.console.dsl;
 
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.Workspace;
+import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.ops.Fleet;
 
 /**
@@ -30,9 +31,8 @@ public interface FleetFactory {
         }
     }
 
-    /** The real engine (SSH executor, audit, store). */
+    /** The real engine: the store and content stores now, the SSH engine on the first network verb. */
     static Fleet openEngine(Workspace workspace) {
-        throw new UserError("this build has no SSH engine yet (dev.fleetroll.ops.DefaultFleet); "
-                + "only selection and stored state work");
+        return DefaultFleet.open(workspace);
     }
 }

@@ -5,6 +5,7 @@ import groovy.lang.GroovyShell;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
 import org.codehaus.groovy.control.CompilationFailedException;
 
@@ -23,11 +24,21 @@ public final class ScriptRunner {
     private final DslSession session;
     private final PrintStream err;
     private final boolean debug;
+    private final UnaryOperator<Runnable> sigint;
 
-    public ScriptRunner(DslSession session, PrintStream err, boolean debug) {
+    /**
+     * @param sigint installs a SIGINT action and returns what restores the previous handler (the CLI passes
+     *     {@code Interrupts::onSigint}); tests pass none
+     */
+    public ScriptRunner(DslSession session, PrintStream err, boolean debug, UnaryOperator<Runnable> sigint) {
         this.session = session;
         this.err = err;
         this.debug = debug;
+        this.sigint = sigint == null ? action -> () -> { } : sigint;
+    }
+
+    public ScriptRunner(DslSession session, PrintStream err, boolean debug) {
+        this(session, err, debug, null);
     }
 
     /**
@@ -59,7 +70,7 @@ public final class ScriptRunner {
             }
         });
         long[] stopAt = {0};
-        Object previous = Interrupts.install(() -> {
+        Runnable restore = sigint.apply(() -> {
             session.cancel("interrupted");  // the verb reports pending hosts cancelled ...
             stopAt[0] = System.nanoTime();  // ... and the thread is interrupted shortly after if it keeps going
         });
@@ -88,7 +99,7 @@ public final class ScriptRunner {
             worker.interrupt();
             Thread.currentThread().interrupt();
         } finally {
-            Interrupts.restore(previous);
+            restore.run();
         }
         try {
             if (timedOut) {

@@ -15,9 +15,9 @@ import java.util.TreeSet;
 
 /**
  * What completion may see in a live session: variable classes from the binding (the values themselves are never
- * called), host-list names and the hosts in those lists (local files), and the store's known hosts when a verb
- * already opened the engine. Nothing here opens a connection or runs user code; results are cached briefly so
- * repeated TABs stay instant.
+ * called), host-list names and the hosts in those lists (local files), and the hosts the store has seen (the local
+ * SQLite store; opening the engine object does not start SSH). Nothing here opens a connection or runs user code;
+ * results are cached briefly so repeated TABs stay instant.
  */
 final class ReplEnvironment implements CompletionAnalyzer.Environment {
     private static final long TTL_NANOS = 10_000_000_000L;
@@ -72,10 +72,9 @@ final class ReplEnvironment implements CompletionAnalyzer.Environment {
                     }
                 });
             }
-            Fleet fleet = session.fleetIfOpen();
-            if (fleet != null) {
-                names.addAll(fleet.knownHosts());
-            }
+            // the engine object opens the local store only; SSH starts with the first network verb
+            Fleet fleet = session.fleet();
+            names.addAll(fleet.knownHosts());
             hosts = new ArrayList<>(names);
         } catch (RuntimeException e) {
             lists = List.of();

@@ -1,0 +1,186 @@
+package dev.fleetroll.console.writes;
+
+import dev.fleetroll.inventory.NodeSet;
+import dev.fleetroll.ops.WritePlan;
+import dev.fleetroll.util.Durations;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders a {@link WritePlan} the same way for the CLI, {@code fleetroll run} dry runs and the REPL confirmation:
+ * host count and folded names, source, sha256 and humanhash, target, mode/owner, backup, force, reason, what the
+ * hosts have now (grouped, with the unified diff where the old content is stored locally) and the new override
+ * text. Vault content is never shown. {@link #toJson} is the same plan for {@code --json}.
+ */
+public final class PlanFormatter {
+
+    public enum Mode {
+        /** About to write ({@code --confirm}). */
+        WRITE,
+        /** Dry run: ends with how to write for real. */
+        DRY_RUN,
+        /** Shown before the {@code [y/N]} question. */
+        ASK
+    }
+
+    private static final String RED = "\u001b[31m";
+    private static final String GREEN = "\u001b[32m";
+    private static final String CYAN = "\u001b[36m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String RESET = "\u001b[0m";
+
+    private final boolean colour;
+    private final Clock clock;
+
+    public PlanFormatter(boolean colour, Clock clock) {
+        this.colour = colour;
+        this.clock = clock;
+    }
+
+    public String render(WritePlan p, Mode mode) {
+        StringBuilder b = new StringBuilder();
+        int n = p.hosts().size();
+        String head = switch (mode) {
+            case WRITE -> "WRITE";
+            case DRY_RUN -> "DRY RUN";
+            case ASK -> "PLAN";
+        };
+        b.append(paint(BOLD, head)).append(": ").append(p.action().title()).append(" on ").append(n)
+                .append(n == 1 ? " host: " : " hosts: ").append(n == 0 ? "(none)" : NodeSet.fold(p.hosts())).append('\n');
+        if (!p.action().removal()) {
+            row(b, "source", p.source());
+            row(b, "sha256", p.sha256() + " (" + p.humanhash() + "), " + p.size() + " byte" + (p.size() == 1 ? "" : "s"));
+        }
+        row(b, "target", p.defaultTargets());
+        if (!p.action().removal()) {
+            row(b, "file", "mode " + p.mode() + ", owner " + p.owner() + ":" + p.group()
+                    + ("auto".equals(p.group()) ? " (wheel on macOS, root on Linux)" : ""));
+        }
+        row(b, "backup", p.backup() ? "yes, keeping the newest " + p.backupsKept() + " per host" : "no");
+        if (p.action() == dev.fleetroll.ops.WriteAction.OVERRIDE_SET) {
+            row(b, "force", p.force() ? "yes: a different override is replaced" : "no: hosts with a different override are blocked");
+        }
+        if (p.onlyIfSha() != null) {
+            row(b, "only if", "the override's sha256 is " + p.onlyIfSha());
+        }
+        row(b, "reason", p.reason() == null ? "(none given)" : oneLine(p.reason()));
+        if (!p.current().isEmpty()) {
+            b.append("  now:\n");
+            for (WritePlan.CurrentGroup g : p.current()) {
+                int k = g.hosts().size();
+                b.append("    ").append(String.format("%-8s", k + (k == 1 ? " host" : " hosts"))).append(' ')
+                        .append(NodeSet.fold(g.hosts())).append(": ").append(describe(p, g)).append('\n');
+                for (String line : g.diff()) {
+                    b.append("      ").append(diffLine(line)).append('\n');
+                }
+            }
+        }
+        if (p.secret()) {
+            b.append("  content: not shown (vault)\n");
+        } else if (p.newText() != null) {
+            b.append("  new content:\n");
+            for (String line : p.newText().lines().toList()) {
+                b.append("    | ").append(line).append('\n');
+            }
+        }
+        if (mode == Mode.DRY_RUN) {
+            b.append(paint(BOLD, "Nothing written (dry run).")).append(" Add --confirm to write.\n");
+        }
+        return b.toString();
+    }
+
+    private String describe(WritePlan p, WritePlan.CurrentGroup g) {
+        String age = g.observedAt() == null ? "" : ", audited " + Durations.humanize(Duration.between(g.observedAt(), clock.instant())) + " ago";
+        String what = p.action().file().label();
+        return switch (g.state()) {
+            case ABSENT -> p.action().removal() ? "no " + what + ", nothing to remove" + age : "no " + what + " now" + age;
+            case SAME -> "already this content (unchanged)" + age;
+            case DIFFERENT -> {
+                String s = "has " + g.sha256().substring(0, 12) + " (" + g.humanhash() + ")" + age;
+                if (p.action().removal()) {
+                    yield s + (p.onlyIfSha() != null && !p.onlyIfSha().equals(g.sha256()) ? ", will be blocked (not the given sha)" : ", will be removed");
+                }
+                if (!p.expectedBlocked().isEmpty() && p.expectedBlocked().contains(g.hosts().get(0))) {
+                    yield s + ", will be blocked unless forced";
+                }
+                yield s + (p.secret() ? ", will be replaced (not diffed: vault)" : g.diff().isEmpty() ? ", will be replaced (old content not stored locally)" : ", will be replaced:");
+            }
+            case UNKNOWN -> "not known (never audited, or another target path)";
+        };
+    }
+
+    private String diffLine(String line) {
+        if (!colour) {
+            return line;
+        }
+        if (line.startsWith("+++") || line.startsWith("---")) {
+            return BOLD + line + RESET;
+        }
+        if (line.startsWith("@@")) {
+            return CYAN + line + RESET;
+        }
+        if (line.startsWith("+")) {
+            return GREEN + line + RESET;
+        }
+        if (line.startsWith("-")) {
+            return RED + line + RESET;
+        }
+        return line;
+    }
+
+    private static void row(StringBuilder b, String key, String value) {
+        b.append("  ").append(String.format("%-8s", key)).append(' ').append(value).append('\n');
+    }
+
+    private String paint(String code, String text) {
+        return colour ? code + text + RESET : text;
+    }
+
+    private static String oneLine(String s) {
+        return s.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
+    /** The plan as JSON-ready maps (snake_case keys); vault plans carry no content. */
+    public static Map<String, Object> toJson(WritePlan p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("action", p.action().auditName());
+        m.put("host_count", p.hosts().size());
+        m.put("hosts", p.hosts());
+        m.put("source", p.source());
+        m.put("sha256", p.sha256());
+        m.put("humanhash", p.humanhash());
+        m.put("size", p.size());
+        m.put("target", p.targetPath());
+        m.put("mode", p.mode());
+        m.put("owner", p.owner());
+        m.put("group", p.group());
+        m.put("backup", p.backup());
+        m.put("backups_kept", p.backupsKept());
+        m.put("force", p.force());
+        m.put("only_if_sha", p.onlyIfSha());
+        m.put("reason", p.reason());
+        m.put("expected_blocked", p.expectedBlocked());
+        m.put("current", p.current().stream().map(g -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("state", g.state().name().toLowerCase(java.util.Locale.ROOT));
+            c.put("sha256", g.sha256());
+            c.put("humanhash", g.humanhash());
+            c.put("hosts", g.hosts());
+            c.put("observed_at", g.observedAt() == null ? null : g.observedAt().toString());
+            c.put("diff", g.diff());
+            return c;
+        }).toList());
+        if (p.newText() != null) {
+            m.put("content", p.newText());
+        }
+        return m;
+    }
+
+    /** For callers that only need the folded host names. */
+    public static String fold(List<String> hosts) {
+        return hosts.isEmpty() ? "(none)" : NodeSet.fold(hosts);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.fleetroll.console.cli
+
+import dev.fleetroll.config.FleetrollHome
+import dev.fleetroll.config.Workspace
+import java.nio.file.Files
+import java.nio.file.Path
+import spock.lang.Specification
+import spock.lang.TempDir
+
+class SshConfigCommandSpec extends Specification {
+    @TempDir Path dir
+
+    Map run(List<String> args) {
+        def out = new ByteArrayOutputStream()
+        def err = new ByteArrayOutputStream()
+        Map<String, String> env = [HOME: System.getProperty('user.home'), USER: System.getProperty('user.name'), FLEETROLL_HOME: dir.resolve('home').toString()]
+        def ctx = new CliContext(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true), new PrintStream(err, true), env,
+                false, false, false, false, { Workspace.of(new FleetrollHome(dir.resolve('home')), null, env) })
+        int code = new Cli(Commands.all()).run(args as String[], ctx)
+        [code: code, out: out.toString(), err: err.toString()]
+    }
+
+    static List<String> sshG(Path cfg, String host) {
+        def p = new ProcessBuilder('ssh', '-G', '-F', cfg.toString(), host).start()
+        p.outputStream.close()
+        def text = p.inputStream.text
+        p.waitFor()
+        text.readLines()
+    }
+
+    def "prints ssh -G style lines that match ssh -G, with fleetroll's effective policy and timeout"() {
+        given:
+        Path cfg = dir.resolve('cfg')
+        Files.writeString(cfg, 'Host web*\n  HostName %h.example.com\n  User deploy\n  Port 2222\n  ProxyJump bastion\n  IdentityFile /keys/k\n')
+
+        when:
+        def r = run(['ssh-config', '-F', cfg.toString(), 'web1'])
+        def g = sshG(cfg, 'web1')
+
+        then:
+        r.code == 0
+        def lines = r.out.readLines()
+        lines.contains('hostname web1.example.com')
+        lines.contains('stricthostkeychecking accept-new')  // fleetroll's default, not ssh's "ask"
+        lines.contains('connecttimeout 10')
+        lines.findAll { !it.startsWith('stricthostkeychecking') && !it.startsWith('connecttimeout') }
+                .every { g.contains(it) }
+    }
+
+    def "an unreadable config is a one-line error with exit 2"() {
+        given:
+        Path d = dir.resolve('not-a-file')
+        Files.createDirectories(d)
+        Path cfg = dir.resolve('cfg2')
+        Files.writeString(cfg, "Include ${d}\n")
+
+        when:
+        def missing = run(['ssh-config', '-F', dir.resolve('nope').toString(), 'h'])
+        def unreadable = run(['ssh-config', '-F', cfg.toString(), 'h'])
+
+        then:
+        missing.code == 2
+        missing.err.readLines().size() == 1
+        missing.err.startsWith('fleetroll: ')
+        unreadable.code == 2
+        unreadable.err.readLines().size() == 1
+        unreadable.err.contains('cannot read ssh config')
+    }
+}

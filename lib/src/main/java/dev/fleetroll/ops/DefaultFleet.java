@@ -1,0 +1,200 @@
+package dev.fleetroll.ops;
+
+import dev.fleetroll.config.Workspace;
+import dev.fleetroll.content.ContentStore;
+import dev.fleetroll.inventory.Inventory;
+import dev.fleetroll.remote.AuditParse;
+import dev.fleetroll.remote.AuditParser;
+import dev.fleetroll.remote.AuditScript;
+import dev.fleetroll.ssh.BatchListener;
+import dev.fleetroll.ssh.Cancellation;
+import dev.fleetroll.ssh.ExecResult;
+import dev.fleetroll.ssh.FanOut;
+import dev.fleetroll.ssh.Outcome;
+import dev.fleetroll.ssh.RemoteCommand;
+import dev.fleetroll.ssh.SshEngine;
+import dev.fleetroll.state.Observation;
+import dev.fleetroll.store.SqliteStore;
+import dev.fleetroll.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine wired from a {@link Workspace}: the SSH engine (opened on the first network operation, so nothing
+ * connects at start-up), the observation store, and the content stores.
+ */
+public final class DefaultFleet implements Fleet {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultFleet.class);
+
+    /**
+     * Per-process choices a front-end may make.
+     *
+     * @param sshConfig {@code -F FILE}; null = {@code ssh.config_file}
+     * @param fanout {@code --fanout}; null = {@code ssh.fanout}
+     * @param fetchVault whether audits fetch vault bodies into the (0600) vault content store
+     */
+    public record Options(Path sshConfig, Integer fanout, boolean fetchVault) {
+        public static final Options DEFAULT = new Options(null, null, false);
+    }
+
+    private final Workspace workspace;
+    private final Options options;
+    private final Inventory inventory;
+    private final ContentStore overrides;
+    private final ContentStore vaults;
+    private final Clock clock;
+    private SshEngine ssh;
+    private Store store;
+
+    private DefaultFleet(Workspace workspace, Options options, Clock clock) {
+        this.workspace = workspace;
+        this.options = options;
+        this.inventory = new Inventory(workspace);
+        this.overrides = ContentStore.overrides(workspace.home());
+        this.vaults = ContentStore.vault(workspace.home());
+        this.clock = clock;
+    }
+
+    public static DefaultFleet open(Workspace workspace) {
+        return open(workspace, Options.DEFAULT);
+    }
+
+    public static DefaultFleet open(Workspace workspace, Options options) {
+        workspace.home().ensureExists();
+        return new DefaultFleet(workspace, options, Clock.systemUTC());
+    }
+
+    @Override
+    public Workspace workspace() {
+        return workspace;
+    }
+
+    @Override
+    public Inventory inventory() {
+        return inventory;
+    }
+
+    public ContentStore overrideContents() {
+        return overrides;
+    }
+
+    public ContentStore vaultContents() {
+        return vaults;
+    }
+
+    /** The observation store, opened on first use. */
+    public synchronized Store store() {
+        if (store == null) {
+            store = SqliteStore.open(workspace.home(), workspace.config().store());
+        }
+        return store;
+    }
+
+    /** The SSH engine, opened on first use and kept for the life of this fleet (connections are reused). */
+    public synchronized SshEngine ssh() {
+        if (ssh == null) {
+            ssh = SshEngine.open(workspace, options.sshConfig(), options.fanout());
+        }
+        return ssh;
+    }
+
+    @Override
+    public List<String> knownHosts() {
+        return store().hosts();
+    }
+
+    @Override
+    public Map<String, Observation> latest(List<String> hosts) {
+        return pick(store().latestByHost(), hosts);
+    }
+
+    @Override
+    public Map<String, Observation> latestOk(List<String> hosts) {
+        return pick(store().latestOkByHost(), hosts);
+    }
+
+    private static Map<String, Observation> pick(Map<String, Observation> all, List<String> hosts) {
+        Map<String, Observation> out = new LinkedHashMap<>();
+        for (String h : hosts) {
+            Observation o = all.get(h);
+            if (o != null) {
+                out.put(h, o);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public AuditReport audit(List<String> hosts, BatchListener listener, Cancellation cancellation) {
+        Instant start = clock.instant();
+        SshEngine engine = ssh();
+        RemoteCommand command = AuditScript.of(options.fetchVault()).command();
+        List<AuditParse> parses = engine.run(hosts,
+                (host, cancel) -> AuditParser.parse(engine.executor().exec(host, command, cancel)),
+                AUDIT_RESULTS, listener, cancellation);
+        List<Observation> observations = new ArrayList<>(parses.size());
+        List<Observation> toStore = new ArrayList<>(parses.size());
+        Map<String, List<String>> bySha = new LinkedHashMap<>();
+        for (AuditParse p : parses) {
+            Observation o = p.observation();
+            observations.add(o);
+            // a host the operator cancelled was not observed: storing it would mark a healthy host as failing
+            if (o.outcome() != Outcome.CANCELLED) {
+                toStore.add(o);
+            }
+            try {
+                p.storeContents(overrides, options.fetchVault() ? vaults : null);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: could not keep the override content locally: {}", o.host(), e.getMessage());
+            }
+            if (o.ok() && o.override() != null && o.override().sha256() != null) {
+                bySha.computeIfAbsent(o.override().sha256(), k -> new ArrayList<>()).add(o.host());
+            }
+        }
+        store().saveAll(toStore);
+        return new AuditReport(observations, bySha, Duration.between(start, clock.instant()));
+    }
+
+    @Override
+    public ExecReport exec(List<String> hosts, RemoteCommand command, BatchListener listener, Cancellation cancellation) {
+        Instant start = clock.instant();
+        List<ExecResult> results = ssh().execAll(hosts, command, listener, cancellation);
+        return new ExecReport(results, Duration.between(start, clock.instant()));
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (ssh != null) {
+                ssh.close();
+            }
+        } finally {
+            ssh = null;
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+        }
+    }
+
+    /** Audit results for hosts the fan-out could not finish (cancelled, deadline, unexpected error). */
+    private static final FanOut.Results<AuditParse> AUDIT_RESULTS = new FanOut.Results<>() {
+        @Override
+        public AuditParse failure(String host, Outcome outcome, String error) {
+            return new AuditParse(Observation.failed(host, Instant.now(), outcome, error, null, 0), null, null);
+        }
+
+        @Override
+        public Outcome outcomeOf(AuditParse result) {
+            return result.observation().outcome();
+        }
+    };
+}

@@ -1,0 +1,49 @@
+package dev.fleetroll.ops;
+
+import java.util.Objects;
+
+/**
+ * Decides, given the plan, whether a write happens: the safety policy lives in front-ends (the console's
+ * {@code ConsoleWriteGate}: CLI and {@code fleetroll run} dry-run unless {@code --confirm}, the REPL asks
+ * {@code [y/N]}, no terminal and no {@code --confirm} refuses), the operations only obey it and audit the
+ * decision. A gate may print the plan; {@code lib} never does.
+ */
+@FunctionalInterface
+public interface WriteGate {
+
+    Decision decide(WritePlan plan) throws InterruptedException;
+
+    enum Verdict {
+        /** Go ahead and write. */
+        WRITE,
+        /** Show only; audited with {@code dry_run: true}. Scripts carry on. */
+        DRY_RUN,
+        /** The operator was asked and said no; audited as {@code declined}. */
+        DECLINED,
+        /** Fail closed (no terminal to ask on and no {@code --confirm}); audited as {@code refused}, then
+         * {@link WriteRefused} is thrown so a script stops. */
+        REFUSED
+    }
+
+    /**
+     * @param decidedBy how the decision was made, recorded in the audit log as {@code parameters.approval}:
+     *     {@code --confirm}, {@code prompt}, {@code dry-run (no --confirm)}, {@code no terminal}, ...
+     * @param explanation one line for the operator (why refused, how to proceed)
+     */
+    record Decision(Verdict verdict, String decidedBy, String explanation) {
+        public Decision {
+            Objects.requireNonNull(verdict, "verdict");
+            Objects.requireNonNull(decidedBy, "decidedBy");
+        }
+    }
+
+    /** Always writes (tests, and front-ends that already have the operator's confirmation). */
+    static WriteGate confirmed(String decidedBy) {
+        return plan -> new Decision(Verdict.WRITE, decidedBy, null);
+    }
+
+    /** Never writes: dry run. */
+    static WriteGate dryRun(String decidedBy) {
+        return plan -> new Decision(Verdict.DRY_RUN, decidedBy, null);
+    }
+}

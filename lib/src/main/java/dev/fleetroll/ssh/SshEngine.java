@@ -1,0 +1,130 @@
+package dev.fleetroll.ssh;
+
+import dev.fleetroll.config.FleetrollConfig;
+import dev.fleetroll.config.Workspace;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SSH engine of one process, wired from configuration: the ssh config resolver, the shared known_hosts verifier,
+ * authentication (agent and identity files), the pooled executor and the fan-out. This is what the rest of fleetroll
+ * opens and keeps for the life of a console session or a script run.
+ *
+ * <pre>{@code
+ * try (SshEngine ssh = SshEngine.open(workspace)) {
+ *     List<ExecResult> r = ssh.execAll(hosts, RemoteCommand.of("uname -s"), listener, cancellation);
+ * }
+ * }</pre>
+ */
+public final class SshEngine implements AutoCloseable {
+    private final SshConfigResolver resolver;
+    private final KnownHostsVerifier verifier;
+    private final SshjExecutor executor;
+    private final FleetrollConfig.Ssh settings;
+    private final FanOut fanOut;
+
+    private SshEngine(SshConfigResolver resolver, KnownHostsVerifier verifier, SshjExecutor executor,
+                      FleetrollConfig.Ssh settings, int fanout) {
+        this.resolver = resolver;
+        this.verifier = verifier;
+        this.executor = executor;
+        this.settings = settings;
+        this.fanOut = new FanOut(fanout);
+    }
+
+    /** Opens the engine with the workspace's configuration and environment ({@code HOME}, {@code USER}, {@code SSH_AUTH_SOCK}). */
+    public static SshEngine open(Workspace ws) {
+        return open(ws, null, null);
+    }
+
+    /**
+     * Opens the engine; {@code sshConfigOverride} is {@code -F FILE} (null = {@code ssh.config_file}), {@code fanout}
+     * is {@code --fanout} (null = {@code ssh.fanout}).
+     */
+    public static SshEngine open(Workspace ws, Path sshConfigOverride, Integer fanout) {
+        FleetrollConfig.Ssh s = ws.config().ssh();
+        Map<String, String> env = ws.env();
+        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        String user = env.getOrDefault("USER", env.getOrDefault("LOGNAME", System.getProperty("user.name")));
+        SshConfigResolver resolver = resolver(ws, sshConfigOverride, home, user);
+        String sock = env.get("SSH_AUTH_SOCK");
+        SshAuth auth = new SshAuth(sock == null || sock.isBlank() ? null : Path.of(sock), home, SshjCrypto.keyFileFactories());
+        KnownHostsVerifier verifier = new KnownHostsVerifier();
+        KnownHostsVerifier.Policy.parse(s.strictHostKeyChecking()); // reject a bad value early
+        SshjExecutor.Settings settings = new SshjExecutor.Settings(
+                s.handshakeConcurrency(), s.connectTimeout(), s.commandTimeout(), s.connectRetries(), s.retryBackoff(),
+                s.strictHostKeyChecking(), s.keepaliveInterval(), s.idleClose(), s.outputCapBytes(),
+                ws.home().logs().resolve("output"));
+        SshjExecutor executor = new SshjExecutor(resolver, verifier, auth, settings);
+        return new SshEngine(resolver, verifier, executor, s, fanout != null ? fanout : s.fanout());
+    }
+
+    /**
+     * The resolver for {@code ssh.config_file} (or {@code -F FILE}). With the default {@code ~/.ssh/config},
+     * {@code /etc/ssh/ssh_config} is read after it, as ssh does; {@code -F} reads only the given file.
+     */
+    public static SshConfigResolver resolver(Workspace ws, Path sshConfigOverride, Path home, String user) {
+        List<Path> files = new ArrayList<>();
+        if (sshConfigOverride != null) {
+            files.add(sshConfigOverride);
+        } else {
+            String configured = ws.config().ssh().configFile();
+            String c = configured == null || configured.isBlank() ? "~/.ssh/config" : configured;
+            files.add(c.equals("~") || c.startsWith("~/") ? Path.of(home + c.substring(1)) : Path.of(c));
+            if (c.equals("~/.ssh/config")) {
+                files.add(Path.of("/etc/ssh/ssh_config"));
+            }
+        }
+        return SshConfigResolver.load(files, home, user);
+    }
+
+    public RemoteExecutor executor() {
+        return executor;
+    }
+
+    public SshConfigResolver resolver() {
+        return resolver;
+    }
+
+    public KnownHostsVerifier verifier() {
+        return verifier;
+    }
+
+    public FanOut fanOut() {
+        return fanOut;
+    }
+
+    /** A fan-out with another width (for {@code --fanout}), sharing this engine's connections. */
+    public FanOut fanOut(int width) {
+        return new FanOut(width);
+    }
+
+    public Duration batchDeadline() {
+        return settings.batchDeadline();
+    }
+
+    /** Runs {@code command} on every host with the configured fan-out and batch deadline. */
+    public List<ExecResult> execAll(List<String> hosts, RemoteCommand command, BatchListener listener,
+                                    Cancellation cancellation) {
+        return fanOut.exec(executor, hosts, command, listener, cancellation, settings.batchDeadline());
+    }
+
+    /** Runs any per-host task over the hosts with the configured fan-out and batch deadline. */
+    public <T> List<T> run(List<String> hosts, FanOut.HostTask<T> task, FanOut.Results<T> results,
+                           BatchListener listener, Cancellation cancellation) {
+        return fanOut.run(hosts, task, results, listener, cancellation, settings.batchDeadline());
+    }
+
+    /** Connections opened so far (for diagnostics and benchmarks). */
+    public long connectionsOpened() {
+        return executor.connectionsOpened();
+    }
+
+    @Override
+    public void close() {
+        executor.close();
+    }
+}

@@ -1,0 +1,557 @@
+package dev.fleetroll.store;
+
+import dev.fleetroll.UserError;
+import dev.fleetroll.config.FleetrollConfig;
+import dev.fleetroll.config.FleetrollHome;
+import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.state.Observation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store: SQLite at {@code $FLEETROLL_HOME/fleetroll.db} in WAL mode, so readers never block the writer
+ * and several fleetroll processes can share it.
+ *
+ * <p>Concurrency: each instance has one connection, used under the instance's lock. Writers start with
+ * {@code BEGIN IMMEDIATE} (taking the write lock up front, so a transaction never fails half-way on a lock upgrade);
+ * SQLite's busy timeout waits for another process's transaction, and on top of it {@code BEGIN} is retried with
+ * jittered backoff until {@link #LOCK_DEADLINE}. Schema changes are numbered {@link Migration}s applied in one
+ * transaction, tracked by {@code PRAGMA user_version}.
+ *
+ * <p>Table {@code observations(id, host, ts_ms, ok, outcome, data)}: indexed key columns plus the observation as
+ * JSON ({@link ObservationJson}). Ids only grow ({@code AUTOINCREMENT}), so {@link #changesSince} can use them as a
+ * high-water mark even after retention deleted the newest-id row.
+ */
+public final class SqliteStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+
+    static final int BUSY_TIMEOUT_MS = 5_000;
+    static final Duration LOCK_DEADLINE = Duration.ofSeconds(60);
+
+    /** One schema step. Steps run in order, each version once, inside a transaction. */
+    public record Migration(int version, String description, List<String> statements) {
+        public Migration {
+            statements = List.copyOf(statements);
+        }
+    }
+
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "observations: key columns and the observation as JSON", List.of(
+                    """
+                    CREATE TABLE observations (
+                        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+                        host    TEXT    NOT NULL,
+                        ts_ms   INTEGER NOT NULL,
+                        ok      INTEGER NOT NULL,
+                        outcome TEXT    NOT NULL,
+                        data    TEXT    NOT NULL
+                    )""",
+                    "CREATE INDEX observations_host_ts ON observations(host, ts_ms)",
+                    "CREATE INDEX observations_host_ok_ts ON observations(host, ok, ts_ms)")));
+
+    private static final String ORDER_NEWEST = "ORDER BY ts_ms DESC, id DESC";
+
+    private final Path file;
+    private final int retention;
+    private final Connection conn;
+
+    private SqliteStore(Path file, int retention, Connection conn) {
+        this.file = file;
+        this.retention = retention;
+        this.conn = conn;
+    }
+
+    /** Opens (creating and migrating as needed) {@code home}'s store. */
+    public static SqliteStore open(FleetrollHome home, FleetrollConfig.Store config) {
+        home.ensureExists();
+        return open(home.database(), config == null ? 10 : config.retention(), MIGRATIONS);
+    }
+
+    static SqliteStore open(Path file, int retention, List<Migration> migrations) {
+        if (retention < 1) {
+            throw new UserError("store.retention is " + retention + "; it must be at least 1 (observations kept per host)");
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (Exception e) {
+            throw new UserError("cannot create the directory of " + file + ": " + e.getMessage(), e);
+        }
+        Connection c;
+        try {
+            Properties props = new Properties();
+            props.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
+            c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), props);
+        } catch (SQLException e) {
+            throw new UserError("cannot open the store " + file + ": " + e.getMessage()
+                    + " (check permissions, or set FLEETROLL_HOME elsewhere)", e);
+        }
+        SqliteStore store = new SqliteStore(file, retention, c);
+        try {
+            store.configure();
+            store.migrate(migrations);
+        } catch (SQLException | RuntimeException e) {
+            store.close();
+            if (e instanceof UserError u) {
+                throw u;
+            }
+            throw new UserError("cannot open the store " + file + ": " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public int retention() {
+        return retention;
+    }
+
+    private void configure() throws SQLException {
+        retrying("set WAL mode", () -> {
+            try (Statement s = conn.createStatement()) {
+                s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+                try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+                    String mode = rs.next() ? rs.getString(1) : "?";
+                    if (!"wal".equalsIgnoreCase(mode)) {
+                        log.warn("store {}: journal mode is {}, not WAL (file system without shared memory?)", file, mode);
+                    }
+                }
+                s.execute("PRAGMA synchronous = NORMAL");
+            }
+            return null;
+        });
+    }
+
+    /** Applies the migrations newer than the database's {@code user_version}, all in one transaction. */
+    synchronized void migrate(List<Migration> migrations) throws SQLException {
+        int target = migrations.stream().mapToInt(Migration::version).max().orElse(0);
+        int current = userVersion();
+        if (current > target) {
+            throw new UserError("the store " + file + " has schema version " + current + ", newer than this fleetroll knows ("
+                    + target + "); upgrade fleetroll");
+        }
+        if (current == target) {
+            return;
+        }
+        write(() -> {
+            int now = userVersion(); // another process may have migrated meanwhile
+            for (Migration m : migrations.stream().sorted((a, b) -> Integer.compare(a.version(), b.version())).toList()) {
+                if (m.version() <= now) {
+                    continue;
+                }
+                log.info("store {}: migrating to schema {} ({})", file, m.version(), m.description());
+                try (Statement s = conn.createStatement()) {
+                    for (String sql : m.statements()) {
+                        s.execute(sql);
+                    }
+                    s.execute("PRAGMA user_version = " + m.version());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The database's schema version ({@code PRAGMA user_version}). */
+    public synchronized int userVersion() throws SQLException {
+        return retrying("read the schema version", () -> {
+            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        });
+    }
+
+    // ---- writes ----
+
+    @Override
+    public long save(Observation observation) {
+        return saveAll(List.of(observation)).get(0);
+    }
+
+    @Override
+    public synchronized List<Long> saveAll(List<Observation> observations) {
+        if (observations.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return write(() -> {
+                List<Long> ids = new ArrayList<>(observations.size());
+                Set<String> hosts = new LinkedHashSet<>();
+                try (PreparedStatement ins = conn.prepareStatement(
+                        "INSERT INTO observations(host, ts_ms, ok, outcome, data) VALUES (?, ?, ?, ?, ?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+                    for (Observation o : observations) {
+                        ins.setString(1, o.host());
+                        ins.setLong(2, o.ts().toEpochMilli());
+                        ins.setInt(3, o.ok() ? 1 : 0);
+                        ins.setString(4, o.outcome().label());
+                        ins.setString(5, ObservationJson.write(o));
+                        ins.executeUpdate();
+                        try (ResultSet keys = ins.getGeneratedKeys()) {
+                            keys.next();
+                            ids.add(keys.getLong(1));
+                        }
+                        hosts.add(o.host());
+                    }
+                }
+                for (String host : hosts) {
+                    applyRetention(host);
+                }
+                return ids;
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot save " + observations.size() + " observation(s) to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps the newest {@code retention} rows, the newest OK row and the first failure after it; deletes the rest. */
+    private void applyRetention(String host) throws SQLException {
+        if (count(host) <= retention) {
+            return;
+        }
+        long keepOk = -1;
+        long okTs = Long.MIN_VALUE;
+        try (PreparedStatement q = conn.prepareStatement(
+                "SELECT id, ts_ms FROM observations WHERE host = ? AND ok = 1 " + ORDER_NEWEST + " LIMIT 1")) {
+            q.setString(1, host);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    keepOk = rs.getLong(1);
+                    okTs = rs.getLong(2);
+                }
+            }
+        }
+        long keepFirstFailure = -1;
+        try (PreparedStatement q = conn.prepareStatement(
+                "SELECT id FROM observations WHERE host = ? AND ok = 0 AND (ts_ms > ? OR (ts_ms = ? AND id > ?))"
+                        + " ORDER BY ts_ms, id LIMIT 1")) {
+            q.setString(1, host);
+            q.setLong(2, okTs);
+            q.setLong(3, okTs);
+            q.setLong(4, keepOk);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    keepFirstFailure = rs.getLong(1);
+                }
+            }
+        }
+        try (PreparedStatement d = conn.prepareStatement(
+                "DELETE FROM observations WHERE host = ?1 AND id NOT IN (SELECT id FROM observations WHERE host = ?1 "
+                        + ORDER_NEWEST + " LIMIT ?2) AND id <> ?3 AND id <> ?4")) {
+            d.setString(1, host);
+            d.setInt(2, retention);
+            d.setLong(3, keepOk);
+            d.setLong(4, keepFirstFailure);
+            int n = d.executeUpdate();
+            if (n > 0) {
+                log.debug("store: retention removed {} observation(s) of {}", n, host);
+            }
+        }
+    }
+
+    private int count(String host) throws SQLException {
+        try (PreparedStatement q = conn.prepareStatement("SELECT COUNT(*) FROM observations WHERE host = ?")) {
+            q.setString(1, host);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    // ---- reads ----
+
+    @Override
+    public synchronized Optional<Observation> latest(String host) {
+        return one("SELECT data FROM observations WHERE host = ? " + ORDER_NEWEST + " LIMIT 1", host);
+    }
+
+    @Override
+    public synchronized Optional<Observation> latestOk(String host) {
+        return one("SELECT data FROM observations WHERE host = ? AND ok = 1 " + ORDER_NEWEST + " LIMIT 1", host);
+    }
+
+    @Override
+    public synchronized Map<String, Observation> latestByHost() {
+        return read(() -> byHost(newestPerHost("")));
+    }
+
+    @Override
+    public synchronized Map<String, Observation> latestOkByHost() {
+        return read(() -> byHost(newestPerHost("WHERE ok = 1")));
+    }
+
+    @Override
+    public synchronized List<Observation> history(String host, int limit) {
+        return read(() -> {
+            try (PreparedStatement q = conn.prepareStatement(
+                    "SELECT data FROM observations WHERE host = ? " + ORDER_NEWEST + " LIMIT ?")) {
+                q.setString(1, host);
+                q.setInt(2, Math.max(0, limit));
+                return observations(q);
+            }
+        });
+    }
+
+    @Override
+    public synchronized List<String> hosts() {
+        return read(() -> {
+            List<String> out = new ArrayList<>();
+            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT DISTINCT host FROM observations")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            out.sort(NaturalOrder.INSTANCE);
+            return out;
+        });
+    }
+
+    @Override
+    public synchronized List<StoredObservation> changesSince(long afterId) {
+        return read(() -> {
+            List<StoredObservation> out = new ArrayList<>();
+            try (PreparedStatement q = conn.prepareStatement("SELECT id, data FROM observations WHERE id > ? ORDER BY id")) {
+                q.setLong(1, afterId);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredObservation(rs.getLong(1), ObservationJson.read(rs.getString(2))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public synchronized long lastId() {
+        return read(() -> {
+            try (Statement s = conn.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM observations")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public synchronized Optional<Instant> failingSince(String host) {
+        return read(() -> {
+            try (PreparedStatement q = conn.prepareStatement(
+                    "SELECT ok FROM observations WHERE host = ? " + ORDER_NEWEST + " LIMIT 1")) {
+                q.setString(1, host);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) == 1) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            return Optional.ofNullable(firstFailureAfterLastOk(host));
+        });
+    }
+
+    @Override
+    public synchronized Map<String, HostStatus> statusByHost() {
+        return read(() -> {
+            Map<String, Observation> latest = byHost(newestPerHost(""));
+            Map<String, Observation> latestOk = byHost(newestPerHost("WHERE ok = 1"));
+            Map<String, HostStatus> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Observation> e : latest.entrySet()) {
+                String h = e.getKey();
+                Instant since = e.getValue().ok() ? null : firstFailureAfterLastOk(h);
+                out.put(h, new HostStatus(h, e.getValue(), latestOk.get(h), since));
+            }
+            return Collections.unmodifiableMap(out);
+        });
+    }
+
+    /** Time of the first non-OK row after the host's newest OK row (or its oldest non-OK row); two index lookups. */
+    private Instant firstFailureAfterLastOk(String host) throws SQLException {
+        long okTs = Long.MIN_VALUE;
+        long okId = -1;
+        try (PreparedStatement q = conn.prepareStatement(
+                "SELECT ts_ms, id FROM observations WHERE host = ? AND ok = 1 " + ORDER_NEWEST + " LIMIT 1")) {
+            q.setString(1, host);
+            try (ResultSet rs = q.executeQuery()) {
+                if (rs.next()) {
+                    okTs = rs.getLong(1);
+                    okId = rs.getLong(2);
+                }
+            }
+        }
+        try (PreparedStatement q = conn.prepareStatement(
+                "SELECT ts_ms FROM observations WHERE host = ? AND ok = 0 AND (ts_ms > ? OR (ts_ms = ? AND id > ?))"
+                        + " ORDER BY ts_ms, id LIMIT 1")) {
+            q.setString(1, host);
+            q.setLong(2, okTs);
+            q.setLong(3, okTs);
+            q.setLong(4, okId);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : null;
+            }
+        }
+    }
+
+    /** Newest row per host: the window runs over the (covering) index, only the winners' JSON is read. */
+    private String newestPerHost(String where) {
+        return "SELECT data FROM observations WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY host "
+                + ORDER_NEWEST + ") AS rn FROM observations " + where + ") WHERE rn = 1)";
+    }
+
+    private Map<String, Observation> byHost(String sql) throws SQLException {
+        Map<String, Observation> sorted = new TreeMap<>(NaturalOrder.INSTANCE);
+        try (PreparedStatement q = conn.prepareStatement(sql)) {
+            for (Observation o : observations(q)) {
+                sorted.put(o.host(), o);
+            }
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
+    }
+
+    private Optional<Observation> one(String sql, String host) {
+        return read(() -> {
+            try (PreparedStatement q = conn.prepareStatement(sql)) {
+                q.setString(1, host);
+                List<Observation> r = observations(q);
+                return r.isEmpty() ? Optional.empty() : Optional.of(r.get(0));
+            }
+        });
+    }
+
+    private static List<Observation> observations(PreparedStatement q) throws SQLException {
+        List<Observation> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                out.add(ObservationJson.read(rs.getString(1)));
+            }
+        }
+        return out;
+    }
+
+    // ---- transactions and retries ----
+
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /** Runs {@code body} in a write transaction ({@code BEGIN IMMEDIATE}, retried while another process writes). */
+    private <T> T write(SqlCall<T> body) throws SQLException {
+        retrying("begin a write transaction", () -> {
+            try (Statement s = conn.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+            }
+            return null;
+        });
+        boolean done = false;
+        try {
+            T result = body.call();
+            try (Statement s = conn.createStatement()) {
+                s.execute("COMMIT");
+            }
+            done = true;
+            return result;
+        } finally {
+            if (!done) {
+                rollbackQuietly();
+            }
+        }
+    }
+
+    /** Runs {@code body} as one read snapshot; SQL problems become {@link StoreException}. */
+    private <T> T read(SqlCall<T> body) {
+        try {
+            return retrying("read", () -> {
+                try (Statement s = conn.createStatement()) {
+                    s.execute("BEGIN");
+                }
+                boolean done = false;
+                try {
+                    T r = body.call();
+                    try (Statement s = conn.createStatement()) {
+                        s.execute("COMMIT");
+                    }
+                    done = true;
+                    return r;
+                } finally {
+                    if (!done) {
+                        rollbackQuietly();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try (Statement s = conn.createStatement()) {
+            s.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // no transaction was open
+        }
+    }
+
+    /** Retries {@code call} while SQLite reports the database busy or locked, up to {@link #LOCK_DEADLINE}. */
+    private <T> T retrying(String what, SqlCall<T> call) throws SQLException {
+        long deadline = System.nanoTime() + LOCK_DEADLINE.toNanos();
+        long backoffMs = 5;
+        int attempts = 0;
+        while (true) {
+            try {
+                return call.call();
+            } catch (SQLException e) {
+                attempts++;
+                if (!isBusy(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (attempts == 1 || attempts % 10 == 0) {
+                    log.debug("store {}: busy during {} (attempt {}), retrying", file, what, attempts);
+                }
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(backoffMs / 2, backoffMs + 1));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMs = Math.min(250, backoffMs * 2);
+            }
+        }
+    }
+
+    static boolean isBusy(SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        return primary == 5 || primary == 6 || msg.contains("SQLITE_BUSY") || msg.contains("database is locked");
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            log.debug("store {}: close: {}", file, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.fleetroll.store;
+
+import dev.fleetroll.state.Observation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where observations live. Safe to share between threads, and between fleetroll processes on one machine (consoles
+ * in a shared tmux, a cron audit): writes serialise, reads never block writes.
+ *
+ * <p>Every observation is kept, failed and unreachable ones included, subject to retention per host: the newest N
+ * (configuration {@code store.retention}), plus always the newest successful one (last known good survives a long
+ * outage), plus the first failure after it (so "down since" stays exact however long the outage lasts).
+ *
+ * <p>"Latest" means greatest {@code ts}, ties broken by insertion order.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Saves one observation and applies retention for its host; returns its id. */
+    long save(Observation observation);
+
+    /** Saves a batch in one transaction (a 500-host gather is one commit) and applies retention; returns the ids. */
+    List<Long> saveAll(List<Observation> observations);
+
+    Optional<Observation> latest(String host);
+
+    /** The newest observation whose outcome is OK. */
+    Optional<Observation> latestOk(String host);
+
+    /** Latest observation of every host. */
+    Map<String, Observation> latestByHost();
+
+    /** Latest OK observation of every host that ever had one. */
+    Map<String, Observation> latestOkByHost();
+
+    /** Up to {@code limit} observations of {@code host}, newest first. */
+    List<Observation> history(String host, int limit);
+
+    /** Every host with at least one observation, in natural order. */
+    List<String> hosts();
+
+    /** Observations saved after the row id {@code afterId}, oldest first (pass 0 for all, then the last id seen). */
+    List<StoredObservation> changesSince(long afterId);
+
+    /** The highest row id so far (0 when empty): the starting point for {@link #changesSince}. */
+    long lastId();
+
+    /**
+     * When the current run of failed audits began: the time of the first non-OK observation after the newest OK one,
+     * or of the oldest kept one when the host never answered. Empty when the latest audit succeeded or the host is
+     * unknown.
+     */
+    Optional<Instant> failingSince(String host);
+
+    /** {@link HostStatus} of every host: latest, latest OK and failing-since in one call (for the monitor). */
+    Map<String, HostStatus> statusByHost();
+
+    @Override
+    void close();
+
+    /** An observation with its row id. */
+    record StoredObservation(long id, Observation observation) {}
+
+    /**
+     * One host at a glance.
+     *
+     * @param latest the latest observation
+     * @param latestOk the latest OK observation, or null
+     * @param failingSince see {@link #failingSince}; null when the latest audit succeeded
+     */
+    record HostStatus(String host, Observation latest, Observation latestOk, Instant failingSince) {
+        /** True when the latest audit did not succeed. */
+        public boolean failing() {
+            return failingSince != null;
+        }
+    }
+}
