@@ -72,15 +72,15 @@ public final class DslCompiler {
         return script;
     }
 
-    /** A class name Groovy accepts, from a file name: {@code audit-all.groovy} becomes {@code audit_all}. */
+    /**
+     * The script class name for a file: {@code audit-all.groovy} becomes {@code Script_audit_all}. The prefix keeps
+     * the class from shadowing a variable of the same name ({@code args.groovy} using {@code args}).
+     */
     public static String className(String fileName) {
         String base = fileName.replaceAll(".*[/\\\\]", "").replaceAll("\\.groovy$", "");
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder("Script_");
         for (char c : base.toCharArray()) {
             b.append(Character.isJavaIdentifierPart(c) ? c : '_');
-        }
-        if (b.isEmpty() || !Character.isJavaIdentifierStart(b.charAt(0))) {
-            b.insert(0, "script_");
         }
         return b.toString();
     }

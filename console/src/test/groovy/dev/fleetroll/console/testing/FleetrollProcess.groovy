@@ -57,9 +57,10 @@ exec '${java}' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=A
     }
 
     /** Runs {@code fleetroll args} with stdin/stdout/stderr as pipes (no terminal). */
-    Result run(List<String> args, String stdin = '', long timeoutSeconds = 120) {
-        def pb = new ProcessBuilder([launcher.toString()] + args)
+    Result run(List<String> args, String stdin = '', Map<String, String> env = [:], long timeoutSeconds = 120) {
+        def pb = new ProcessBuilder(([launcher.toString()] + args)*.toString())
         pb.environment().remove('TERM')
+        pb.environment().putAll(env)
         def p = pb.start()
         def out = new ByteArrayOutputStream()
         def err = new ByteArrayOutputStream()
