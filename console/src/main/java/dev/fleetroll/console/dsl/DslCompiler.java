@@ -13,8 +13,8 @@ import org.codehaus.groovy.control.customizers.ImportCustomizer;
 
 /**
  * The one compiler configuration for the REPL, {@code fleetroll run}, {@code -e} and {@code check}:
- * {@link FleetScript} as the script base class, default imports of the DSL types, and {@link ThreadInterrupt} so
- * Ctrl-C and timeouts stop loops, closures and method calls in user code.
+ * {@link FleetScript} as the script base class, default imports of the DSL types, and {@link ThreadInterrupt}
+ * (via {@link InterruptChecks}) so Ctrl-C and timeouts stop loops, closures and method calls in user code.
  *
  * <p>Variants add to it, never replace it: the REPL adds {@link ReplTransform} (top-level {@code def} and methods
  * persist between lines); {@code check} adds {@link TypeChecked} with {@link DslTypeChecker}.
@@ -29,7 +29,7 @@ public final class DslCompiler {
     public static CompilerConfiguration configuration() {
         CompilerConfiguration cc = new CompilerConfiguration();
         cc.setScriptBaseClass(FleetScript.class.getName());
-        cc.addCompilationCustomizers(imports(), new ASTTransformationCustomizer(ThreadInterrupt.class));
+        cc.addCompilationCustomizers(imports(), new InterruptChecks());
         return cc;
     }
 

@@ -90,8 +90,13 @@ public final class Repl {
     }
 
     public int run() throws IOException {
+        return run(TerminalBuilder.builder().system(true).name("fleetroll").build());
+    }
+
+    /** Runs the console on {@code term} (the system terminal, or a dumb one for the start-up cache's training). */
+    public int run(Terminal term) throws IOException {
         home.ensureExists();
-        terminal = TerminalBuilder.builder().system(true).name("fleetroll").build();
+        terminal = term;
         try {
             PrintStream termOut = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
             boolean colour = !"dumb".equals(terminal.getType()) && System.getenv("NO_COLOR") == null;
@@ -278,10 +283,14 @@ public final class Repl {
         return new ArrayList<>(binding.getVariables().keySet().stream().map(String::valueOf).toList());
     }
 
-    /** Loads the compiler on a throwaway shell while the operator types the first line (no user code runs). */
+    /**
+     * Loads the compiler on a throwaway shell while the operator types the first line (no user code runs). It
+     * starts a moment after the prompt so it does not compete with drawing it.
+     */
     private void warmUp() {
         Thread.ofPlatform().daemon().name("fleetroll-warmup").start(() -> {
             try {
+                Thread.sleep(250);
                 DslCompiler.shell(DslCompiler.repl(null), new Binding()).parse("def warm = 1 + 1");
             } catch (Throwable ignored) {
                 // only a warm-up

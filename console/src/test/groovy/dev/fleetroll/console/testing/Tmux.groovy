@@ -37,11 +37,14 @@ class Tmux implements Closeable {
     }
 
     /** Starts {@code command} in a new detached session of the given size, with TERM set for it. */
+    private String socketPath
+
     void start(String session, String command, String term = 'screen-256color', int width = 200, int height = 50) {
         tmux(['new-session', '-d', '-s', session, '-x', "$width", '-y', "$height",
               "env TERM=${term} NO_COLOR=1 ${command}; echo \"[exited \$?]\"".toString()])
         if (serverPid == null) {
             serverPid = tmux(['display-message', '-p', '#{pid}']).trim() as Long
+            socketPath = tmux(['display-message', '-p', '#{socket_path}']).trim()
         }
     }
 
@@ -138,5 +141,8 @@ class Tmux implements Closeable {
         started.findAll { it.alive }.each { it.destroy() }
         started.each { it.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS) }
         Files.deleteIfExists(conf)
+        if (socketPath) {
+            Files.deleteIfExists(Path.of(socketPath))
+        }
     }
 }
