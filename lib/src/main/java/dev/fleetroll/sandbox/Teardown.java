@@ -50,7 +50,21 @@ final class Teardown {
             long deadline = System.nanoTime() + WAIT.toNanos();
             do {
                 sleep(20);
-                victims = fleetProcesses(markers, pgid, ours);
+                // only the victims and the group can still be alive: no need to read every command line again
+                Set<Long> left = new HashSet<>();
+                for (long pid : victims) {
+                    if (Procs.alive(pid)) {
+                        left.add(pid);
+                    }
+                }
+                if (ours) {
+                    for (Procs.Proc p : Procs.all()) {
+                        if (p.pgrp() == pgid && p.state() != 'Z' && p.state() != 'X') {
+                            left.add(p.pid());
+                        }
+                    }
+                }
+                victims = left;
                 if (!victims.isEmpty() && System.nanoTime() > deadline) {
                     throw new SandboxException(victims.size() + " processes of the sandbox in " + dir
                             + " would not die (e.g. pid " + victims.iterator().next() + ")");
