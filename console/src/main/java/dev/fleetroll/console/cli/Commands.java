@@ -8,6 +8,8 @@ public final class Commands {
 
     public static List<Command> all() {
         return List.of(
-                new HostsCommand());
+                new DemoCommand(),
+                new HostsCommand(),
+                new SandboxCommand());
     }
 }
