@@ -227,6 +227,18 @@ class PuppetStateFunctionsSpec extends Specification {
         shell << ['sh', 'bash']
     }
 
+    def "the example Linux wrapper is valid bash and records every attempt with write_puppet_state"() {
+        given:
+        def wrapper = getClass().getResource('/dev/fleetroll/sandbox/references/run-puppet-linux.sh').text
+        def file = tmp.resolve('run-puppet-linux.sh')
+        file.text = wrapper
+
+        expect:
+        new ProcessBuilder('bash', '-n', file.toString()).start().waitFor() == 0
+        wrapper.contains('write_puppet_state "$workdir" "$role" "$rc"')
+        wrapper.contains('FLEETROLL_SINGLE_RUN')
+    }
+
     static String sha256(String s) {
         java.security.MessageDigest.getInstance('SHA-256').digest(s.getBytes('UTF-8')).encodeHex().toString()
     }
