@@ -49,7 +49,8 @@ public final class PuppetRepo {
             Files.writeString(repo.gitConfig(), "# fleetroll sandbox: GitHub URLs the hosts fetch, mapped to local bare repositories\n"
                     + "[url \"" + repo.path() + "\"]\n"
                     + "\tinsteadOf = " + FleetPlan.REPO_URL + "\n"
-                    + "[advice]\n\tdetachedHead = false\n");
+                    + "[advice]\n\tdetachedHead = false\n"
+                    + "[core]\n\tlogAllRefUpdates = false\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

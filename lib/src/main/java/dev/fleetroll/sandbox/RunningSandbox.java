@@ -411,7 +411,7 @@ public final class RunningSandbox implements AutoCloseable {
                 hostList(), hosts, members.size(), Procs.pssBytes(members), hostFilesBytes());
     }
 
-    /** Space the hosts' own files take, counted in 4 KiB pages (on tmpfs that is memory). */
+    /** Space the hosts' own files take, counted in 4 KiB pages of file data (on tmpfs that is memory). */
     public long hostFilesBytes() {
         long[] sum = {0};
         try (var files = Files.walk(layout.runtime())) {
@@ -419,7 +419,7 @@ public final class RunningSandbox implements AutoCloseable {
                 try {
                     var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
                             java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    sum[0] += a.isRegularFile() ? (a.size() + 4095) / 4096 * 4096 : 4096;
+                    sum[0] += a.isRegularFile() ? (a.size() + 4095) / 4096 * 4096 : 0;
                 } catch (IOException ignored) {
                     // vanished while walking
                 }
