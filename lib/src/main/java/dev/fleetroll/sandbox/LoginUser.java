@@ -125,8 +125,13 @@ final class LoginUser {
     }
 
     private static String unlockedShadow() throws IOException {
-        return Files.readAllLines(SHADOW).stream()
-                .map(l -> l.startsWith("root:!") ? "root:*" + l.substring(l.indexOf(':', 5)) : l)
+        return unlockedShadow(Files.readString(SHADOW));
+    }
+
+    /** The shadow text with a locked root ({@code root:!...}) turned into {@code root:*} (no password, keys only). */
+    static String unlockedShadow(String shadow) {
+        return shadow.lines()
+                .map(l -> l.startsWith("root:!") && l.indexOf(':', 5) > 0 ? "root:*" + l.substring(l.indexOf(':', 5)) : l)
                 .collect(Collectors.joining("\n", "", "\n"));
     }
 

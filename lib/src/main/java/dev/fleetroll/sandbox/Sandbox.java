@@ -494,6 +494,19 @@ public final class Sandbox {
     }
 
     /**
+     * The directory of a sandbox of {@code home} that is still registered but whose files are gone (deleted while
+     * it ran); {@link #down} removes what is left of it.
+     */
+    public static Optional<Path> orphaned(FleetrollHome home) {
+        for (SlotRegistry.Slot s : registry.slots()) {
+            if (s.fleetrollHome().equals(home.dir().toString()) && !Files.exists(Path.of(s.dir()).resolve("state.json"))) {
+                return Optional.of(Path.of(s.dir()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Tears down every fleet whose owner is gone when it was tied to its owner (a crashed test), or whose owner and
      * processes are both gone. Returns what it removed.
      */
@@ -508,7 +521,8 @@ public final class Sandbox {
         for (SlotRegistry.Slot s : reg.slots()) {
             boolean ownerAlive = s.ownerAlive();
             boolean fleetAlive = Teardown.groupIsOurs(Path.of(s.dir()), s.pgid());
-            boolean stale = s.tiedToOwner() ? !ownerAlive : !ownerAlive && !fleetAlive;
+            // a fleet whose up never finished (its owner died mid-way, e.g. Ctrl-C) is stale like a dead test's
+            boolean stale = !ownerAlive && (s.tiedToOwner() || !"up".equals(s.state()) || !fleetAlive);
             if (stale) {
                 log.info("reaping stale sandbox in {} (slot {}, owner pid {} gone)", s.dir(), s.slot(), s.ownerPid());
                 reports.add(Teardown.run(Path.of(s.dir()), s.runtimePath(), s.pgid(), new FleetrollHome(Path.of(s.fleetrollHome())),

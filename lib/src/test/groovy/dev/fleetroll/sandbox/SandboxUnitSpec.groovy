@@ -22,6 +22,14 @@ class SandboxUnitSpec extends Specification {
         'Linux'    | 1000 || 'fleetroll sandbox needs Linux and root (it starts sshd processes in namespaces); you are uid 1000, so nothing was started (run it as root, e.g. with sudo)'
     }
 
+    def "a locked root (!) becomes * so key logins work with UsePAM no; other accounts stay as they are"() {
+        expect:
+        LoginUser.unlockedShadow('root:!$6$abc:20000:0:99999:7:::\nbin:*:20000::::::\nu:!x:1::::::\n') ==
+                'root:*:20000:0:99999:7:::\nbin:*:20000::::::\nu:!x:1::::::\n'
+        LoginUser.unlockedShadow('root:!:20000::::::\n') == 'root:*:20000::::::\n'
+        LoginUser.unlockedShadow('root:*:20000::::::\n') == 'root:*:20000::::::\n'
+    }
+
     def "/proc/net/tcp addresses decode to dotted quads: #hex"() {
         expect:
         Procs.decode(hex) == text

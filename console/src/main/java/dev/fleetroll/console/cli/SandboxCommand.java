@@ -186,8 +186,7 @@ final class SandboxCommand implements Command {
     private static int status(Path dir, FleetrollHome home, boolean json, CliContext ctx) throws SandboxException {
         RunningSandbox sb = existing(dir, home);
         if (sb == null) {
-            ctx.err().println("fleetroll: no sandbox for FLEETROLL_HOME " + home.dir() + " (start one: fleetroll sandbox up)");
-            return Cli.FAILED;
+            return noSandbox(home, ctx);
         }
         SandboxStatus st = sb.status();
         if (json) {
@@ -247,8 +246,7 @@ final class SandboxCommand implements Command {
         }
         RunningSandbox sb = existing(dir, home);
         if (sb == null) {
-            ctx.err().println("fleetroll: no sandbox for FLEETROLL_HOME " + home.dir() + " (start one: fleetroll sandbox up)");
-            return Cli.FAILED;
+            return noSandbox(home, ctx);
         }
         List<SandboxHost> hosts = new ArrayList<>();
         for (String name : new Inventory(ctx.workspace()).resolve(args.subList(1, args.size()))) {
@@ -277,6 +275,17 @@ final class SandboxCommand implements Command {
             ctx.out().println(knob + " " + h.fqdn() + ": " + what);
         }
         return Cli.OK;
+    }
+
+    private static int noSandbox(FleetrollHome home, CliContext ctx) {
+        var orphan = Sandbox.orphaned(home);
+        if (orphan.isPresent()) {
+            ctx.err().println("fleetroll: the sandbox of FLEETROLL_HOME " + home.dir() + " lost its files in " + orphan.get()
+                    + " but still runs; 'fleetroll sandbox down' removes what is left");
+        } else {
+            ctx.err().println("fleetroll: no sandbox for FLEETROLL_HOME " + home.dir() + " (start one: fleetroll sandbox up)");
+        }
+        return Cli.FAILED;
     }
 
     static String memoryLine(SandboxStatus st) {
