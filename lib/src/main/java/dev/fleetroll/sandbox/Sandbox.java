@@ -47,7 +47,7 @@ public final class Sandbox {
     }
 
     static String unsupportedReason(String osName, long uid) {
-        String lead = "fleetroll sandbox needs Linux and root (it starts sshd processes in namespaces)";
+        String lead = "the sandbox needs Linux and root (it starts sshd processes in namespaces)";
         if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
             return lead + "; this machine runs " + osName + ", so nothing was started";
         }
@@ -64,11 +64,11 @@ public final class Sandbox {
             throw new UserError(why);
         }
         if (!Files.isExecutable(Path.of(SSHD))) {
-            throw new UserError("fleetroll sandbox needs OpenSSH's server at " + SSHD + " (apt-get install openssh-server)");
+            throw new UserError("the sandbox needs OpenSSH's server at " + SSHD + " (apt-get install openssh-server)");
         }
         for (String tool : TOOLS) {
             if (which(tool) == null) {
-                throw new UserError("fleetroll sandbox needs '" + tool + "' on PATH (util-linux, coreutils, git)");
+                throw new UserError("the sandbox needs '" + tool + "' on PATH (util-linux, coreutils, git)");
             }
         }
     }

@@ -18,8 +18,8 @@ class SandboxUnitSpec extends Specification {
         where:
         os         | uid  || reason
         'Linux'    | 0    || null
-        'Mac OS X' | 0    || 'fleetroll sandbox needs Linux and root (it starts sshd processes in namespaces); this machine runs Mac OS X, so nothing was started'
-        'Linux'    | 1000 || 'fleetroll sandbox needs Linux and root (it starts sshd processes in namespaces); you are uid 1000, so nothing was started (run it as root, e.g. with sudo)'
+        'Mac OS X' | 0    || 'the sandbox needs Linux and root (it starts sshd processes in namespaces); this machine runs Mac OS X, so nothing was started'
+        'Linux'    | 1000 || 'the sandbox needs Linux and root (it starts sshd processes in namespaces); you are uid 1000, so nothing was started (run it as root, e.g. with sudo)'
     }
 
     def "a locked root (!) becomes * so key logins work with UsePAM no; other accounts stay as they are"() {
