@@ -50,6 +50,30 @@ class SandboxCommandSpec extends Specification {
         Files.exists(home.resolve('sandbox/known_hosts'))
     }
 
+    def "up again replaces the sandbox cleanly: the old fleet's processes are gone"() {
+        given:
+        long oldGroup = new JsonSlurper().parseText(home.resolve('sandbox/state.json').text).pgid as long
+
+        when:
+        def r = cli('sandbox', 'up', '3')
+        // live members of the old process group (zombies wait for the machine's init to reap them; they are dead)
+        def oldMembers = new File('/proc').listFiles().findAll { it.name ==~ /\d+/ }.count { dir ->
+            String stat
+            try {
+                stat = new File(dir, 'stat').text
+            } catch (IOException ignored) {
+                return false // exited while we looked
+            }
+            def fields = stat.substring(stat.lastIndexOf(')') + 2).split(' ')
+            fields[0] != 'Z' && (fields[2] as long) == oldGroup
+        }
+
+        then:
+        r.status == 0
+        oldMembers == 0
+        new JsonSlurper().parseText(home.resolve('sandbox/state.json').text).pgid != oldGroup
+    }
+
     def "status lists every host with its address, OS, role, override, scenario and state"() {
         when:
         def r = cli('sandbox', 'status')
@@ -110,13 +134,26 @@ class SandboxCommandSpec extends Specification {
         ['sandbox', 'fault', 'tarpit', 'nohost']  || "'nohost' is not a host of the sandbox"
     }
 
+    def "demo brings up a fresh fleet and shows it with what to try next"() {
+        when:
+        def r = cli('demo', '--hosts', '2')
+
+        then:
+        r.status == 0
+        r.out.startsWith('fleetroll demo: 2 sandbox hosts')
+        r.out.readLines().find { it.startsWith('HOST ') }.split(/\s+/) == ['HOST', 'ADDRESS', 'OS', 'ROLE', 'OVERRIDE', 'SCENARIO', 'UPTIME']
+        r.out.contains('macmini-r8-001')
+        r.out.contains('Try next:')
+        r.out.contains("ssh -F ${home}/sandbox/ssh_config")
+    }
+
     def "down stops the fleet and removes the drop-in, host list and sandbox directory"() {
         when:
         def r = cli('sandbox', 'down')
 
         then:
         r.status == 0
-        r.out =~ /sandbox down: stopped 3 hosts \(\d+ processes\)/
+        r.out =~ /sandbox down: stopped 2 hosts \(\d+ processes\)/
         !Files.exists(home.resolve('config.d/50-sandbox.yaml'))
         !Files.exists(home.resolve('host-lists/sandbox.list'))
         !Files.exists(home.resolve('sandbox'))
