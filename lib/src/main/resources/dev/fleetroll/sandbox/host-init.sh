@@ -47,8 +47,8 @@ trap control USR1
 trap 'exit 0' TERM
 
 start_sshd
-sleep 2147483647 &
-anchor=$!
+# the boot sequence becomes generic-worker; while it lives, `wait` blocks on it (reaping orphans meanwhile);
+# if it dies, a sleep takes its place so PID 1 keeps waiting instead of spinning
 (
     if [ -f "$h/firstboot.sh" ] && [ ! -e "$h/firstboot.done" ]; then
         /bin/sh "$h/firstboot.sh"
@@ -59,6 +59,7 @@ anchor=$!
     : >/run/booted
     exec /usr/local/bin/generic-worker infinity
 ) </dev/null &
+anchor=$!
 while :; do
     wait "$anchor"
     kill -0 "$anchor" 2>/dev/null || {

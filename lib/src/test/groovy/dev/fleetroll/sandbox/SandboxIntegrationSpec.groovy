@@ -355,7 +355,7 @@ class SandboxIntegrationSpec extends Specification {
 
         then:
         report.found()
-        report.processesKilled() >= 5 * 6
+        report.processesKilled() >= 5 * 5
         leftovers.isEmpty()
         Procs.tcpListeners().intersect(addresses).isEmpty()
         !Files.exists(dir)

@@ -137,7 +137,7 @@ final class SandboxCommand implements Command {
         RunningSandbox sb = start(n, dir, loginUser, home, ctx);
         SandboxStatus st = sb.status();
         PrintStream out = ctx.out();
-        out.printf(Locale.ROOT, "sandbox up: %d hosts in %.1f s, slot %d (%s - %s), logging in as %s%n", n,
+        out.printf(Locale.ROOT, "sandbox up: %d host%s in %.1f s, slot %d (%s - %s), logging in as %s%n", n, n == 1 ? "" : "s",
                 sb.upTime().toMillis() / 1000.0, sb.slot(), sb.hosts().get(0).address(),
                 sb.hosts().get(n - 1).address(), sb.loginUser());
         out.println(memoryLine(st));
@@ -209,8 +209,8 @@ final class SandboxCommand implements Command {
     private static int down(Path dir, FleetrollHome home, boolean allStale, CliContext ctx) {
         DownReport r = Sandbox.down(home, dir);
         if (r.found()) {
-            ctx.out().printf(Locale.ROOT, "sandbox down: stopped %d hosts (%d processes) in %.1f s%s; removed %s%n", r.hosts(),
-                    r.processesKilled(), r.elapsed().toMillis() / 1000.0, r.slot() == null ? "" : ", freed slot " + r.slot(),
+            ctx.out().printf(Locale.ROOT, "sandbox down: stopped %d host%s (%d processes) in %.1f s%s; removed %s%n", r.hosts(),
+                    r.hosts() == 1 ? "" : "s", r.processesKilled(), r.elapsed().toMillis() / 1000.0, r.slot() == null ? "" : ", freed slot " + r.slot(),
                     String.join(", ", r.removed().stream().map(Path::toString).toList()));
         } else {
             ctx.out().println("sandbox down: no sandbox for FLEETROLL_HOME " + home.dir() + "; nothing to do");
