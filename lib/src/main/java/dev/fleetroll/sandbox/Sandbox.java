@@ -33,7 +33,7 @@ public final class Sandbox {
     private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._/+@-]*");
     private static final List<String> FORBIDDEN = List.of("/etc", "/usr", "/run", "/var/log", "/var/root", "/opt",
-            "/proc", "/sys", "/dev", "/bin", "/sbin", "/lib", "/home", "/boot");
+            "/proc", "/sys", "/dev", "/bin", "/sbin", "/lib", "/boot");
     private static final List<String> TOOLS = List.of("unshare", "nsenter", "setsid", "mount", "mknod", "git", "kill");
     static final String SSHD = "/usr/sbin/sshd";
 
