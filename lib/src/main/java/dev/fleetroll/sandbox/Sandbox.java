@@ -179,6 +179,8 @@ public final class Sandbox {
             throw new UserError("cannot create the sandbox directory " + dir + ": " + e.getMessage());
         }
         SandboxLayout layout = new SandboxLayout(dir, slot.runtimePath());
+        // a runtime directory left by a fleet whose record was lost would leak its first-boot markers into ours
+        Teardown.delete(layout.runtime(), new ArrayList<>());
         try {
             try {
                 Files.createDirectories(layout.hosts());
