@@ -10,6 +10,7 @@ public final class Commands {
 
     public static List<Command> all() {
         return List.of(
+                new DemoCommand(),
                 new HostsCommand(),
                 new GatherHostCommand(),
                 new WriteCommand(WriteAction.OVERRIDE_SET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
@@ -17,6 +18,7 @@ public final class Commands {
                 new WriteCommand(WriteAction.VAULT_SET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
                 new AuditLogCommand(Clock.systemUTC()),
                 new DebugHostScriptCommand(),
-                new SshConfigCommand());
+                new SshConfigCommand(),
+                new SandboxCommand());
     }
 }
