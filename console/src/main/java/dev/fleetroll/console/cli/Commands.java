@@ -10,6 +10,7 @@ public final class Commands {
 
     public static List<Command> all() {
         return List.of(
+                new DemoCommand(),
                 new HostsCommand(),
                 new GatherHostCommand(),
                 new WriteCommand(WriteAction.OVERRIDE_SET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
@@ -18,8 +19,8 @@ public final class Commands {
                 new AuditLogCommand(Clock.systemUTC()),
                 new DebugHostScriptCommand(),
                 new SshConfigCommand(),
+                new SandboxCommand(),
                 new RunCommand(),
-                new CheckCommand(),
-                new DemoCommand());
+                new CheckCommand());
     }
 }
