@@ -18,7 +18,7 @@ class FleetrollProcess {
 
     FleetrollProcess(Map opts = [:]) {
         dir = Files.createTempDirectory('fleetroll-proc')
-        home = opts.home ?: dir.resolve('home')
+        home = (opts.home ?: dir.resolve('home')) as Path
         project = opts.project ?: dir.resolve('project')
         Files.createDirectories(home)
         Files.createDirectories(project.resolve('configs/host-lists'))
