@@ -242,6 +242,39 @@ class ReplTerminalSpec extends Specification {
         screen
     }
 
+    def ":load keeps the file's variables; Ctrl-R finds an earlier line; :history lists lines"() {
+        given:
+        def f = fr.dir.resolve('lib.groovy')
+        f.text = "def loaded = 7\ndef triple(x) { x * 3 }\n"
+        def s = console()
+
+        when:
+        enter(s, ":load ${f}")
+        def screen = enter(s, 'triple(loaded) * 2')
+
+        then:
+        screen.readLines().any { it.trim() == '42' }
+
+        when:
+        enter(s, 'uniqueToken = 5')
+        enter(s, '1 + 1')
+        tmux.keys(s, 'C-r')
+        tmux.type(s, 'uniqueT')
+        screen = tmux.waitFor(s, ~/i-search.*uniqueT/)
+        tmux.keys(s, 'Enter')
+        tmux.keys(s, 'Enter')
+        screen = tmux.waitForCount(s, PROMPT, screen.count(PROMPT) + 1)
+
+        then:
+        screen.readLines().findAll { it.trim() == '5' }.size() >= 2
+
+        when:
+        screen = enter(s, ':history 3')
+
+        then:
+        screen =~ /\d+\s+uniqueToken = 5/
+    }
+
     def ":help, :vars, :exit and Ctrl-D"() {
         given:
         def s = console()
