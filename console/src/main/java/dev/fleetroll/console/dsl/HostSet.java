@@ -381,15 +381,17 @@ public final class HostSet implements Iterable<HostState> {
 
     // ---- iteration ---------------------------------------------------------------------------------------
 
-    /** Runs {@code action} per host (delegate and parameter: its {@link HostState}); returns this set. */
-    public HostSet each(@DelegatesTo(value = HostState.class, strategy = Closure.DELEGATE_FIRST)
-                        @ClosureParams(value = SimpleType.class, options = "dev.fleetroll.state.HostState")
-                        Closure<?> action) {
+    /**
+     * Runs {@code action} per host (delegate and parameter: its {@link HostState}). Returns nothing, unlike
+     * Groovy's {@code each}, so the console does not print the whole table after a loop that printed lines.
+     */
+    public void each(@DelegatesTo(value = HostState.class, strategy = Closure.DELEGATE_FIRST)
+                     @ClosureParams(value = SimpleType.class, options = "dev.fleetroll.state.HostState")
+                     Closure<?> action) {
         for (HostState s : states()) {
             session.checkCancelled("each");
             call(action, s, "each");
         }
-        return this;
     }
 
     /** The closure's value per host, in order: {@code collect { "$name $role" }}. */

@@ -106,6 +106,40 @@ class ScriptingCliSpec extends Specification {
         fr.run(['run', f.toString(), '--confirm', '--dry-run']).status == 2
     }
 
+    def "SIGINT cancels the running verb: pending hosts are reported cancelled and the run exits 130"() {
+        given:
+        def f = fr.dir.resolve('tarpit.groovy')
+        f.text = "hosts('web1.ex', 'tar1.ex').audit()\nprintln 'not reached'"
+        fr.fakeHosts(['web1.ex': [:], 'tar1.ex': [behaviour: 'tarpit']])
+        def pb = new ProcessBuilder(fr.launcher.toString(), 'run', f.toString())
+        def p = pb.start()
+        def out = new ByteArrayOutputStream()
+        def err = new ByteArrayOutputStream()
+        def t1 = Thread.start { out << p.inputStream }
+        def t2 = Thread.start { err << p.errorStream }
+
+        when:
+        long end = System.currentTimeMillis() + 60_000
+        while (!fr.fleetLog().any { it.startsWith('audit') } && System.currentTimeMillis() < end) {
+            Thread.sleep(100)
+        }
+        Thread.sleep(500)
+        new ProcessBuilder('kill', '-INT', "${p.pid()}".toString()).start().waitFor()
+        boolean exited = p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)
+        t1.join(); t2.join()
+
+        then:
+        exited
+        p.exitValue() == 130
+        !out.toString().contains('not reached')
+        err.toString().contains('interrupted (audit: 2 hosts in')
+        err.toString().contains('1 cancelled (tar1.ex)')
+
+        cleanup:
+        fr.fakeHosts(['web1.ex': [role: 'r1'], 'web2.ex': [role: 'r2'], 'web3.ex': [:], 'web4.ex': [behaviour: 'unreachable']])
+        if (p?.alive) { p.destroyForcibly() }
+    }
+
     def "--timeout stops a script that runs too long"() {
         given:
         def f = fr.dir.resolve('slow.groovy')
