@@ -90,7 +90,8 @@ public final class Cli {
     private int dispatch(String[] args, CliContext ctx) throws Exception {
         CommandLine global;
         try {
-            global = DefaultParser.builder().get().parse(globalOptions(), args, true);
+            // quotes inside -e belong to the Groovy code: do not strip them
+            global = DefaultParser.builder().setStripLeadingAndTrailingQuotes(false).get().parse(globalOptions(), args, true);
         } catch (UnrecognizedOptionException e) {
             throw new UsageError("unknown option '" + e.getOption() + "' (see 'fleetroll --help')");
         }

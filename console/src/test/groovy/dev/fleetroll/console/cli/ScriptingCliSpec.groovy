@@ -55,6 +55,7 @@ class ScriptingCliSpec extends Specification {
         expect:
         fr.run(['-e', '1+1']).out == '2\n'
         fr.run(['-e', "hosts('good').names()"]).out == '[web1.ex, web2.ex, web3.ex]\n'
+        fr.run(['-e', '"quoted"']).out == 'quoted\n'
 
         when:
         def r = fr.run([], "def s = hosts('good')\nprintln s.size()\ns.where { role == 'r2' }.names()\n")
