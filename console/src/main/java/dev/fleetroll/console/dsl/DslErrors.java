@@ -87,9 +87,13 @@ public final class DslErrors {
                 String near = EditDistance.closest(mm.getMethod(), names);
                 return "unknown verb '" + mm.getMethod() + "'" + (near == null ? "" : " (did you mean '" + near + "'?)");
             }
-            String near = EditDistance.closest(mm.getMethod(), DslTypeChecker.members(type, false));
-            return type.getSimpleName() + " has no method '" + mm.getMethod() + "' for these arguments"
-                    + (near != null && !near.equals(mm.getMethod()) ? " (did you mean '" + near + "'?)" : argumentHint(mm));
+            java.util.Set<String> methods = DslTypeChecker.members(type, false);
+            if (methods.contains(mm.getMethod())) {
+                return type.getSimpleName() + "." + mm.getMethod() + " does not take these arguments" + argumentHint(mm);
+            }
+            String near = EditDistance.closest(mm.getMethod(), methods);
+            return type.getSimpleName() + " has no method '" + mm.getMethod() + "'"
+                    + (near == null ? "" : " (did you mean '" + near + "'?)");
         }
         if (e instanceof MissingPropertyException mp && mp.getType() != null) {
             Class<?> type = mp.getType();

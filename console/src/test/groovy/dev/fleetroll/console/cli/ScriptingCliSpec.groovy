@@ -84,7 +84,7 @@ class ScriptingCliSpec extends Specification {
 
         then:
         r.status == 1
-        r.err.trim() ==~ /fleetroll: .*typo\.groovy:2: HostSet has no method 'adit' for these arguments \(did you mean 'audit'\?\)/
+        r.err.trim() ==~ /fleetroll: .*typo\.groovy:2: HostSet has no method 'adit' \(did you mean 'audit'\?\)/
 
         when: 'check finds the typo without running anything'
         fr.home.resolve('fake-fleet.log').toFile().delete()

@@ -50,12 +50,26 @@ class ScriptRunnerSpec extends Specification {
         dsl.err.trim() == "fleetroll: scripts/t.groovy:3: where { ... } on a1: no HostState property or variable 'aplied' (did you mean 'applied'?)"
     }
 
-    def "an unknown verb names the nearest one"() {
+    def "an unknown verb or method names the nearest one; wrong arguments name the verb"() {
         when:
         dsl.run("hots('good')", 'x.groovy')
 
         then:
         dsl.err.trim() == "fleetroll: x.groovy:1: unknown verb 'hots' (did you mean 'hosts'?)"
+
+        when:
+        dsl.errBytes.reset()
+        dsl.run("hosts('good').wher { true }", 'x.groovy')
+
+        then:
+        dsl.err.trim() == "fleetroll: x.groovy:1: HostSet has no method 'wher' (did you mean 'where'?)"
+
+        when:
+        dsl.errBytes.reset()
+        dsl.run("hosts('good').take('x')", 'x.groovy')
+
+        then:
+        dsl.err.trim() == "fleetroll: x.groovy:1: HostSet.take does not take these arguments (take(String); see :help take)"
     }
 
     def "args and dryRun reach the script; println goes to the session's stdout, log to stderr"() {
