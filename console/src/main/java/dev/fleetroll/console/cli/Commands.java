@@ -11,6 +11,7 @@ public final class Commands {
 
     public static List<Command> all() {
         return List.of(
+                new DemoCommand(),
                 new HostsCommand(),
                 new GatherHostCommand(),
                 new WriteCommand(WriteAction.OVERRIDE_SET),
@@ -20,6 +21,7 @@ public final class Commands {
                 new ShowContentCommand(ManagedFile.VAULT),
                 new AuditLogCommand(Clock.systemUTC()),
                 new DebugHostScriptCommand(),
-                new SshConfigCommand());
+                new SshConfigCommand(),
+                new SandboxCommand());
     }
 }

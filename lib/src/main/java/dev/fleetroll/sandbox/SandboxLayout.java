@@ -1,0 +1,59 @@
+package dev.fleetroll.sandbox;
+
+import dev.fleetroll.config.FleetrollHome;
+import java.nio.file.Path;
+
+/**
+ * Where things live: the sandbox directory (shared scripts, puppet repository, client files, state), the runtime
+ * directory holding every host's own files, and the FLEETROLL_HOME files. The runtime directory is on tmpfs
+ * ({@code /dev/shm}) when the machine has one: hundreds of hosts create and delete thousands of small files, which
+ * on a disk file system (worse, one mounted with {@code discard}) costs seconds per hundred hosts.
+ */
+record SandboxLayout(Path dir, Path runtime) {
+    static final String HOST_LIST_NAME = "sandbox";
+    static final String DROP_IN_NAME = "50-sandbox.yaml";
+
+    Path state() {
+        return dir.resolve("state.json");
+    }
+
+    Path lib() {
+        return dir.resolve("lib");
+    }
+
+    Path hosts() {
+        return runtime.resolve("hosts");
+    }
+
+    Path host(String name) {
+        return hosts().resolve(name);
+    }
+
+    Path sshConfig() {
+        return dir.resolve("ssh_config");
+    }
+
+    Path knownHosts() {
+        return dir.resolve("known_hosts");
+    }
+
+    Path clientKey() {
+        return dir.resolve("client").resolve("id_ed25519");
+    }
+
+    Path puppet() {
+        return dir.resolve("puppet");
+    }
+
+    Path launchList() {
+        return dir.resolve("launch.list");
+    }
+
+    static Path hostList(FleetrollHome home) {
+        return home.hostLists().resolve(HOST_LIST_NAME + ".list");
+    }
+
+    static Path dropIn(FleetrollHome home) {
+        return home.configDropIns().resolve(DROP_IN_NAME);
+    }
+}

@@ -1,0 +1,10 @@
+#!/bin/sh
+# fleetroll sandbox: starts one supervisor per line of $1 ("HOSTDIR NAME BOOTTIME_OFFSET"), each in the
+# background with its output in HOSTDIR/console.log, and exits. fleetroll runs this under setsid, so every
+# supervisor, namespace init and sshd of the fleet shares this process's group: one kill of the group stops
+# the whole fleet, whatever happened to the process that started it.
+lib=${0%/*}
+echo $$
+while read -r h name off; do
+    /bin/sh "$lib/supervisor.sh" "$h" "$name" "$off" </dev/null >>"$h/console.log" 2>&1 &
+done <"$1"

@@ -1,0 +1,108 @@
+package dev.fleetroll.sandbox
+
+import dev.fleetroll.config.FleetrollHome
+import dev.fleetroll.config.Workspace
+
+import java.nio.file.Files
+import java.nio.file.Path
+
+/**
+ * A sandbox fleet for one spec, in its own temporary FLEETROLL_HOME, always torn down: by {@link #close()} (use
+ * Spock's {@code @AutoCleanup}, which runs also when the spec fails), by a JVM shutdown hook as a last resort, and,
+ * if the JVM dies hard, by the next {@code Sandbox.up} anywhere on the machine (the fleet is tied to this process).
+ *
+ * <pre>
+ * &#64;Requires({ SandboxFixture.supported() })
+ * class MySpec extends Specification {
+ *     &#64;Shared &#64;AutoCleanup SandboxFixture fleet = SandboxFixture.start(5)
+ *
+ *     def "..."() {
+ *         expect:
+ *         fleet.exec('t-linux64-ms-001', 'cat /etc/puppet_role').out() == fleet.host('t-linux64-ms-001').role()
+ *         new Inventory(fleet.workspace()).resolve('sandbox').size() == 5
+ *     }
+ * }
+ * </pre>
+ *
+ * Every public method of {@link RunningSandbox} is available on the fixture itself ({@code fleet.stopSshd(h)},
+ * {@code fleet.hosts()}, ...).
+ */
+class SandboxFixture implements AutoCloseable {
+    /** The temporary FLEETROLL_HOME (removed on close). */
+    final Path home
+    @Delegate(excludes = ['close', 'down'])
+    final RunningSandbox sandbox
+    private final Thread hook
+    private boolean closed
+
+    private SandboxFixture(Path home, RunningSandbox sandbox) {
+        this.home = home
+        this.sandbox = sandbox
+        this.hook = new Thread({ quietly { sandbox.down() } }, 'sandbox-fixture-teardown')
+        Runtime.runtime.addShutdownHook(hook)
+    }
+
+    /** Whether this machine can run sandboxes (Linux, root, OpenSSH server installed). */
+    static boolean supported() {
+        Sandbox.unsupportedReason() == null && Files.isExecutable(Path.of(Sandbox.SSHD))
+    }
+
+    /**
+     * Starts an N-host fleet of the default shape ({@link FleetPlan}); {@code customize} may adjust the spec, e.g.
+     * {@code { it.withLoginUser('ci') }} or {@code { it.withHosts(it.hosts().collect { h -> h.withVault(false) }) }}.
+     */
+    static SandboxFixture start(int hosts = 5, Closure<SandboxSpec> customize = null) {
+        Path home = Files.createTempDirectory('fleetroll-sandbox-home-')
+        try {
+            SandboxSpec spec = SandboxSpec.of(new FleetrollHome(home), hosts)
+            if (customize != null) {
+                spec = customize.call(spec)
+            }
+            return new SandboxFixture(home, Sandbox.up(spec))
+        } catch (Throwable t) {
+            home.toFile().deleteDir()
+            throw t
+        }
+    }
+
+    FleetrollHome fleetrollHome() {
+        new FleetrollHome(home)
+    }
+
+    /** A workspace on the fixture's home (its config includes the sandbox drop-in); {@code projectDir} may be null. */
+    Workspace workspace(Path projectDir = null) {
+        Workspace.of(fleetrollHome(), projectDir, [FLEETROLL_HOME: home.toString()])
+    }
+
+    /** Environment for a fleetroll subprocess that should talk to this sandbox. */
+    Map<String, String> env() {
+        [FLEETROLL_HOME: home.toString()]
+    }
+
+    /** Takes the fleet down now (idempotent); returns what was removed. */
+    synchronized DownReport down() {
+        sandbox.down()
+    }
+
+    @Override
+    synchronized void close() {
+        if (closed) {
+            return
+        }
+        closed = true
+        try {
+            sandbox.down()
+        } finally {
+            quietly { Runtime.runtime.removeShutdownHook(hook) }
+            home.toFile().deleteDir()
+        }
+    }
+
+    private static void quietly(Closure c) {
+        try {
+            c.call()
+        } catch (Throwable ignored) {
+            // best effort: the next Sandbox.up reaps what is left
+        }
+    }
+}
