@@ -1,5 +1,6 @@
 package dev.fleetroll.remote;
 
+import dev.fleetroll.puppet.HostPaths;
 import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.util.Shell;
 import java.io.IOException;
@@ -97,6 +98,15 @@ public final class AuditScript {
                 throw new IllegalStateException("missing resource " + RESOURCE);
             }
             String raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (HostPaths p : HostPaths.values()) {
+                raw = raw.replace("@" + p.name() + "_OVERRIDE@", Shell.quote(p.override()))
+                        .replace("@" + p.name() + "_VAULT@", Shell.quote(p.vault()))
+                        .replace("@" + p.name() + "_METADATA@", Shell.quote(p.metadata()));
+            }
+            raw = raw.replace("@ROLE@", Shell.quote(HostPaths.ROLE));
+            if (raw.matches("(?s).*@[A-Z_]+@.*")) {
+                throw new IllegalStateException(RESOURCE + ": unreplaced placeholder");
+            }
             return raw.lines()
                     .filter(l -> !l.stripLeading().startsWith("#"))
                     .collect(Collectors.joining("\n", "", "\n"));

@@ -1,12 +1,14 @@
 package dev.fleetroll.remote;
 
+import dev.fleetroll.puppet.HostPaths;
+
 /**
  * The files fleetroll writes on hosts, with their paths per OS (DESIGN.md section 3, chosen on the host by
  * {@code uname -s}).
  */
 public enum ManagedFile {
-    OVERRIDE("override", "/etc/puppet/ronin_settings", "/opt/puppet_environments/ronin_settings", false),
-    VAULT("vault", "/root/vault.yaml", "/var/root/vault.yaml", true);
+    OVERRIDE("override", HostPaths.LINUX.override(), HostPaths.DARWIN.override(), false),
+    VAULT("vault", HostPaths.LINUX.vault(), HostPaths.DARWIN.vault(), true);
 
     private final String label;
     private final String linuxPath;

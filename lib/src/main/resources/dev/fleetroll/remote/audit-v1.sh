@@ -1,7 +1,7 @@
 # fleetroll audit, protocol v1. POSIX sh, run as root, one round trip. Prints 'FLEETROLL_AUDIT v1', then
-# KEY=value lines (one line each; anything that may hold newlines or arbitrary bytes is base64), then 'END'.
+# Path placeholders are filled from dev.fleetroll.puppet.HostPaths. KEY=value lines (one line each; anything that may hold newlines or arbitrary bytes is base64), then 'END'.
 # A probe that fails leaves its key out; nothing here aborts the script. Forks are counted: on Linux /proc is
-# read with builtins; stat and the sha256 tool run once for all files, base64 once per blob.
+# read with builtins where the OS is Linux; stat and the sha256 tool run once for all files, base64 once per blob.
 fetch_vault=0
 set -f
 unset IFS
@@ -25,28 +25,22 @@ elif command -v openssl >/dev/null 2>&1; then b64='openssl base64'
 else b64=false
 fi
 
+# uname, not /proc/sys/kernel/ostype: a Linux kernel can host a macOS-like userland (the sandbox does), and
+# uname is what the host's own tools believe. One fork for both values.
 os= host=
-if [ -r /proc/sys/kernel/ostype ]; then
-  read -r os < /proc/sys/kernel/ostype
-  [ -r /proc/sys/kernel/hostname ] && read -r host < /proc/sys/kernel/hostname
-fi
-if [ -z "$os" ]; then
-  u=$(uname -sn 2>/dev/null) && os=${u%% *} && host=${u#* }
-elif [ -z "$host" ]; then
-  host=$(uname -n 2>/dev/null)
-fi
+u=$(uname -sn 2>/dev/null) && os=${u%% *} && host=${u#* }
 [ -n "$os" ] && printf 'OS=%s\n' "$os"
 [ -n "$host" ] && printf 'HOSTNAME=%s\n' "$host"
 
 case $os in
   Darwin)
-    ovr=/opt/puppet_environments/ronin_settings
-    vlt=/var/root/vault.yaml
-    meta=/opt/puppet_environments/last_run_metadata.json ;;
+    ovr=@DARWIN_OVERRIDE@
+    vlt=@DARWIN_VAULT@
+    meta=@DARWIN_METADATA@ ;;
   *)
-    ovr=/etc/puppet/ronin_settings
-    vlt=/root/vault.yaml
-    meta=/etc/puppet/last_run_metadata.json ;;
+    ovr=@LINUX_OVERRIDE@
+    vlt=@LINUX_VAULT@
+    meta=@LINUX_METADATA@ ;;
 esac
 
 up=
@@ -68,10 +62,10 @@ else
 fi
 [ -n "$up" ] && printf 'UPTIME_S=%s\n' "$up"
 
-if [ -e /etc/puppet_role ]; then
+if [ -e @ROLE@ ]; then
   echo ROLE_PRESENT=1
   r=
-  while IFS= read -r l || [ -n "$l" ]; do r="$r $l"; done < /etc/puppet_role
+  while IFS= read -r l || [ -n "$l" ]; do r="$r $l"; done < @ROLE@
   set -- $r
   printf 'ROLE=%s\n' "$*"
 else

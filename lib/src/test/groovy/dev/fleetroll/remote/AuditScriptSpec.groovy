@@ -228,7 +228,7 @@ class AuditScriptSpec extends Specification {
         given:
         def host = linuxHost(false)
         Path bin = Files.createDirectories(tmp.resolve('minbin'))
-        ['base64', 'printf'].each { Files.createSymbolicLink(bin.resolve(it), Path.of(FakeHost.which(it))) }
+        ['base64', 'printf', 'uname'].each { Files.createSymbolicLink(bin.resolve(it), Path.of(FakeHost.which(it))) }
         host.pathOverride = [bin.toString()]
 
         when:
@@ -281,7 +281,7 @@ class AuditScriptSpec extends Specification {
     }
 
     @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
-    def "process budget on Linux (fetchVault=#fetchVault): stat, the sha256 tool and one base64 per blob, nothing else"() {
+    def "process budget on Linux (fetchVault=#fetchVault): uname, stat, the sha256 tool and one base64 per blob, nothing else"() {
         given:
         def host = linuxHost()
         Path trace = tmp.resolve('trace')
@@ -295,7 +295,7 @@ class AuditScriptSpec extends Specification {
 
         then:
         r.exit == 0
-        execs == ['dash', 'stat', 'sha256sum'] + ['base64'] * (fetchVault ? 3 : 2)
+        execs == ['dash', 'uname', 'stat', 'sha256sum'] + ['base64'] * (fetchVault ? 3 : 2)
 
         where:
         fetchVault << [false, true]

@@ -1,0 +1,55 @@
+package dev.fleetroll.puppet;
+
+import java.util.Locale;
+
+/**
+ * The one table of where things live on a host (DESIGN.md section 3), chosen on the host by {@code uname -s}.
+ * The audit script, the write scripts and the sandbox all take their paths from here.
+ */
+public enum HostPaths {
+    LINUX("Linux", "/etc/puppet/ronin_settings", "/root/vault.yaml", "/etc/puppet/last_run_metadata.json"),
+    DARWIN("Darwin", "/opt/puppet_environments/ronin_settings", "/var/root/vault.yaml",
+            "/opt/puppet_environments/last_run_metadata.json");
+
+    /** The Puppet role file, the same on both. */
+    public static final String ROLE = "/etc/puppet_role";
+
+    private final String uname;
+    private final String override;
+    private final String vault;
+    private final String metadata;
+
+    HostPaths(String uname, String override, String vault, String metadata) {
+        this.uname = uname;
+        this.override = override;
+        this.vault = vault;
+        this.metadata = metadata;
+    }
+
+    /** What {@code uname -s} prints on such a host. */
+    public String uname() {
+        return uname;
+    }
+
+    public String override() {
+        return override;
+    }
+
+    public String vault() {
+        return vault;
+    }
+
+    /** {@code last_run_metadata.json}, written by the run-puppet wrapper after every run. */
+    public String metadata() {
+        return metadata;
+    }
+
+    public String role() {
+        return ROLE;
+    }
+
+    /** The table for a {@code uname -s} value; anything that is not Darwin uses the Linux paths. */
+    public static HostPaths forUname(String uname) {
+        return uname != null && uname.strip().toLowerCase(Locale.ROOT).equals("darwin") ? DARWIN : LINUX;
+    }
+}
