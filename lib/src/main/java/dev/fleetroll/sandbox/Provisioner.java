@@ -100,8 +100,6 @@ final class Provisioner {
         Files.createDirectories(puppetDir);
         if (mac) {
             Files.createDirectories(h.resolve("opt.work"));
-            // what the kernel would say on macOS; bound over /proc/sys/kernel/ostype (see fstab)
-            write(h.resolve("ostype"), "Darwin\n", "r--r--r--");
         }
         String rel = null;
         if (!mac && layout.dir().startsWith("/root")) {
@@ -190,10 +188,6 @@ final class Provisioner {
         String lib = layout.lib().toString();
         StringBuilder s = new StringBuilder("# mounted by host-init.sh inside this host's mount namespace only\n");
         s.append("fleetroll-proc /proc proc nosuid,nodev,noexec 0 0\n");
-        if (p.os() == HostOs.MACOS) {
-            // scripts that ask the kernel rather than uname(1) must not learn that this "Mac" runs Linux
-            s.append(h).append("/ostype /proc/sys/kernel/ostype none bind,ro 0 0\n");
-        }
         s.append("overlay /etc overlay lowerdir=/etc,upperdir=").append(h).append("/etc,workdir=").append(h).append("/etc.work 0 0\n");
         if (p.os() == HostOs.MACOS) {
             s.append("overlay /usr/bin overlay lowerdir=").append(lib).append("/macbin:/usr/bin 0 0\n");
