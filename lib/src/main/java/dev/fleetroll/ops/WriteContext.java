@@ -1,8 +1,10 @@
 package dev.fleetroll.ops;
 
+import dev.fleetroll.auditlog.Actor;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.config.FleetrollConfig;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +17,15 @@ public record WriteContext(Fleet fleet, AuditLog auditLog, ContentAccess content
         Objects.requireNonNull(auditLog, "auditLog");
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The production wiring: the audit log {@code $FLEETROLL_HOME/audit.jsonl} with the actor from {@code env}
+     * ({@code $FLEETROLL_ACTOR}, {@code $SUDO_USER}, {@code $USER}) and the fleet's own content stores.
+     */
+    public static WriteContext of(DefaultFleet fleet, Map<String, String> env) {
+        return new WriteContext(fleet, AuditLog.of(fleet.workspace().home(), Actor.from(env)),
+                new StoreContentAccess(fleet.overrideContents(), fleet.vaultContents()), Clock.systemUTC());
     }
 
     public FleetrollConfig.Writes defaults() {

@@ -208,7 +208,7 @@ final class WriteEngine {
                     outcome = WriteOutcome.FAILED;
                     error = switch (r.outcome()) {
                         case TIMED_OUT, CANCELLED -> r.outcome().label() + (r.error() == null ? "" : ": " + r.error())
-                                + " (the target is the old or the new file; the re-audit tells which)";
+                                + " (the target is the old or the new file; audit the host to see which)";
                         default -> firstLine(r.error() != null ? r.error() : r.stderrText(), "exit " + r.exitCode());
                     };
                 }

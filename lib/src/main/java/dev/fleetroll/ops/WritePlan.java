@@ -55,15 +55,27 @@ public record WritePlan(
      *
      * @param sha256 the current content's sha256 (DIFFERENT and SAME), else null
      * @param observedAt the oldest audit this group's knowledge comes from (null for UNKNOWN)
-     * @param diff unified diff current -> new (lines, no trailing newlines); empty when not known or secret
+     * @param diff unified diff current -> new (lines, no trailing newlines); empty when not known, secret or omitted
+     * @param diffOmitted the old content is known but a file was too long to diff ({@link #MAX_DIFF_LINES})
      */
     public record CurrentGroup(State state, String sha256, String humanhash, List<String> hosts, Instant observedAt,
-                               List<String> diff) {
+                               List<String> diff, boolean diffOmitted) {
         public CurrentGroup {
             hosts = List.copyOf(hosts);
             diff = List.copyOf(diff);
         }
+
+        public CurrentGroup(State state, String sha256, String humanhash, List<String> hosts, Instant observedAt,
+                            List<String> diff) {
+            this(state, sha256, humanhash, hosts, observedAt, diff, false);
+        }
     }
+
+    /**
+     * Longer files are not diffed in plans: overrides are a few lines, and Myers' diff over hundreds of thousands of
+     * near-identical lines takes minutes. The plan says the diff was omitted.
+     */
+    public static final int MAX_DIFF_LINES = 2000;
 
     public boolean secret() {
         return action.file().secret();

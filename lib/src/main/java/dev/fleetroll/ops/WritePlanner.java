@@ -21,6 +21,7 @@ import java.util.Optional;
  * (stored observations and content): the host-side script still decides blocked/unchanged on the host.
  */
 final class WritePlanner {
+
     private WritePlanner() {}
 
     /** The settings of a write after defaults were applied and checked. */
@@ -61,16 +62,22 @@ final class WritePlanner {
         for (Map.Entry<Key, List<String>> e : groups.entrySet()) {
             Key k = e.getKey();
             List<String> diff = List.of();
+            boolean omitted = false;
             if (k.state() == WritePlan.State.DIFFERENT && !file.secret()) {
                 Optional<byte[]> old = content.find(file, k.sha());
                 if (old.isPresent()) {
-                    String oldText = new String(old.get(), StandardCharsets.UTF_8);
-                    diff = unifiedDiff(oldText, action.removal() ? "" : newText,
-                            "current " + label(k.sha(), content), action.removal() ? "(removed)" : "new " + label(sha256, content));
+                    List<String> a = new String(old.get(), StandardCharsets.UTF_8).lines().toList();
+                    List<String> b = action.removal() ? List.of() : newText.lines().toList();
+                    if (a.size() > WritePlan.MAX_DIFF_LINES || b.size() > WritePlan.MAX_DIFF_LINES) {
+                        omitted = true;
+                    } else {
+                        diff = unifiedDiff(a, b, "current " + label(k.sha(), content),
+                                action.removal() ? "(removed)" : "new " + label(sha256, content));
+                    }
                 }
             }
             current.add(new WritePlan.CurrentGroup(k.state(), k.sha(), k.sha() == null ? null : content.humanhash(k.sha()),
-                    e.getValue(), oldest.get(k), diff));
+                    e.getValue(), oldest.get(k), diff, omitted));
         }
         current.sort(Comparator.comparing(WritePlan.CurrentGroup::state).thenComparing(g -> -g.hosts().size()));
         return new WritePlan(action, hosts, source == null ? null : source.name(), sha256,
@@ -85,8 +92,10 @@ final class WritePlanner {
 
     /** A unified diff with 3 lines of context; empty when the texts are equal. */
     static List<String> unifiedDiff(String oldText, String newText, String oldName, String newName) {
-        List<String> a = oldText.lines().toList();
-        List<String> b = newText.lines().toList();
+        return unifiedDiff(oldText.lines().toList(), newText.lines().toList(), oldName, newName);
+    }
+
+    private static List<String> unifiedDiff(List<String> a, List<String> b, String oldName, String newName) {
         Patch<String> patch = DiffUtils.diff(a, b);
         if (patch.getDeltas().isEmpty()) {
             return List.of();

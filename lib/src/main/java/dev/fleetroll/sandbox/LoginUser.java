@@ -66,7 +66,9 @@ final class LoginUser {
         Path passwd = etc.resolve("passwd");
         Files.writeString(passwd, passwdFor(os) + name + ":x:" + uid + ":" + uid + ":fleetroll sandbox user:" + home + ":/bin/bash\n");
         sameOwnerAndMode(PASSWD, passwd);
-        copyWith(GROUP, etc.resolve("group"), name + ":x:" + uid + ":");
+        Path group = etc.resolve("group");
+        Files.writeString(group, groupFor(os) + name + ":x:" + uid + ":\n");
+        sameOwnerAndMode(GROUP, group);
         Path shadow = etc.resolve("shadow");
         Files.writeString(shadow, unlockedShadow() + name + ":*:20000:0:99999:7:::\n");
         sameOwnerAndMode(SHADOW, shadow);
@@ -101,11 +103,30 @@ final class LoginUser {
         return s.toString();
     }
 
-    /** Puts the macOS-style passwd (root's home /var/root) into a host's /etc layer. */
+    /**
+     * The machine's group file as a host of {@code os} has it: a macOS-like host also has {@code wheel} as gid 0
+     * (listed first, so files owned by gid 0 show as wheel, as on macOS), which the group {@code auto} of
+     * fleetroll's writes means there.
+     */
+    static String groupFor(HostOs os) throws IOException {
+        String text = Files.readString(GROUP);
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            text += "\n";
+        }
+        if (os == HostOs.MACOS && text.lines().noneMatch(l -> l.startsWith("wheel:"))) {
+            text = "wheel:x:0:root\n" + text;
+        }
+        return text;
+    }
+
+    /** Puts the macOS-style passwd (root's home /var/root) and group (wheel) into a host's /etc layer. */
     static void macPasswd(Path etc) throws IOException {
         Path copy = etc.resolve("passwd");
         Files.writeString(copy, passwdFor(HostOs.MACOS));
         sameOwnerAndMode(PASSWD, copy);
+        Path group = etc.resolve("group");
+        Files.writeString(group, groupFor(HostOs.MACOS));
+        sameOwnerAndMode(GROUP, group);
     }
 
     /** True when the machine's root account is locked ({@code !}), so hosts need a shadow copy for key logins. */
@@ -133,12 +154,6 @@ final class LoginUser {
         return shadow.lines()
                 .map(l -> l.startsWith("root:!") && l.indexOf(':', 5) > 0 ? "root:*" + l.substring(l.indexOf(':', 5)) : l)
                 .collect(Collectors.joining("\n", "", "\n"));
-    }
-
-    private static void copyWith(Path real, Path copy, String line) throws IOException {
-        String text = Files.readString(real);
-        Files.writeString(copy, (text.endsWith("\n") || text.isEmpty() ? text : text + "\n") + line + "\n");
-        sameOwnerAndMode(real, copy);
     }
 
     private static void sameOwnerAndMode(Path real, Path copy) throws IOException {

@@ -213,6 +213,25 @@ PUPPET_MAIL='relops@mozilla.com'
         records().isEmpty()
     }
 
+    @spock.lang.Timeout(30)
+    def "a long override is not diffed in the plan (Myers over 100k near-identical lines would take minutes)"() {
+        given:
+        String big = OVR + ('# ' + 'x' * 60 + '\n') * 100_000
+        String big2 = big.replace("'canary'", "'other'")
+        content.store(dev.fleetroll.remote.ManagedFile.OVERRIDE, big.bytes)
+        fleet.stored.h1 = LocalFleet.observation('h1', new FileFacts(LocalFleet.HOSTROOT + '/ronin_settings', '644', 'root', 'root',
+                (long) big.size(), Instant.now(), LocalFleet.sha(big.bytes)))
+
+        when:
+        def plan = new SetOverride(ctx).plan(['h1'], WriteSource.text(big2), WriteOptions.DEFAULTS)
+        def g = plan.current()[0]
+
+        then:
+        g.state() == WritePlan.State.DIFFERENT
+        g.diffOmitted()
+        g.diff().isEmpty()
+    }
+
     def "vault: validated, written, content never in plan, messages or audit log; force is refused"() {
         given:
         def vault = "taskcluster:\n  access_token: ${SECRET}\n"

@@ -123,7 +123,7 @@ class SandboxIntegrationSpec extends Specification {
         meta('macmini-r8-001').git_sha == heads['resolverd-fix']
     }
 
-    def "the macOS-like host takes the BSD code paths: Darwin, BSD stat, sysctl kern.boottime, no sha256sum"() {
+    def "the macOS-like host takes the BSD code paths: Darwin, BSD stat, gid 0 named wheel, sysctl kern.boottime, no sha256sum"() {
         given:
         SandboxHost mac = fleet.host('macmini-r8-001')
 
@@ -139,7 +139,7 @@ class SandboxIntegrationSpec extends Specification {
         uname == 'Darwin'
         gnuStat.exitCode() != 0
         gnuStat.stderr().contains('illegal option')
-        bsdStat == "600 100600 root root ${mac.vault().getBytes('UTF-8').length}"
+        bsdStat == "600 100600 root wheel ${mac.vault().getBytes('UTF-8').length}"
         sha[0] == 'absent'
         sha[1].startsWith(sha256(mac.vault()))
         Math.abs((boot[1] as long) - bootSec - (boot[2] as double)) <= 2

@@ -23,6 +23,8 @@ class SshdFixture implements Closeable {
         Path log
         Path hostKey
         Process process
+        /** Command words run before sshd's (e.g. {@code unshare -m ...}); empty for a plain sshd. */
+        List<String> prefix = []
 
         /** TCP connections sshd accepted (LogLevel VERBOSE logs one "Connection from" line each). */
         int accepted() {
@@ -62,9 +64,13 @@ class SshdFixture implements Closeable {
         new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
     }
 
-    /** Starts a new sshd with its own host key. */
+    /**
+     * Starts a new sshd with its own host key. {@code opts.prefix}: words to run sshd under (the sshd command line
+     * is appended), e.g. a mount-namespace wrapper that gives the server its own view of some directory.
+     */
     Server start(Map opts = [:]) {
         Server s = new Server()
+        s.prefix = (opts.prefix ?: []) as List<String>
         int i = servers.size()
         s.hostKey = opts.hostKey ?: keygen(dir.resolve("host_${i}_${System.nanoTime()}"), 'ed25519')
         s.port = opts.port ?: freePort()
@@ -90,7 +96,7 @@ LogLevel VERBOSE
     }
 
     private void launch(Server s) {
-        def pb = new ProcessBuilder('/usr/sbin/sshd', '-D', '-e', '-f', s.config.toString(), '-E', s.log.toString())
+        def pb = new ProcessBuilder(s.prefix + ['/usr/sbin/sshd', '-D', '-e', '-f', s.config.toString(), '-E', s.log.toString()])
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd_${s.port}.out").toFile())
         s.process = pb.start()
         processes << s.process

@@ -1,6 +1,7 @@
 package dev.fleetroll.console.cli;
 
 import dev.fleetroll.ops.WriteAction;
+import dev.fleetroll.remote.ManagedFile;
 import java.time.Clock;
 import java.util.List;
 
@@ -13,9 +14,11 @@ public final class Commands {
                 new DemoCommand(),
                 new HostsCommand(),
                 new GatherHostCommand(),
-                new WriteCommand(WriteAction.OVERRIDE_SET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
-                new WriteCommand(WriteAction.OVERRIDE_UNSET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
-                new WriteCommand(WriteAction.VAULT_SET, WriteCommand.NO_ENGINE, Clock.systemUTC()),
+                new WriteCommand(WriteAction.OVERRIDE_SET),
+                new WriteCommand(WriteAction.OVERRIDE_UNSET),
+                new WriteCommand(WriteAction.VAULT_SET),
+                new ShowContentCommand(ManagedFile.OVERRIDE),
+                new ShowContentCommand(ManagedFile.VAULT),
                 new AuditLogCommand(Clock.systemUTC()),
                 new DebugHostScriptCommand(),
                 new SshConfigCommand(),

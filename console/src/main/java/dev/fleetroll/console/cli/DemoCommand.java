@@ -1,17 +1,36 @@
 package dev.fleetroll.console.cli;
 
 import dev.fleetroll.config.FleetrollHome;
-import dev.fleetroll.console.dsl.DslSession;
-import dev.fleetroll.console.dsl.ScriptRunner;
 import dev.fleetroll.sandbox.RunningSandbox;
 import dev.fleetroll.sandbox.Sandbox;
 import dev.fleetroll.sandbox.SandboxException;
 import dev.fleetroll.sandbox.SandboxHost;
 import dev.fleetroll.sandbox.SandboxStatus;
 import dev.fleetroll.sandbox.Scenario;
+import dev.fleetroll.config.Workspace;
+import dev.fleetroll.console.dsl.DslSession;
+import dev.fleetroll.console.dsl.ScriptRunner;
+import dev.fleetroll.console.writes.ConsoleWriteGate;
+import dev.fleetroll.console.writes.PlanFormatter;
+import dev.fleetroll.inventory.Inventory;
+import dev.fleetroll.inventory.NodeSet;
+import dev.fleetroll.ops.AuditReport;
+import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.SetOverride;
+import dev.fleetroll.ops.WriteContext;
+import dev.fleetroll.ops.WriteOptions;
+import dev.fleetroll.ops.WriteSource;
+import dev.fleetroll.sandbox.FleetPlan;
+import dev.fleetroll.ssh.BatchListener;
+import dev.fleetroll.ssh.Cancellation;
+import dev.fleetroll.state.Observation;
+import dev.fleetroll.state.Verdicts;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -21,11 +40,13 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code fleetroll demo}: the README's first command. Brings up a fresh 12-host sandbox fleet on this machine, audits
- * it with {@code scripts/demo.groovy} (the DSL: {@code hosts('sandbox').audit().show()}) and shows the table, with
- * the commands to try next.
+ * {@code fleetroll demo}: the README's first command. Starts the sandbox, audits it with {@code scripts/demo.groovy}
+ * (the DSL: {@code hosts('sandbox').audit().show()}, the monitor table), then shows as a dry run the plan of pushing
+ * the example override where it is not applied, and what to try next.
  */
 final class DemoCommand implements Command {
+    static final String EXAMPLE_OVERRIDE = "configs/overrides/netperf-tuning.override";
+
     @Override
     public String name() {
         return "demo";
@@ -41,9 +62,10 @@ final class DemoCommand implements Command {
         return """
                 Starts a fresh sandbox fleet (replacing this FLEETROLL_HOME's sandbox): real OpenSSH hosts in their own
                 namespaces on 127.x.y.z, Linux and macOS-like, with roles, overrides, vaults and puppet run metadata
-                in every state the verdicts know. Then audits it over SSH with scripts/demo.groovy and prints the
-                monitor table (what every host really runs, whether it applied its override) and what to try next.
-                Needs Linux and root. 'fleetroll sandbox down' removes it.
+                in every state the verdicts know. Audits it with scripts/demo.groovy and prints the monitor table, then
+                shows, as a dry run, the plan of pushing configs/overrides/netperf-tuning.override to the hosts whose
+                override is not applied (hosts('sandbox').audit().where { !applied }.setOverride(...)), and what to
+                try next. Needs Linux and root. 'fleetroll sandbox down' removes it.
                 """;
     }
 
@@ -52,6 +74,58 @@ final class DemoCommand implements Command {
         Options o = new Options();
         o.addOption(Option.builder().longOpt("hosts").hasArg().argName("N").desc("how many hosts (default 12)").get());
         return o;
+    }
+
+    /** The override the demo plans to push: the project's example, or the same settings when run outside a checkout. */
+    static WriteSource exampleOverride(CliContext ctx) {
+        Path project = ctx.workspace().projectDir();
+        Path file = project == null ? null : project.resolve(EXAMPLE_OVERRIDE);
+        if (file != null && Files.isRegularFile(file)) {
+            try {
+                return new WriteSource(Files.readAllBytes(file), EXAMPLE_OVERRIDE);
+            } catch (IOException e) {
+                // fall back to the built-in text
+            }
+        }
+        return new WriteSource(FleetPlan.overrideFor(FleetPlan.BRANCH_NETPERF).getBytes(StandardCharsets.UTF_8),
+                "netperf-tuning.override (built-in example)");
+    }
+
+    /**
+     * The headline one-liner as a dry run: audits the fleet, picks the hosts whose override is not applied and prints
+     * the plan of pushing {@code override} to them (audited as a dry run). Returns those hosts (null when the audit
+     * could not run).
+     */
+    static List<String> planOverridePush(CliContext ctx, PrintStream out, WriteSource override) {
+        ctx.reloadWorkspace(); // the sandbox's drop-in (ssh config, short names) is new
+        Workspace ws = ctx.workspace();
+        out.println("hosts('sandbox').audit().where { !applied }.setOverride(file('" + override.name()
+                + "'), reason: 'demo'), as a dry run:");
+        try (DefaultFleet fleet = DefaultFleet.open(ws)) {
+            List<String> hosts = new Inventory(ws).resolve(List.of("sandbox"));
+            BatchListener progress = ProgressLine.forTerminal(ctx, "auditing");
+            AuditReport report;
+            try {
+                report = fleet.audit(hosts, progress, Cancellation.none());
+            } finally {
+                ProgressLine.finish(progress);
+            }
+            List<String> need = report.observations().stream()
+                    .filter(o -> o.ok() && !Verdicts.applied(o.override(), o.puppet()))
+                    .map(Observation::host).toList();
+            if (need.isEmpty()) {
+                out.println("  every host has its override applied: nothing to push");
+                return need;
+            }
+            ConsoleWriteGate gate = new ConsoleWriteGate(ConsoleWriteGate.Context.CLI, false, true, ctx.stdinIsTerminal(),
+                    null, out, new PlanFormatter(ctx.colour(), Clock.systemUTC()), true);
+            new SetOverride(WriteContext.of(fleet, ctx.env())).run(need, override, WriteOptions.DEFAULTS.withReason("demo"),
+                    gate, BatchListener.NONE, Cancellation.none());
+            return need;
+        } catch (RuntimeException e) {
+            ctx.err().println("fleetroll: demo: could not plan the override push: " + e.getMessage());
+            return null;
+        }
     }
 
     @Override
@@ -95,6 +169,9 @@ final class DemoCommand implements Command {
         out.println();
         out.println(SandboxCommand.memoryLine(st));
         out.println();
+        WriteSource override = exampleOverride(ctx);
+        List<String> need = planOverridePush(ctx, out, override);
+        out.println();
         String me = SandboxCommand.launcher(ctx);
         SandboxHost first = sb.hosts().stream().filter(h -> h.scenario() == Scenario.OVERRIDE_APPLIED).findFirst()
                 .orElse(sb.hosts().get(0));
@@ -108,6 +185,11 @@ final class DemoCommand implements Command {
             if (commands.contains(c)) {
                 out.println("  " + me + " " + c + " sandbox" + (c.equals("host-monitor") ? " --once" : ""));
             }
+        }
+        if (commands.contains("host-set-override") && need != null && !need.isEmpty()) {
+            out.println("  " + me + " host-set-override -f " + override.name() + " '" + NodeSet.fold(need)
+                    + "' --reason demo --confirm");
+            out.println("  " + me + " audit-log show");
         }
         out.println("  " + me + " sandbox status");
         out.println("  " + me + " sandbox fault tarpit ms-2        # also stop-sshd, rekey, corrupt-metadata, reboot");

@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProgressLine implements BatchListener {
     private final PrintStream err;
-    private final String verb;
+    private final String[] verbs;
+    private volatile String verb;
+    private int phase;
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private volatile int total;
@@ -21,8 +23,20 @@ public final class ProgressLine implements BatchListener {
     private int lastWidth;
 
     public ProgressLine(PrintStream err, String verb) {
+        this(err, new String[] {verb});
+    }
+
+    /**
+     * A line for an operation with several fan-outs in a row (write, then re-audit): the n-th {@link #started} shows
+     * the n-th verb (the last one for any later batch), counting from zero again.
+     */
+    public ProgressLine(PrintStream err, String... verbs) {
+        if (verbs.length == 0) {
+            throw new IllegalArgumentException("no verb");
+        }
         this.err = err;
-        this.verb = verb;
+        this.verbs = verbs.clone();
+        this.verb = verbs[0];
     }
 
     /** A listener that draws on {@code err} only when it is a terminal. */
@@ -30,8 +44,16 @@ public final class ProgressLine implements BatchListener {
         return ctx.stderrIsTerminal() ? new ProgressLine(ctx.err(), verb) : BatchListener.NONE;
     }
 
+    /** A phased listener ({@code "writing", "re-auditing"}) that draws only when {@code err} is a terminal. */
+    public static BatchListener forTerminal(CliContext ctx, String... verbs) {
+        return ctx.stderrIsTerminal() ? new ProgressLine(ctx.err(), verbs) : BatchListener.NONE;
+    }
+
     @Override
-    public void started(int total) {
+    public synchronized void started(int total) {
+        verb = verbs[Math.min(phase++, verbs.length - 1)];
+        done.set(0);
+        failed.set(0);
         this.total = total;
         this.startNanos = System.nanoTime();
         draw(true);

@@ -8,6 +8,7 @@ import dev.fleetroll.console.writes.ConsoleWriteGate;
 import dev.fleetroll.console.writes.PlanFormatter;
 import dev.fleetroll.console.writes.WriteResultsFormatter;
 import dev.fleetroll.inventory.Inventory;
+import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.ops.SetOverride;
 import dev.fleetroll.ops.SetVault;
 import dev.fleetroll.ops.UnsetOverride;
@@ -23,7 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -37,19 +38,24 @@ import org.apache.commons.cli.Options;
 final class WriteCommand implements Command {
 
     /**
-     * Opens what a write needs (fleet, audit log, content stores) for a workspace and environment. The default
-     * refuses until the SSH engine is part of the build.
+     * Opens what a write needs (fleet, audit log, content stores) for a workspace, the environment (the actor) and
+     * the SSH flags. The command closes the fleet when done.
      */
     @FunctionalInterface
-    interface Opener extends BiFunction<Workspace, java.util.Map<String, String>, WriteContext> {}
+    interface Opener {
+        WriteContext open(Workspace workspace, Map<String, String> env, DefaultFleet.Options options);
+    }
 
-    static final Opener NO_ENGINE = (ws, env) -> {
-        throw new UserError("this build has no SSH engine yet (dev.fleetroll.ops.DefaultFleet); writes are not available");
-    };
+    /** The real engine: {@link DefaultFleet} over SSH, {@code $FLEETROLL_HOME/audit.jsonl}, the local content stores. */
+    static final Opener DEFAULT = (ws, env, options) -> WriteContext.of(DefaultFleet.open(ws, options), env);
 
     private final WriteAction action;
     private final Opener opener;
     private final Clock clock;
+
+    WriteCommand(WriteAction action) {
+        this(action, DEFAULT, Clock.systemUTC());
+    }
 
     WriteCommand(WriteAction action, Opener opener, Clock clock) {
         this.action = action;
@@ -143,7 +149,7 @@ final class WriteCommand implements Command {
         o.addOption(Option.builder().longOpt("no-reaudit").desc("do not re-audit the hosts after writing").get());
         o.addOption(Option.builder().longOpt("timeout").hasArg().argName("DURATION").desc("per-host command timeout (default ssh.command_timeout)").get());
         o.addOption(Option.builder().longOpt("json").desc("print the plan and results as one JSON object").get());
-        return o;
+        return SshOptions.add(o);
     }
 
     @Override
@@ -179,12 +185,31 @@ final class WriteCommand implements Command {
         PlanFormatter planFormatter = new PlanFormatter(ctx.colour(), clock);
         ConsoleWriteGate gate = new ConsoleWriteGate(ConsoleWriteGate.Context.CLI, line.hasOption("confirm"),
                 line.hasOption("dry-run"), ctx.stdinIsTerminal(), null, ctx.out(), planFormatter, !json);
-        WriteContext wctx = opener.apply(ctx.workspace(), ctx.env());
-        WriteResults results = switch (action) {
-            case OVERRIDE_SET -> new SetOverride(wctx).run(hosts, source, options, gate, BatchListener.NONE, Cancellation.none());
-            case OVERRIDE_UNSET -> new UnsetOverride(wctx).run(hosts, options, gate, BatchListener.NONE, Cancellation.none());
-            case VAULT_SET -> new SetVault(wctx).run(hosts, source, options, gate, BatchListener.NONE, Cancellation.none());
-        };
+        DefaultFleet.Options fleetOptions = SshOptions.fleetOptions(line, name(), false);
+
+        Cancellation cancellation = new Cancellation();
+        boolean[] interrupted = {false};
+        Runnable restore = Interrupts.onSigint(() -> {
+            interrupted[0] = true;
+            cancellation.cancel("interrupted");
+        });
+        WriteContext wctx = null;
+        WriteResults results;
+        BatchListener progress = ProgressLine.forTerminal(ctx, "writing", "re-auditing");
+        try {
+            wctx = opener.open(ctx.workspace(), ctx.env(), fleetOptions);
+            results = switch (action) {
+                case OVERRIDE_SET -> new SetOverride(wctx).run(hosts, source, options, gate, progress, cancellation);
+                case OVERRIDE_UNSET -> new UnsetOverride(wctx).run(hosts, options, gate, progress, cancellation);
+                case VAULT_SET -> new SetVault(wctx).run(hosts, source, options, gate, progress, cancellation);
+            };
+        } finally {
+            ProgressLine.finish(progress);
+            restore.run();
+            if (wctx != null) {
+                wctx.fleet().close();
+            }
+        }
         if (json) {
             try {
                 ctx.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -197,6 +222,11 @@ final class WriteCommand implements Command {
                 ctx.out().print(new WriteResultsFormatter(ctx.colour()).render(results));
             }
             ctx.out().println("Audit log: " + wctx.auditLog().file());
+        }
+        if (interrupted[0]) {
+            ctx.err().println("fleetroll: interrupted; hosts not yet written were cancelled (each target is the old or"
+                    + " the new file)");
+            return Cli.INTERRUPTED;
         }
         return results.allOk() ? Cli.OK : Cli.FAILED;
     }

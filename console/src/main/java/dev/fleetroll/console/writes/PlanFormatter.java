@@ -32,6 +32,9 @@ public final class PlanFormatter {
     private static final String BOLD = "\u001b[1m";
     private static final String RESET = "\u001b[0m";
 
+    /** New content longer than this is cut short in the plan (the sha256 names it exactly). */
+    static final int MAX_CONTENT_LINES = 200;
+
     private final boolean colour;
     private final Clock clock;
 
@@ -82,8 +85,12 @@ public final class PlanFormatter {
             b.append("  content: not shown (vault)\n");
         } else if (p.newText() != null) {
             b.append("  new content:\n");
-            for (String line : p.newText().lines().toList()) {
+            List<String> lines = p.newText().lines().toList();
+            for (String line : lines.subList(0, Math.min(lines.size(), MAX_CONTENT_LINES))) {
                 b.append("    | ").append(line).append('\n');
+            }
+            if (lines.size() > MAX_CONTENT_LINES) {
+                b.append("    | ... ").append(lines.size() - MAX_CONTENT_LINES).append(" more lines\n");
             }
         }
         if (mode == Mode.DRY_RUN) {
@@ -106,7 +113,9 @@ public final class PlanFormatter {
                 if (!p.expectedBlocked().isEmpty() && p.expectedBlocked().contains(g.hosts().get(0))) {
                     yield s + ", will be blocked unless forced";
                 }
-                yield s + (p.secret() ? ", will be replaced (not diffed: vault)" : g.diff().isEmpty() ? ", will be replaced (old content not stored locally)" : ", will be replaced:");
+                yield s + (p.secret() ? ", will be replaced (not diffed: vault)"
+                        : g.diffOmitted() ? ", will be replaced (diff omitted: over " + WritePlan.MAX_DIFF_LINES + " lines)"
+                        : g.diff().isEmpty() ? ", will be replaced (old content not stored locally)" : ", will be replaced:");
             }
             case UNKNOWN -> "not known (never audited, or another target path)";
         };

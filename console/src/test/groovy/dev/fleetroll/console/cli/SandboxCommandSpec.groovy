@@ -145,6 +145,9 @@ class SandboxCommandSpec extends Specification {
         r.out.contains('macmini-r8-001')
         r.out.contains('Try next:')
         r.out.contains("ssh -F ${home}/sandbox/ssh_config")
+
+        and: 'the dry-run override push: both hosts of this fleet have their override applied'
+        r.out.contains("hosts('sandbox').audit().where { !applied }.setOverride(file('netperf-tuning.override (built-in example)'), reason: 'demo'), as a dry run:\n  every host has its override applied: nothing to push\n")
     }
 
     def "down stops the fleet and removes the drop-in, host list and sandbox directory"() {

@@ -3,6 +3,7 @@ package dev.fleetroll.console.cli
 import dev.fleetroll.auditlog.AuditLog
 import dev.fleetroll.config.FleetrollHome
 import dev.fleetroll.config.Workspace
+import dev.fleetroll.ops.DefaultFleet
 import dev.fleetroll.ops.LocalFleet
 import dev.fleetroll.ops.MemoryContent
 import dev.fleetroll.ops.WriteAction
@@ -36,7 +37,7 @@ class WriteCommandSpec extends Specification {
     Map cli(List<String> args, boolean tty = true) {
         def out = new ByteArrayOutputStream()
         def err = new ByteArrayOutputStream()
-        def opener = { Workspace w, Map env -> new WriteContext(fleet, AuditLog.of(w.home(), 'tester'), content, Clock.systemUTC()) } as WriteCommand.Opener
+        def opener = { Workspace w, Map env, DefaultFleet.Options o -> new WriteContext(fleet, AuditLog.of(w.home(), 'tester'), content, Clock.systemUTC()) } as WriteCommand.Opener
         def commands = WriteAction.values().collect { new WriteCommand(it, opener, Clock.systemUTC()) } + [new AuditLogCommand(Clock.systemUTC())]
         def ctx = new CliContext(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, 'UTF-8'), new PrintStream(err, true, 'UTF-8'),
                 [USER: 'tester', NO_COLOR: '1'], tty, tty, tty, false, { ws })

@@ -98,6 +98,23 @@ Nothing written (dry run). Add --confirm to write.
 """.toString()
     }
 
+    def "a long override: the diff is omitted and the content cut after 200 lines"() {
+        given:
+        String text = (1..250).collect { "# line ${it}" }.join('\n') + '\n'
+        def groups = [new WritePlan.CurrentGroup(WritePlan.State.DIFFERENT, 'cd' * 32, 'lima-kilo', ['t-linux64-ms-001.test'],
+                Instant.parse('2026-08-13T11:30:00Z'), [], true)]
+        def p = new WritePlan(WriteAction.OVERRIDE_SET, ['t-linux64-ms-001.test'], 'big.override', 'ab' * 32, 'colorado-floor',
+                (long) text.size(), text, null, '0644', 'root', 'auto', true, 10, true, null, 'canary', groups)
+
+        when:
+        def out = new PlanFormatter(false, CLOCK).render(p, PlanFormatter.Mode.WRITE)
+
+        then:
+        out.contains('has cdcdcdcdcdcd (lima-kilo), audited 30m ago, will be replaced (diff omitted: over 2000 lines)\n')
+        out.contains('    | # line 200\n    | ... 50 more lines\n')
+        !out.contains('# line 201')
+    }
+
     def "a vault plan never shows content"() {
         when:
         def text = new PlanFormatter(false, CLOCK).render(plan(WriteAction.VAULT_SET, [], null), PlanFormatter.Mode.ASK)

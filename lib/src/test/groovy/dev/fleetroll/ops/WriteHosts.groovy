@@ -1,0 +1,135 @@
+package dev.fleetroll.ops
+
+import dev.fleetroll.config.FleetrollHome
+import dev.fleetroll.config.Workspace
+import dev.fleetroll.ssh.SshdFixture
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.concurrent.TimeUnit
+
+/**
+ * Hosts for write specs before the sandbox: one real sshd per host on 127.0.0.1, each in its own mount namespace
+ * where {@link #target} (an empty directory outside) is a bind mount of the host's own directory
+ * ({@link #hostDir}). The same target path therefore holds a different file on every host, as
+ * {@code /etc/puppet/ronin_settings} does on real ones, and a spec can still look at each host's files from outside.
+ * Logins are root. Nothing outside the temp dir is touched; {@link #close()} stops every process.
+ */
+class WriteHosts implements Closeable {
+    final Path dir
+    final SshdFixture fx
+    final Path target
+    final Path sshConfig
+    final Map<String, SshdFixture.Server> servers = [:]
+    final List<String> names
+
+    /** Whether specs can run here: Linux, root, unshare and an OpenSSH server. */
+    static boolean supported() {
+        System.getProperty('os.name') == 'Linux' && ['id', '-u'].execute().text.trim() == '0'
+                && Files.isExecutable(Path.of('/usr/sbin/sshd')) && Files.isExecutable(Path.of('/usr/bin/unshare'))
+    }
+
+    WriteHosts(Path dir, List<String> names) {
+        this.dir = dir
+        this.names = names
+        fx = new SshdFixture(dir)
+        target = Files.createDirectories(dir.resolve('target'))
+        try {
+            for (String n : names) {
+                Path h = Files.createDirectories(dir.resolve('hosts').resolve(n))
+                servers[n] = fx.start(prefix: ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--',
+                        '/bin/sh', '-c', 'mount --bind "$1" "$2" && shift 2 && exec "$@"', 'sh', h.toString(), target.toString()])
+            }
+            int refused = SshdFixture.freePort()
+            StringBuilder cfg = new StringBuilder()
+            servers.each { n, s -> cfg << "Host ${n}\n  Port ${s.port}\n" }
+            cfg << """Host down1
+  Port ${refused}
+Host *
+  HostName 127.0.0.1
+  User root
+  IdentityFile @KEY@
+  IdentitiesOnly yes
+  UserKnownHostsFile @DIR@/known_hosts
+  GlobalKnownHostsFile /dev/null
+  StrictHostKeyChecking accept-new
+  BatchMode yes
+  ConnectTimeout 10
+"""
+            sshConfig = fx.sshConfig('ssh_config', cfg.toString())
+        } catch (Throwable t) {
+            fx.close()
+            throw t
+        }
+    }
+
+    /** The host's own directory, seen from outside (inside the host it is {@link #target}). */
+    Path hostDir(String host) {
+        dir.resolve('hosts').resolve(host)
+    }
+
+    /** A path under the target directory, as the hosts see it. */
+    String path(String name) {
+        target.resolve(name).toString()
+    }
+
+    /**
+     * A workspace with its own FLEETROLL_HOME (optional {@code config.yaml} text) and an empty HOME, so no operator
+     * file (~/.ssh) is ever read.
+     */
+    Workspace workspace(String name, String config = null) {
+        Path home = Files.createDirectories(dir.resolve("fleetroll-${name}"))
+        Path userHome = Files.createDirectories(dir.resolve("user-${name}"))
+        if (config != null) {
+            home.resolve('config.yaml').text = config
+        }
+        Workspace.of(new FleetrollHome(home), null, [HOME: userHome.toString(), USER: 'root'])
+    }
+
+    DefaultFleet fleet(Workspace ws) {
+        DefaultFleet.open(ws, new DefaultFleet.Options(sshConfig, null, false))
+    }
+
+    /** Runs {@code command} on {@code host} with the plain OpenSSH client and the same config: the independent view. */
+    Map ssh(String host, String command) {
+        def pb = new ProcessBuilder('ssh', '-F', sshConfig.toString(), host, command)
+        pb.environment().remove('SSH_AUTH_SOCK')
+        def p = pb.start()
+        p.outputStream.close()
+        def err = new ByteArrayOutputStream()
+        def t = Thread.start { err << p.errorStream }
+        String out = p.inputStream.getText('UTF-8')
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly()
+            throw new IllegalStateException("ssh ${host} '${command}' did not finish")
+        }
+        t.join()
+        [rc: p.exitValue(), out: out, err: err.toString('UTF-8')]
+    }
+
+    /** Output of a command that must succeed on the host. */
+    String run(String host, String command) {
+        def r = ssh(host, command)
+        if (r.rc != 0) {
+            throw new IllegalStateException("ssh ${host} '${command}' exited ${r.rc}: ${r.err}")
+        }
+        r.out
+    }
+
+    /** The sshd processes serving connections of {@code host} (not the listener, not the shells they run). */
+    List<ProcessHandle> sessions(String host) {
+        servers[host].process.descendants().filter { ph ->
+            ph.info().command().map { it.endsWith('/sshd') }.orElse(false)
+        }.toList()
+    }
+
+    /** TCP connections the host's sshd accepted so far. */
+    int accepted(String host) {
+        servers[host].accepted()
+    }
+
+    @Override
+    void close() {
+        fx.close()
+    }
+}
