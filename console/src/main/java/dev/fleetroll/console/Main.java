@@ -7,9 +7,9 @@ import dev.fleetroll.console.cli.Commands;
 public final class Main {
     private Main() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         Logging.configure(args);
-        int status = new Cli(Commands.all()).run(args);
+        int status = args.length == 1 && args[0].equals("--aot-train") ? Training.run() : new Cli(Commands.all()).run(args);
         System.out.flush();
         System.err.flush();
         System.exit(status);

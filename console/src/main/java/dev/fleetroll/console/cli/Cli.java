@@ -53,6 +53,8 @@ public final class Cli {
         o.addOption(Option.builder("h").longOpt("help").desc("show this help, or a command's help with CMD --help").get());
         o.addOption(Option.builder("V").longOpt("version").desc("print the version and exit").get());
         o.addOption(Option.builder("d").longOpt("debug").desc("log debug detail to stderr and show stack traces").get());
+        o.addOption(Option.builder("e").longOpt("expression").hasArg().argName("EXPR")
+                .desc("evaluate a DSL expression or statements and print the result, e.g. -e \"hosts('sandbox').show()\"").get());
         return o;
     }
 
@@ -88,7 +90,8 @@ public final class Cli {
     private int dispatch(String[] args, CliContext ctx) throws Exception {
         CommandLine global;
         try {
-            global = DefaultParser.builder().get().parse(globalOptions(), args, true);
+            // quotes inside -e belong to the Groovy code: do not strip them
+            global = DefaultParser.builder().setStripLeadingAndTrailingQuotes(false).get().parse(globalOptions(), args, true);
         } catch (UnrecognizedOptionException e) {
             throw new UsageError("unknown option '" + e.getOption() + "' (see 'fleetroll --help')");
         }
@@ -97,9 +100,19 @@ public final class Cli {
             ctx.out().println("fleetroll " + Version.get());
             return OK;
         }
-        if (rest.isEmpty() || global.hasOption("help") && rest.isEmpty()) {
+        if (global.hasOption("expression")) {
+            if (!rest.isEmpty()) {
+                throw new UsageError("-e takes the whole expression; quote it (unexpected '" + rest.get(0) + "')");
+            }
+            return Scripting.expression(global.getOptionValue("expression"), ctx);
+        }
+        if (rest.isEmpty() && global.hasOption("help")) {
             printMainHelp(ctx.out());
             return OK;
+        }
+        if (rest.isEmpty()) {
+            // no command: the console on a terminal, else statements from stdin (cron, pipes)
+            return ctx.stdinIsTerminal() ? Scripting.console(ctx) : Scripting.stdin(ctx);
         }
         String name = rest.get(0);
         if (name.equals("help")) {
@@ -115,7 +128,11 @@ public final class Cli {
         }
         Command command = find(name);
         String[] commandArgs = rest.subList(1, rest.size()).toArray(String[]::new);
-        if (global.hasOption("help") || Arrays.asList(commandArgs).contains("--help") || Arrays.asList(commandArgs).contains("-h")) {
+        List<String> ownArgs = Arrays.asList(commandArgs);
+        if (ownArgs.contains("--")) {
+            ownArgs = ownArgs.subList(0, ownArgs.indexOf("--")); // what follows "--" belongs to a script
+        }
+        if (global.hasOption("help") || ownArgs.contains("--help") || ownArgs.contains("-h")) {
             printCommandHelp(command, ctx.out());
             return OK;
         }
@@ -152,6 +169,8 @@ public final class Cli {
 
     void printMainHelp(PrintStream out) {
         out.println("usage: fleetroll [-d] COMMAND [options] [args]");
+        out.println("       fleetroll                 (the console; statements from stdin when it is not a terminal)");
+        out.println("       fleetroll -e 'EXPR'       (evaluate DSL statements and print the result)");
         out.println();
         out.println("fleetroll " + Version.get() + " - audit, change and roll out Puppet-managed host fleets.");
         out.println();

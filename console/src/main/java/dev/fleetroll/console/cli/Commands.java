@@ -22,6 +22,8 @@ public final class Commands {
                 new AuditLogCommand(Clock.systemUTC()),
                 new DebugHostScriptCommand(),
                 new SshConfigCommand(),
-                new SandboxCommand());
+                new SandboxCommand(),
+                new RunCommand(),
+                new CheckCommand());
     }
 }

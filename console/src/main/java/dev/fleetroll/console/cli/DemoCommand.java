@@ -8,6 +8,8 @@ import dev.fleetroll.sandbox.SandboxHost;
 import dev.fleetroll.sandbox.SandboxStatus;
 import dev.fleetroll.sandbox.Scenario;
 import dev.fleetroll.config.Workspace;
+import dev.fleetroll.console.dsl.DslSession;
+import dev.fleetroll.console.dsl.ScriptRunner;
 import dev.fleetroll.console.writes.ConsoleWriteGate;
 import dev.fleetroll.console.writes.PlanFormatter;
 import dev.fleetroll.inventory.Inventory;
@@ -38,8 +40,9 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code fleetroll demo}: the README's first command. Brings up a fresh 12-host sandbox fleet on this machine and
- * shows it, with the commands to try next.
+ * {@code fleetroll demo}: the README's first command. Starts the sandbox, audits it with {@code scripts/demo.groovy}
+ * (the DSL: {@code hosts('sandbox').audit().show()}, the monitor table), then shows as a dry run the plan of pushing
+ * the example override where it is not applied, and what to try next.
  */
 final class DemoCommand implements Command {
     static final String EXAMPLE_OVERRIDE = "configs/overrides/netperf-tuning.override";
@@ -51,7 +54,7 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "start a 12-host sandbox fleet of real sshd hosts on this machine and show it";
+        return "start a 12-host sandbox fleet of real sshd hosts on this machine, audit it and show the table";
     }
 
     @Override
@@ -59,10 +62,10 @@ final class DemoCommand implements Command {
         return """
                 Starts a fresh sandbox fleet (replacing this FLEETROLL_HOME's sandbox): real OpenSSH hosts in their own
                 namespaces on 127.x.y.z, Linux and macOS-like, with roles, overrides, vaults and puppet run metadata
-                in every state the verdicts know. Prints the fleet, then audits it and shows, as a dry run, the plan of
-                pushing configs/overrides/netperf-tuning.override to the hosts whose override is not applied
-                (hosts('sandbox').audit().where { !applied }.setOverride(...)), and what to try next. Needs Linux and root.
-                'fleetroll sandbox down' removes it. Same as 'fleetroll sandbox up 12' with a friendlier report.
+                in every state the verdicts know. Audits it with scripts/demo.groovy and prints the monitor table, then
+                shows, as a dry run, the plan of pushing configs/overrides/netperf-tuning.override to the hosts whose
+                override is not applied (hosts('sandbox').audit().where { !applied }.setOverride(...)), and what to
+                try next. Needs Linux and root. 'fleetroll sandbox down' removes it.
                 """;
     }
 
@@ -151,7 +154,18 @@ final class DemoCommand implements Command {
         PrintStream out = ctx.out();
         out.printf(Locale.ROOT, "fleetroll demo: %d sandbox hosts, each a real sshd in its own namespaces on this machine"
                 + " (up in %.1f s)%n%n", n, sb.upTime().toMillis() / 1000.0);
-        SandboxCommand.printHostTable(out, st.hosts(), false);
+        ctx.reloadWorkspace(); // the sandbox wrote its host list and SSH settings
+        Path script = demoScript(ctx);
+        int audit = Cli.OK;
+        if (script != null) {
+            out.println("$ fleetroll run scripts/demo.groovy      # hosts('sandbox').audit().show()");
+            try (DslSession session = DslSessions.forScript(ctx, List.of(), true)) {
+                audit = new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint)
+                        .run(RunCommand.read(script.toString()), script.toString(), false, null);
+            }
+        } else {
+            SandboxCommand.printHostTable(out, st.hosts(), false);
+        }
         out.println();
         out.println(SandboxCommand.memoryLine(st));
         out.println();
@@ -163,6 +177,7 @@ final class DemoCommand implements Command {
                 .orElse(sb.hosts().get(0));
         Set<String> commands = Commands.all().stream().map(Command::name).collect(Collectors.toSet());
         out.println("Try next:");
+        out.println("  " + me + "                                   # the console: hosts('sandbox').where { !applied }");
         out.println("  ssh -F " + sb.sshConfig() + " " + first.name() + " 'hostname; cat /etc/puppet_role "
                 + first.overridePath() + "'");
         out.println("  " + me + " hosts sandbox --fold");
@@ -179,6 +194,13 @@ final class DemoCommand implements Command {
         out.println("  " + me + " sandbox status");
         out.println("  " + me + " sandbox fault tarpit ms-2        # also stop-sshd, rekey, corrupt-metadata, reboot");
         out.println("  " + me + " sandbox down");
-        return Cli.OK;
+        return audit;
+    }
+
+    /** {@code scripts/demo.groovy} of the checkout, or null when fleetroll runs without one. */
+    private static Path demoScript(CliContext ctx) {
+        Path project = ctx.workspace().projectDir();
+        Path script = project == null ? null : project.resolve("scripts").resolve("demo.groovy");
+        return script != null && Files.isRegularFile(script) ? script : null;
     }
 }

@@ -1,0 +1,57 @@
+package dev.fleetroll.console;
+
+import dev.fleetroll.config.FleetrollHome;
+import dev.fleetroll.config.Workspace;
+import dev.fleetroll.console.cli.Cli;
+import dev.fleetroll.console.cli.Commands;
+import dev.fleetroll.console.repl.Repl;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * The workload the launcher records its JDK 25 AOT cache from ({@code fleetroll --aot-train}, not for operators):
+ * the paths whose start-up matters — {@code --version}, {@code -e} with the DSL's compiler, durations and queries,
+ * and the console up to its prompt on a dumb terminal with a few lines and a completion. Output is discarded; no
+ * host, store or network is touched (FLEETROLL_HOME is a temporary directory).
+ */
+final class Training {
+    private Training() {}
+
+    static int run() throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        Path home = Files.createTempDirectory("fleetroll-train");
+        try {
+            System.setOut(nowhere);
+            System.setErr(nowhere);
+            Cli cli = new Cli(Commands.all());
+            cli.run(new String[] {"--version"});
+            cli.run(new String[] {"-e", "1+1"});
+            cli.run(new String[] {"-e", "def d = 30.seconds + 2.minutes; [1, 2, 3].collect { it * 2 }.sum() + d.seconds"});
+            cli.run(new String[] {"-e", "query('role~talos pp_last>20h os=L|M sort:pp_last:desc,host')"});
+            String lines = "1+1\ndef s = [a: 1]\ns.a + 1\n:help where\nhosts('x').wh\t\t\u0015\n:exit\n";
+            try (Terminal t = TerminalBuilder.builder().dumb(true).system(false).type("dumb")
+                    .streams(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream())
+                    .build()) {
+                Map<String, String> env = Map.of(FleetrollHome.ENV, home.toString());
+                FleetrollHome fh = new FleetrollHome(home);
+                new Repl(() -> Workspace.of(fh, null, env), fh, env, false).run(t);
+            }
+            return 0;
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

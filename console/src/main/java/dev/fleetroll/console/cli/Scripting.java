@@ -1,0 +1,36 @@
+package dev.fleetroll.console.cli;
+
+import dev.fleetroll.config.FleetrollHome;
+import dev.fleetroll.console.dsl.DslSession;
+import dev.fleetroll.console.dsl.ScriptRunner;
+import dev.fleetroll.console.repl.Repl;
+import java.io.IOException;
+import java.util.List;
+
+/** The command-less entry points: {@code fleetroll -e EXPR}, statements on stdin, and the console. */
+final class Scripting {
+    private Scripting() {}
+
+    /** {@code fleetroll -e 'EXPR'}: runs the statements and prints the last value. Writes are dry runs. */
+    static int expression(String text, CliContext ctx) {
+        try (DslSession session = DslSessions.forScript(ctx, List.of(), true)) {
+            return new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint).run(text, "-e", true, null);
+        }
+    }
+
+    /** {@code fleetroll < statements.groovy}: stdin is not a terminal, so it is a script. Writes are dry runs. */
+    static int stdin(CliContext ctx) throws IOException {
+        String text = Cli.readAll(ctx.in());
+        if (text.isBlank()) {
+            return Cli.OK;
+        }
+        try (DslSession session = DslSessions.forScript(ctx, List.of(), true)) {
+            return new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint).run(text, "stdin", true, null);
+        }
+    }
+
+    /** The interactive console. */
+    static int console(CliContext ctx) throws IOException {
+        return new Repl(ctx::workspace, FleetrollHome.fromEnvironment(ctx.env()), ctx.env(), ctx.debug()).run();
+    }
+}

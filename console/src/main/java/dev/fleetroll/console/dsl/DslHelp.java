@@ -1,0 +1,183 @@
+package dev.fleetroll.console.dsl;
+
+import dev.fleetroll.state.HostState;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one table of DSL words: what {@code :help} prints and what completion shows next to each candidate.
+ * A spec checks that every public verb of {@link FleetScript}, {@link HostSet} and {@link Results} and every
+ * {@link HostState} property has an entry here.
+ */
+public final class DslHelp {
+    /** Where a word applies. */
+    public enum Kind { VERB, HOSTSET, RESULTS, STATE, COMMAND }
+
+    /**
+     * @param signature how to call it, e.g. {@code where { closure } | where('query')}
+     * @param summary one line (completion descriptions)
+     * @param example an example or longer note for {@code :help NAME}; may be empty
+     */
+    public record Entry(Kind kind, String name, String signature, String summary, String example) {}
+
+    private static final List<Entry> ENTRIES = new ArrayList<>();
+    private static final Map<String, Entry> STATE = new LinkedHashMap<>();
+
+    private static void add(Kind k, String name, String signature, String summary, String example) {
+        ENTRIES.add(new Entry(k, name, signature, summary, example));
+    }
+
+    static {
+        add(Kind.VERB, "hosts", "hosts('list' | 'node[1-9]' | 'host' | file(...) | set, ...)",
+                "select hosts: host lists, node sets, hosts, list files (several = union)",
+                "hosts('linux/1804')   hosts('t-linux64-ms-[001-010]')   hosts('ms-238', 'ms-239')   hosts(file('x.list'))");
+        add(Kind.VERB, "inventory", "inventory()", "every host the store has seen", "inventory().where { !reachable }");
+        add(Kind.VERB, "file", "file('path')", "a local file (relative to the working directory or the checkout)",
+                "hosts(file('configs/host-lists/linux/canary.list'))");
+        add(Kind.VERB, "args", "args", "the script's arguments (fleetroll run FILE -- ARGS)", "def list = args ? args[0] : 'sandbox'");
+        add(Kind.VERB, "dryRun", "dryRun", "true when writes only say what they would do (fleetroll run without --confirm)", "");
+        add(Kind.VERB, "sleep", "sleep(30.seconds)", "wait (Ctrl-C interrupts)", "");
+        add(Kind.VERB, "log", "log('text')", "print a line to the log stream (stderr in scripts)", "");
+        add(Kind.VERB, "fail", "fail('reason')", "stop the script with exit status 1 and this message", "");
+        add(Kind.VERB, "exit", "exit(status)", "stop the script with this exit status", "");
+        add(Kind.VERB, "query", "query('role~talos pp_last>20h')", "check a monitor query and return it (errors name the bad column)", "");
+        add(Kind.VERB, "seed", "seed(42)", "make pick(n) repeatable for the rest of the session", "");
+        add(Kind.VERB, "duration", "duration('1h30m')", "a Duration from the query syntax; also 30.seconds, 5.minutes, 2.hours, 1.day", "");
+
+        add(Kind.HOSTSET, "audit", "audit()", "SSH audit of every host in parallel; returns the set with fresh state",
+                "hosts('linux/1804').audit().where { !applied }.show()");
+        add(Kind.HOSTSET, "where", "where { closure } | where('query')",
+                "hosts matching a closure over HostState, or a monitor query (COL OP VALUE, sort:COL)",
+                "where { !applied && role =~ /talos/ }   where('role~talos pp_last>20h sort:pp_last:desc')");
+        add(Kind.HOSTSET, "sort", "sort('col[:desc],...') | sort { key } | sort()", "order by monitor columns, a key, or name",
+                "sort('pp_last:desc,host')   sort { uptime }");
+        add(Kind.HOSTSET, "take", "take(n)", "the first n hosts", "");
+        add(Kind.HOSTSET, "drop", "drop(n)", "all but the first n hosts", "");
+        add(Kind.HOSTSET, "pick", "pick(n) | pick(n, seed)", "n hosts at random (seedable)", "def canaries = hosts('linux/1804').pick(3, 42)");
+        add(Kind.HOSTSET, "batches", "batches(n | '20%')", "split into consecutive batches (a list of sets)",
+                "hosts('linux/1804').batches('20%').each { b -> b.exec('uptime') }");
+        add(Kind.HOSTSET, "plus", "a + b", "union (also a host spec string or a list of names)", "");
+        add(Kind.HOSTSET, "minus", "a - b", "difference", "");
+        add(Kind.HOSTSET, "and", "a & b", "intersection", "");
+        add(Kind.HOSTSET, "size", "size()", "number of hosts", "");
+        add(Kind.HOSTSET, "isEmpty", "isEmpty()", "true when there are no hosts", "");
+        add(Kind.HOSTSET, "names", "names()", "host names as a list", "");
+        add(Kind.HOSTSET, "fold", "fold()", "host names as one folded node set", "");
+        add(Kind.HOSTSET, "contains", "contains('host')", "whether the set holds this host", "");
+        add(Kind.HOSTSET, "states", "states()", "the HostState of every host, as a list", "");
+        add(Kind.HOSTSET, "each", "each { closure }", "run a closure per host (delegate: HostState)", "each { println \"$name $role\" }");
+        add(Kind.HOSTSET, "collect", "collect { closure }", "a list of the closure's value per host", "collect { puppet?.gitSha }.unique()");
+        add(Kind.HOSTSET, "groupBy", "groupBy { key }", "a map of key -> HostSet", "groupBy { role }.each { r, s -> println \"$r ${s.size()}\" }");
+        add(Kind.HOSTSET, "show", "show() | show('host role pp_last')", "print the monitor table (all or some columns)", "");
+        add(Kind.HOSTSET, "json", "json()", "print the states as JSON", "");
+        add(Kind.HOSTSET, "toJson", "toJson()", "the states as a JSON string", "");
+        add(Kind.HOSTSET, "exec", "exec('cmd', sudo: false, timeout: 30.seconds)",
+                "run a command on every host; output gathered by identical result", "hosts('sandbox').exec('uptime')");
+        add(Kind.HOSTSET, "waitFor", "waitFor(2.hours, every: 30.seconds) { condition }",
+                "re-audit until every host meets the condition or time runs out", "waitFor(30.minutes) { applied }");
+        add(Kind.HOSTSET, "getAt", "set[0] | set['host']", "the HostState of one host", "");
+        add(Kind.HOSTSET, "iterator", "for (h in set)", "iterate over HostStates", "");
+        add(Kind.HOSTSET, "asBoolean", "if (set)", "false when empty", "");
+        add(Kind.HOSTSET, "results", "results", "after audit(): what the audit did per host (a Results)", "");
+        add(Kind.HOSTSET, "unreachable", "unreachable", "hosts whose latest audit did not work", "");
+        add(Kind.HOSTSET, "failed", "failed", "after audit(): hosts whose audit failed", "");
+        add(Kind.HOSTSET, "ok", "ok", "hosts whose latest audit worked", "");
+
+        add(Kind.RESULTS, "ok", "ok", "hosts that ended ok", "");
+        add(Kind.RESULTS, "failed", "failed", "hosts where the command ran and failed or timed out", "");
+        add(Kind.RESULTS, "unreachable", "unreachable", "hosts without a working session (unreachable, auth, host key)", "");
+        add(Kind.RESULTS, "cancelled", "cancelled", "hosts not done when the verb was cancelled", "");
+        add(Kind.RESULTS, "problems", "problems", "every host that did not end ok", "");
+        add(Kind.RESULTS, "all", "all", "every host the verb covered", "");
+        add(Kind.RESULTS, "allOk", "allOk", "true when every host ended ok", "");
+        add(Kind.RESULTS, "outcome", "outcome('host')", "how one host ended", "");
+        add(Kind.RESULTS, "error", "error('host')", "why one host did not end ok", "");
+        add(Kind.RESULTS, "orFail", "orFail()", "fail the script unless every host ended ok", "");
+        add(Kind.RESULTS, "ignoreFailures", "ignoreFailures()", "accept problem hosts (exit status stays 0)", "");
+        add(Kind.RESULTS, "summary", "summary()", "the one-line summary", "");
+        add(Kind.RESULTS, "size", "size()", "number of hosts", "");
+        add(Kind.RESULTS, "verb", "verb", "which verb produced these results", "");
+        add(Kind.RESULTS, "elapsed", "elapsed", "how long the verb took", "");
+        add(Kind.RESULTS, "asBoolean", "if (results)", "true when every host ended ok", "");
+        add(Kind.RESULTS, "groups", "groups", "exec: groups of hosts with identical output", "");
+        add(Kind.RESULTS, "output", "output('host')", "exec: one host's stdout", "");
+        add(Kind.RESULTS, "stderr", "stderr('host')", "exec: one host's stderr", "");
+        add(Kind.RESULTS, "exitCode", "exitCode('host')", "exec: one host's exit code", "");
+        add(Kind.RESULTS, "command", "command", "exec: the command", "");
+        add(Kind.RESULTS, "results", "results", "exec: each host's raw result", "");
+        add(Kind.RESULTS, "show", "show()", "exec: print the gathered output", "");
+        add(Kind.RESULTS, "render", "render()", "exec: the gathered output as text", "");
+
+        state("name", "host name");
+        state("os", "uname -s: Linux, Darwin");
+        state("hostname", "what the host calls itself");
+        state("role", "Puppet role (/etc/puppet_role)");
+        state("reachable", "the latest audit worked");
+        state("outcome", "how the latest audit ended (Outcome)");
+        state("error", "why the latest audit failed");
+        state("auditedAt", "when the latest audit finished");
+        state("lastOkAt", "when the latest successful audit finished");
+        state("dataAge", "age of the facts (Duration)");
+        state("override", "override file: sha, humanhash, repo, branch, workerType (null: none)");
+        state("vaultSha", "sha256 of the vault file");
+        state("uptime", "uptime at the last audit (Duration)");
+        state("puppet", "last Puppet run: at, success, exitCode, gitSha, gitBranch, overrideSha, vaultSha");
+        state("puppetAge", "time since the last Puppet run (Duration)");
+        state("applied", "the last Puppet run applied the override now on the host");
+        state("workerRunning", "a generic-worker process was running");
+        state("expectedSha", "sha the host should run (null until the GitHub issue)");
+        state("ppMatch", "ran exactly expectedSha (null until the GitHub issue)");
+        state("healthy", "ppMatch and Taskcluster-active (null until the Taskcluster issue)");
+        state("tc", "Taskcluster worker (null until the Taskcluster issue)");
+        state("quarantined", "quarantined in Taskcluster (null until the Taskcluster issue)");
+        state("note", "latest operator note (null until the notes issue)");
+        state("asOf", "when ages were computed");
+
+        add(Kind.COMMAND, ":help", ":help [verb]", "list verbs, or explain one", "");
+        add(Kind.COMMAND, ":load", ":load FILE", "run a script file in this session (its variables stay)", "");
+        add(Kind.COMMAND, ":save", ":save FILE", "write this session's successful statements as a runnable script", "");
+        add(Kind.COMMAND, ":vars", ":vars", "list the session's variables", "");
+        add(Kind.COMMAND, ":history", ":history [N]", "show the last N history lines", "");
+        add(Kind.COMMAND, ":trace", ":trace", "show the last error's stack trace", "");
+        add(Kind.COMMAND, ":exit", ":exit", "leave the console (Ctrl-D too)", "");
+    }
+
+    private static void state(String name, String summary) {
+        STATE.put(name, new Entry(Kind.STATE, name, name, summary, ""));
+        ENTRIES.add(STATE.get(name));
+    }
+
+    private DslHelp() {}
+
+    public static List<Entry> entries(Kind kind) {
+        return ENTRIES.stream().filter(e -> e.kind() == kind).toList();
+    }
+
+    public static Optional<Entry> find(Kind kind, String name) {
+        return ENTRIES.stream().filter(e -> e.kind() == kind && e.name().equals(name)).findFirst();
+    }
+
+    /** Every entry called {@code name}, whatever its kind. */
+    public static List<Entry> find(String name) {
+        return ENTRIES.stream().filter(e -> e.name().equals(name)).toList();
+    }
+
+    public static String summary(Kind kind, String name) {
+        return find(kind, name).map(Entry::summary).orElse(null);
+    }
+
+    /** The names of {@link HostState}'s properties (its record components). */
+    public static List<String> hostStateProperties() {
+        return Arrays.stream(HostState.class.getRecordComponents()).map(RecordComponent::getName).toList();
+    }
+
+    /** The verbs a script can call at top level. */
+    public static List<String> verbNames() {
+        return entries(Kind.VERB).stream().map(Entry::name).toList();
+    }
+}

@@ -1,0 +1,666 @@
+package dev.fleetroll.console.dsl;
+
+import dev.fleetroll.UserError;
+import dev.fleetroll.inventory.EditDistance;
+import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.inventory.NodeSet;
+import dev.fleetroll.inventory.Selection;
+import dev.fleetroll.ops.AuditReport;
+import dev.fleetroll.ops.ExecReport;
+import dev.fleetroll.ssh.ExecResult;
+import dev.fleetroll.ssh.Outcome;
+import dev.fleetroll.ssh.RemoteCommand;
+import dev.fleetroll.state.Columns;
+import dev.fleetroll.state.HostState;
+import dev.fleetroll.state.Observation;
+import dev.fleetroll.state.Query;
+import dev.fleetroll.util.Durations;
+import groovy.lang.Closure;
+import groovy.lang.DelegatesTo;
+import groovy.lang.MissingPropertyException;
+import groovy.transform.stc.ClosureParams;
+import groovy.transform.stc.SimpleType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation;
+
+/**
+ * An immutable, ordered, de-duplicated set of hosts with what the store knows about each ({@link HostState}),
+ * and the verbs that act on them. Shaping verbs ({@code where}, {@code sort}, {@code take}, {@code +} ...) return
+ * new sets and never touch the network; {@code audit}, {@code exec} and {@code waitFor} do.
+ *
+ * <p>States are read from the store the first time something needs them (so {@code hosts('x')} alone reads
+ * nothing), and replaced by fresh ones after {@code audit()}.
+ */
+public final class HostSet implements Iterable<HostState> {
+    private final DslSession session;
+    private final List<String> names;
+    private volatile Map<String, HostState> states;
+    private final Results origin;
+
+    HostSet(DslSession session, List<String> names, Map<String, HostState> states, Results origin) {
+        this.session = session;
+        this.names = List.copyOf(new LinkedHashSet<>(names));
+        this.states = states;
+        this.origin = origin;
+    }
+
+    static HostSet of(DslSession session, List<String> names) {
+        return new HostSet(session, names, null, null);
+    }
+
+    private HostSet derive(List<String> subset) {
+        Map<String, HostState> s = states;
+        Map<String, HostState> sub = null;
+        if (s != null) {
+            sub = new LinkedHashMap<>();
+            for (String n : subset) {
+                HostState st = s.get(n);
+                if (st != null) {
+                    sub.put(n, st);
+                }
+            }
+            if (sub.size() != new LinkedHashSet<>(subset).size()) {
+                sub = null;
+            }
+        }
+        return new HostSet(session, subset, sub, null);
+    }
+
+    // ---- contents ----------------------------------------------------------------------------------------
+
+    /** Number of hosts. */
+    public int size() {
+        return names.size();
+    }
+
+    public boolean isEmpty() {
+        return names.isEmpty();
+    }
+
+    /** Groovy truth: an empty set is false. */
+    public boolean asBoolean() {
+        return !names.isEmpty();
+    }
+
+    /** The host names, in order. */
+    public List<String> names() {
+        return names;
+    }
+
+    public boolean contains(String host) {
+        return names.contains(host);
+    }
+
+    /** The hosts as one folded node set: {@code ms-[001-004,009]}. */
+    public String fold() {
+        return names.isEmpty() ? "" : NodeSet.fold(names);
+    }
+
+    /** Each host's state, in order (read from the store on first use). */
+    public List<HostState> states() {
+        Map<String, HostState> s = loadStates();
+        return names.stream().map(s::get).toList();
+    }
+
+    /** The state of host number {@code i} ({@code set[0]}; negative counts from the end). */
+    public HostState getAt(int i) {
+        int idx = i < 0 ? names.size() + i : i;
+        if (idx < 0 || idx >= names.size()) {
+            throw new UserError("index " + i + " is outside this set of " + names.size() + " hosts");
+        }
+        return loadStates().get(names.get(idx));
+    }
+
+    /** The state of host {@code name} ({@code set['ms-1.example']}), null when it is not in the set. */
+    public HostState getAt(String name) {
+        return names.contains(name) ? loadStates().get(name) : null;
+    }
+
+    @Override
+    public Iterator<HostState> iterator() {
+        return states().iterator();
+    }
+
+    private Map<String, HostState> loadStates() {
+        Map<String, HostState> s = states;
+        if (s == null) {
+            synchronized (this) {
+                if (states == null) {
+                    states = session.states(names);
+                }
+                s = states;
+            }
+        }
+        return s;
+    }
+
+    // ---- the verb that produced this set -----------------------------------------------------------------
+
+    /** What the verb that produced this set (e.g. {@code audit()}) did per host; null for other sets. */
+    public Results getResults() {
+        return origin;
+    }
+
+    /** Hosts whose latest audit did not work (after {@code audit()}: whose audit just failed). */
+    public HostSet getUnreachable() {
+        if (origin != null) {
+            origin.getUnreachable();
+        }
+        return where(s -> !s.reachable());
+    }
+
+    /** After {@code audit()}: hosts whose audit ran and failed; otherwise hosts whose latest audit was not ok. */
+    public HostSet getFailed() {
+        if (origin != null) {
+            return origin.getProblems();
+        }
+        return where(s -> s.outcome() != null && s.outcome() != Outcome.OK);
+    }
+
+    /** Hosts whose latest audit worked. */
+    public HostSet getOk() {
+        return where(HostState::reachable);
+    }
+
+    // ---- selection and shaping ---------------------------------------------------------------------------
+
+    /**
+     * The hosts for which {@code condition} is true. The closure runs once per host on its own copy whose
+     * delegate is the host's {@link HostState} (DELEGATE_FIRST), so {@code where { !applied && role =~ /talos/ }}
+     * reads the host's properties; the state is also the closure's parameter ({@code where { h -> h.applied }}).
+     */
+    public HostSet where(@DelegatesTo(value = HostState.class, strategy = Closure.DELEGATE_FIRST)
+                         @ClosureParams(value = SimpleType.class, options = "dev.fleetroll.state.HostState")
+                         Closure<?> condition) {
+        return where(s -> test(condition, s, "where"));
+    }
+
+    /** The hosts matching a monitor query, e.g. {@code where('role~talos pp_last>20h sort:pp_last:desc')}. */
+    public HostSet where(String query) {
+        Query q = Query.parse(query, Columns.standard());
+        List<HostState> matched = q.apply(states());
+        return derive(matched.stream().map(HostState::name).toList());
+    }
+
+    private HostSet where(java.util.function.Predicate<HostState> p) {
+        List<String> out = new ArrayList<>();
+        for (HostState s : states()) {
+            if (p.test(s)) {
+                out.add(s.name());
+            }
+        }
+        return derive(out);
+    }
+
+    /** Runs {@code c} for {@code state} on a rehydrated copy (never mutating the caller's closure). */
+    static Object call(Closure<?> c, HostState state, String verb) {
+        Closure<?> copy = c.rehydrate(state, c.getOwner(), c.getThisObject());
+        copy.setResolveStrategy(Closure.DELEGATE_FIRST);
+        try {
+            return copy.getMaximumNumberOfParameters() == 0 ? copy.call() : copy.call(state);
+        } catch (MissingPropertyException e) {
+            if (e.getProperty() != null && e.getType() != null
+                    && (e.getType().equals(HostState.class) || groovy.lang.Script.class.isAssignableFrom(e.getType()))) {
+                String near = EditDistance.closest(e.getProperty(), DslHelp.hostStateProperties());
+                throw new UserError(verb + " { ... } on " + state.name() + ": no HostState property or variable '"
+                        + e.getProperty() + "'" + (near == null ? "" : " (did you mean '" + near + "'?)"));
+            }
+            throw e;
+        }
+    }
+
+    static boolean test(Closure<?> c, HostState state, String verb) {
+        return DefaultTypeTransformation.castToBoolean(call(c, state, verb));
+    }
+
+    /** Sorted by monitor columns: {@code sort('pp_last:desc,host')}; empty values last. */
+    public HostSet sort(String spec) {
+        List<HostState> s = new ArrayList<>(states());
+        s.sort(Query.comparator(Query.parseSort(spec, Columns.standard())));
+        return derive(s.stream().map(HostState::name).toList());
+    }
+
+    /** Sorted by a key computed per host: {@code sort { uptime }}. Nulls last. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public HostSet sort(@DelegatesTo(value = HostState.class, strategy = Closure.DELEGATE_FIRST)
+                        @ClosureParams(value = SimpleType.class, options = "dev.fleetroll.state.HostState")
+                        Closure<?> key) {
+        List<HostState> s = states();
+        Map<String, Object> keys = new LinkedHashMap<>();
+        for (HostState st : s) {
+            keys.put(st.name(), call(key, st, "sort"));
+        }
+        List<String> order = new ArrayList<>(names);
+        order.sort((a, b) -> {
+            Object ka = keys.get(a);
+            Object kb = keys.get(b);
+            if (ka == null || kb == null) {
+                return ka == null ? (kb == null ? 0 : 1) : -1;
+            }
+            if (ka instanceof String sa && kb instanceof String sb) {
+                return NaturalOrder.INSTANCE.compare(sa, sb);
+            }
+            return ((Comparable) ka).compareTo(kb);
+        });
+        return derive(order);
+    }
+
+    /** Sorted by host name in natural order. */
+    public HostSet sort() {
+        List<String> order = new ArrayList<>(names);
+        order.sort(NaturalOrder.INSTANCE);
+        return derive(order);
+    }
+
+    /** The first {@code n} hosts. */
+    public HostSet take(int n) {
+        return derive(names.subList(0, Math.max(0, Math.min(n, names.size()))));
+    }
+
+    /** All but the first {@code n} hosts. */
+    public HostSet drop(int n) {
+        return derive(names.subList(Math.max(0, Math.min(n, names.size())), names.size()));
+    }
+
+    /** {@code n} hosts chosen at random (in their order here); {@code pick(3, 42)} is repeatable. */
+    public HostSet pick(int n) {
+        return derive(Selection.pick(names, n, session.random()));
+    }
+
+    /** {@code n} hosts chosen at random with a fixed seed: the same seed picks the same hosts. */
+    public HostSet pick(int n, long seed) {
+        return derive(Selection.pick(names, n, new Random(seed)));
+    }
+
+    /** Consecutive batches of {@code size} hosts, or of a share: {@code batches(5)}, {@code batches('20%')}. */
+    public List<HostSet> batches(Object size) {
+        return Selection.batches(names, size).stream().map(this::derive).toList();
+    }
+
+    // Overloads per argument type: Groovy would otherwise pick DefaultGroovyMethods' plus/minus/and(Iterable,
+    // Iterable) for a HostSet argument, which compare HostStates and return a List.
+
+    /** Union: this set, then the other hosts in their order. */
+    public HostSet plus(HostSet other) {
+        return union(other);
+    }
+
+    /** Union with a host spec: {@code set + 'ms-[1-3]'}. */
+    public HostSet plus(CharSequence spec) {
+        return union(spec);
+    }
+
+    /** Union with a list of names or sets. */
+    public HostSet plus(Collection<?> other) {
+        return union(other);
+    }
+
+    /** Difference: these hosts without the other's. */
+    public HostSet minus(HostSet other) {
+        return difference(other);
+    }
+
+    public HostSet minus(CharSequence spec) {
+        return difference(spec);
+    }
+
+    public HostSet minus(Collection<?> other) {
+        return difference(other);
+    }
+
+    /** Intersection, in this set's order. */
+    public HostSet and(HostSet other) {
+        return intersection(other);
+    }
+
+    public HostSet and(CharSequence spec) {
+        return intersection(spec);
+    }
+
+    public HostSet and(Collection<?> other) {
+        return intersection(other);
+    }
+
+    private HostSet union(Object other) {
+        List<String> out = new ArrayList<>(names);
+        out.addAll(namesOf(other));
+        return merge(out, other);
+    }
+
+    private HostSet difference(Object other) {
+        Set<String> drop = new LinkedHashSet<>(namesOf(other));
+        return derive(names.stream().filter(n -> !drop.contains(n)).toList());
+    }
+
+    private HostSet intersection(Object other) {
+        Set<String> keep = new LinkedHashSet<>(namesOf(other));
+        return derive(names.stream().filter(keep::contains).toList());
+    }
+
+    private HostSet merge(List<String> all, Object other) {
+        Map<String, HostState> mine = states;
+        Map<String, HostState> theirs = other instanceof HostSet h ? h.states : null;
+        if (mine != null && theirs != null) {
+            Map<String, HostState> m = new LinkedHashMap<>(theirs);
+            m.putAll(mine);
+            return new HostSet(session, all, m, null);
+        }
+        return new HostSet(session, all, null, null);
+    }
+
+    private List<String> namesOf(Object other) {
+        if (other instanceof HostSet h) {
+            return h.names;
+        }
+        if (other instanceof HostState s) {
+            return List.of(s.name());
+        }
+        if (other instanceof Collection<?> c) {
+            List<String> out = new ArrayList<>();
+            for (Object o : c) {
+                out.addAll(namesOf(o));
+            }
+            return out;
+        }
+        if (other instanceof CharSequence cs) {
+            return session.inventory().resolve(cs.toString());
+        }
+        throw new UserError("cannot combine a HostSet with " + (other == null ? "null" : other.getClass().getSimpleName())
+                + " (use a HostSet, a host spec string or a list of names)");
+    }
+
+    // ---- iteration ---------------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code action} per host (delegate and parameter: its {@link HostState}). Returns nothing, unlike
+     * Groovy's {@code each}, so the console does not print the whole table after a loop that printed lines.
+     */
+    public void each(@DelegatesTo(value = HostState.class, strategy = Closure.DELEGATE_FIRST)
+                     @ClosureParams(value = SimpleType.class, options = "dev.fleetroll.state.HostState")
+                     Closure<?> action) {
+        for (HostState s : states()) {
+            session.checkCancelled("each");
+            call(action, s, "each");
+        }
+    }
+
+    /** The closure's value per host, in order: {@code collect { "$name $role" }}. */
+    public List<Object> collect(@DelegatesTo(value = HostState.class, strategy = Closure.DELEGATE_FIRST)
+                                @ClosureParams(value = SimpleType.class, options = "dev.fleetroll.state.HostState")
+                                Closure<?> transform) {
+        List<Object> out = new ArrayList<>();
+        for (HostState s : states()) {
+            out.add(call(transform, s, "collect"));
+        }
+        return out;
+    }
+
+    /** Hosts grouped by a key: {@code groupBy { role }} gives role -> HostSet. */
+    public Map<Object, HostSet> groupBy(@DelegatesTo(value = HostState.class, strategy = Closure.DELEGATE_FIRST)
+                                        @ClosureParams(value = SimpleType.class, options = "dev.fleetroll.state.HostState")
+                                        Closure<?> key) {
+        Map<Object, List<String>> by = new LinkedHashMap<>();
+        for (HostState s : states()) {
+            by.computeIfAbsent(call(key, s, "groupBy"), k -> new ArrayList<>()).add(s.name());
+        }
+        Map<Object, HostSet> out = new LinkedHashMap<>();
+        by.forEach((k, v) -> out.put(k, derive(v)));
+        return out;
+    }
+
+    // ---- output ------------------------------------------------------------------------------------------
+
+    /** Prints the monitor table of these hosts. */
+    public void show() {
+        session.output().out().print(HostTable.render(states(), Columns.standard().displayed(), session.output()));
+    }
+
+    /** Prints a table of the named columns only: {@code show('host role pp_last')}. */
+    public void show(String columns) {
+        session.output().out().print(HostTable.render(states(), HostTable.columns(columns), session.output()));
+    }
+
+    /** Prints these hosts' states as a JSON array. */
+    public void json() {
+        session.output().out().println(toJson());
+    }
+
+    /** These hosts' states as a JSON array (durations in seconds, times in ISO-8601 UTC). */
+    public String toJson() {
+        return HostJson.toJson(states());
+    }
+
+    // ---- network verbs -----------------------------------------------------------------------------------
+
+    /** Audits every host over SSH in parallel, stores what it finds and returns this set with the fresh state. */
+    public HostSet audit() {
+        if (names.isEmpty()) {
+            return this;
+        }
+        session.checkCancelled("audit");
+        Instant start = Instant.now();
+        AuditReport report;
+        try (DslOutput.Progress p = session.output().progress("audit", names.size())) {
+            report = session.fleet().audit(names, p, session.cancellation());
+        }
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        Map<String, Observation> fresh = new LinkedHashMap<>();
+        for (Observation o : report.observations()) {
+            fresh.put(o.host(), o);
+        }
+        for (String n : names) {
+            Observation o = fresh.get(n);
+            outcomes.put(n, o == null ? Outcome.CANCELLED : o.outcome());
+            if (o != null && !o.ok()) {
+                errors.put(n, o.error());
+            }
+        }
+        Results results = new Results(session, "audit", names, outcomes, errors,
+                report.elapsed() != null ? report.elapsed() : Duration.between(start, Instant.now()));
+        finish(results);
+        Map<String, HostState> latestStates = session.states(names);
+        Map<String, HostState> merged = new LinkedHashMap<>();
+        Instant now = session.now();
+        for (String n : names) {
+            Observation o = fresh.get(n);
+            HostState stored = latestStates.get(n);
+            merged.put(n, o != null && o.ok() ? HostState.of(n, o, o, now) : stored);
+        }
+        return new HostSet(session, names, merged, results);
+    }
+
+    /**
+     * Runs a shell command on every host: {@code exec('uptime')}, {@code exec('systemctl restart x', sudo: true,
+     * timeout: 30.seconds)}. Output is gathered by identical result with folded host ranges.
+     * Options: {@code sudo} (run as root via sudo -n), {@code timeout} (Duration, seconds or '30s'),
+     * {@code quiet} (do not print the gathered output in scripts).
+     */
+    public ExecResults exec(Map<String, ?> options, String command) {
+        Map<String, ?> opts = options == null ? Map.of() : options;
+        for (String k : opts.keySet()) {
+            if (!Set.of("sudo", "timeout", "quiet").contains(k)) {
+                String near = EditDistance.closest(k, List.of("sudo", "timeout", "quiet"));
+                throw new UserError("exec: unknown option '" + k + ":'" + (near == null ? "" : " (did you mean '" + near + ":'?)")
+                        + "; options: sudo:, timeout:, quiet:");
+            }
+        }
+        if (command == null || command.isBlank()) {
+            throw new UserError("exec: the command is empty");
+        }
+        RemoteCommand rc = new RemoteCommand(command, null, DefaultTypeTransformation.castToBoolean(opts.get("sudo")),
+                toDuration(opts.get("timeout"), "exec timeout:"));
+        session.checkCancelled("exec");
+        ExecReport report;
+        Instant start = Instant.now();
+        if (names.isEmpty()) {
+            report = new ExecReport(List.of(), Duration.ZERO);
+        } else {
+            try (DslOutput.Progress p = session.output().progress("exec", names.size())) {
+                report = session.fleet().exec(names, rc, p, session.cancellation());
+            }
+        }
+        Map<String, ExecResult> by = new LinkedHashMap<>();
+        for (ExecResult r : report.results()) {
+            by.put(r.host(), r);
+        }
+        ExecResults results = new ExecResults(session, command, names, by,
+                report.elapsed() != null ? report.elapsed() : Duration.between(start, Instant.now()));
+        if (!session.interactive() && !DefaultTypeTransformation.castToBoolean(opts.get("quiet"))) {
+            session.output().out().print(results.render());
+        }
+        finish(results);
+        return results;
+    }
+
+    /** Runs a shell command on every host with default options. */
+    public ExecResults exec(String command) {
+        return exec(Map.of(), command);
+    }
+
+    /**
+     * Re-audits until every host meets {@code condition} or {@code timeout} passes: {@code waitFor(2.hours) { applied }}.
+     * Option {@code every:} (default 30 s) sets the time between audits. Hosts that meet the condition are not
+     * audited again. Returns {@link Results}: ok = met; failed = did not meet it in time; unreachable = could not
+     * be audited at the last try.
+     */
+    public Results waitFor(Map<String, ?> options, Duration timeout,
+                           @DelegatesTo(value = HostState.class, strategy = Closure.DELEGATE_FIRST)
+                           @ClosureParams(value = SimpleType.class, options = "dev.fleetroll.state.HostState")
+                           Closure<?> condition) {
+        Map<String, ?> opts = options == null ? Map.of() : options;
+        for (String k : opts.keySet()) {
+            if (!k.equals("every")) {
+                throw new UserError("waitFor: unknown option '" + k + ":' (options: every:)");
+            }
+        }
+        if (timeout == null || timeout.isNegative()) {
+            throw new UserError("waitFor: give a timeout, e.g. waitFor(2.hours) { applied }");
+        }
+        Duration every = opts.containsKey("every") ? toDuration(opts.get("every"), "waitFor every:") : Duration.ofSeconds(30);
+        if (every == null || every.isZero() || every.isNegative()) {
+            throw new UserError("waitFor: every: must be a positive duration");
+        }
+        long startNanos = System.nanoTime();
+        long deadline = startNanos + timeout.toNanos();
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        List<String> pending = new ArrayList<>(names);
+        int round = 0;
+        while (!pending.isEmpty()) {
+            round++;
+            HostSet audited = derive(pending).auditQuietly();
+            List<String> still = new ArrayList<>();
+            for (HostState s : audited.states()) {
+                if (s.reachable() && test(condition, s, "waitFor")) {
+                    outcomes.put(s.name(), Outcome.OK);
+                    errors.remove(s.name());
+                } else {
+                    still.add(s.name());
+                    Outcome o = s.reachable() ? Outcome.TIMED_OUT : (s.outcome() == null ? Outcome.UNREACHABLE : s.outcome());
+                    outcomes.put(s.name(), o == Outcome.FAILED ? Outcome.TIMED_OUT : o);
+                    errors.put(s.name(), s.reachable() ? "condition not met" : s.error());
+                }
+            }
+            pending = still;
+            long left = deadline - System.nanoTime();
+            if (pending.isEmpty() || left <= 0) {
+                break;
+            }
+            session.output().info(String.format("waitFor: %d/%d hosts meet the condition; next audit in %s (%s left)",
+                    names.size() - pending.size(), names.size(), Durations.format(every),
+                    Durations.humanize(Duration.ofNanos(left))));
+            session.sleep(every.toNanos() < left ? every : Duration.ofNanos(left));
+        }
+        for (String n : pending) {
+            if (outcomes.get(n) == Outcome.TIMED_OUT) {
+                errors.put(n, "condition not met within " + Durations.format(timeout));
+            }
+        }
+        Results r = new Results(session, "waitFor", names, outcomes, errors, Duration.ofNanos(System.nanoTime() - startNanos));
+        finish(r);
+        return r;
+    }
+
+    /** {@code waitFor(30.minutes) { applied }} with an audit every 30 seconds. */
+    public Results waitFor(Duration timeout,
+                           @DelegatesTo(value = HostState.class, strategy = Closure.DELEGATE_FIRST)
+                           @ClosureParams(value = SimpleType.class, options = "dev.fleetroll.state.HostState")
+                           Closure<?> condition) {
+        return waitFor(Map.of(), timeout, condition);
+    }
+
+    private HostSet auditQuietly() {
+        session.checkCancelled("waitFor");
+        AuditReport report;
+        try (DslOutput.Progress p = session.output().progress("waitFor audit", names.size())) {
+            report = session.fleet().audit(names, p, session.cancellation());
+        }
+        session.checkCancelled("waitFor");
+        Map<String, HostState> stored = session.states(names);
+        Map<String, HostState> merged = new LinkedHashMap<>(stored);
+        Instant now = session.now();
+        for (Observation o : report.observations()) {
+            if (o.ok()) {
+                merged.put(o.host(), HostState.of(o.host(), o, o, now));
+            }
+        }
+        return new HostSet(session, names, merged, null);
+    }
+
+    /** Reports a finished verb: cancellation stops the statement; otherwise a summary line and tracking. */
+    private void finish(Results r) {
+        if (session.cancellation().isCancelled()) {
+            throw new DslCancelled(r.summary());
+        }
+        if (!session.interactive()) {
+            session.output().info(r.summary());
+        }
+        session.track(r);
+    }
+
+    static Duration toDuration(Object v, String what) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Duration d) {
+            return d;
+        }
+        if (v instanceof Number n) {
+            return Duration.ofMillis(Math.round(n.doubleValue() * 1000));
+        }
+        Duration d = Durations.tryParse(v.toString());
+        if (d == null) {
+            throw new UserError(what + " '" + v + "' is not a duration (use e.g. 30.seconds, 5.minutes or '1h30m')");
+        }
+        return d;
+    }
+
+    // ---- identity ----------------------------------------------------------------------------------------
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostSet h && h.names.equals(names);
+    }
+
+    @Override
+    public int hashCode() {
+        return names.hashCode();
+    }
+
+    /** {@code 4 hosts: ms-[1-3],db1}. */
+    @Override
+    public String toString() {
+        return names.size() + (names.size() == 1 ? " host" : " hosts") + (names.isEmpty() ? "" : ": " + Results.abbreviate(fold()));
+    }
+}

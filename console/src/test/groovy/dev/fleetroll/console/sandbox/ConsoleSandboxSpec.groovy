@@ -1,0 +1,132 @@
+package dev.fleetroll.console.sandbox
+
+import dev.fleetroll.console.testing.FleetrollProcess
+import dev.fleetroll.console.testing.Tmux
+import dev.fleetroll.sandbox.SandboxFixture
+import java.nio.file.Path
+import spock.lang.Requires
+import spock.lang.Shared
+import spock.lang.Specification
+import spock.lang.Stepwise
+import spock.lang.Timeout
+
+/**
+ * The console and fleetroll run as operators use them, against a real 5-host sandbox: Ctrl-C during an audit that
+ * includes a tarpit host, TAB completion that opens no SSH connection (counted by the sandbox's sshds), and the
+ * cron audit with pipes instead of a terminal.
+ */
+@Stepwise
+@Timeout(600)
+@Requires({ SandboxFixture.supported() && Tmux.available() })
+class ConsoleSandboxSpec extends Specification {
+    static final String PROMPT = 'fleetroll> '
+    static final Path SCRIPTS = Path.of(System.getProperty('user.dir')).resolve('../scripts').normalize()
+
+    @Shared
+    SandboxFixture fleet = SandboxFixture.start(5)
+    @Shared
+    FleetrollProcess fr = new FleetrollProcess(fake: false, home: fleet.home)
+    @Shared
+    Tmux tmux = new Tmux()
+
+    def cleanupSpec() {
+        tmux?.close()
+        fr?.cleanup()
+        fleet?.close()
+    }
+
+    private String enter(String s, String line, double seconds = 60) {
+        int n = tmux.screen(s).count(PROMPT)
+        tmux.type(s, line)
+        tmux.keys(s, 'Enter')
+        tmux.waitForCount(s, PROMPT, n + 1, seconds)
+    }
+
+    def "TAB completion opens no SSH connection"() {
+        given:
+        tmux.start('tab', fr.launcher.toString())
+        tmux.waitFor('tab', PROMPT, 120)
+        long before = fleet.acceptedConnections()
+
+        when:
+        tmux.type('tab', "hosts('sandbox').")
+        tmux.keys('tab', 'Tab')
+        tmux.waitFor('tab', 'audit()')
+        tmux.keys('tab', 'C-u')
+        tmux.type('tab', "hosts('t-linux64-ms-00")
+        tmux.keys('tab', 'Tab')
+        def screen = tmux.waitFor('tab', 't-linux64-ms-001.sandbox.test')
+        tmux.keys('tab', 'C-u')
+        tmux.type('tab', "def s = hosts('sandbox'); s.where { !app")
+        tmux.keys('tab', 'Tab')
+        tmux.waitFor('tab', 's.where { !applied')
+        tmux.keys('tab', 'C-u')
+        Thread.sleep(1000)
+
+        then:
+        screen.contains('t-linux64-ms-004.sandbox.test')
+        fleet.acceptedConnections() == before
+
+        when: 'a verb does connect, which proves the counter counts'
+        enter('tab', "hosts('ms-1').audit().size()")
+
+        then:
+        fleet.acceptedConnections() > before
+    }
+
+    def "Ctrl-C during an audit that includes a tarpit host: prompt back within 2 s, session still usable"() {
+        given:
+        fleet.tarpit('t-linux64-ms-002')
+        tmux.start('cc', fr.launcher.toString())
+        tmux.waitFor('cc', PROMPT, 120)
+        int prompts = tmux.screen('cc').count(PROMPT)
+
+        when:
+        tmux.type('cc', "hosts('sandbox').audit()")
+        tmux.keys('cc', 'Enter')
+        tmux.waitFor('cc', ~/audit: 4\/5 done/, 60)
+        long t0 = System.nanoTime()
+        tmux.keys('cc', 'C-c')
+        def screen = tmux.waitForCount('cc', PROMPT, prompts + 1, 10)
+        double seconds = (System.nanoTime() - t0) / 1e9
+
+        then:
+        seconds < 2.0
+        screen =~ /error: cancelled \(audit: 5 hosts in \S+: 4 ok, 1 cancelled \(t-linux64-ms-002\.sandbox\.test\)\)/
+
+        when: 'the same console audits again over its open connections'
+        fleet.untarpit('t-linux64-ms-002')
+        long before = fleet.acceptedConnections('t-linux64-ms-001')
+        screen = enter('cc', "hosts('ms-[1,3]').audit().where { reachable }.size()")
+
+        then:
+        screen.readLines().any { it.trim() == '2' }
+        fleet.acceptedConnections('t-linux64-ms-001') == before   // reused, not reconnected
+    }
+
+    def "fleetroll run scripts/audit-all.groovy with pipes: plain output, exit 0, then 1 when too many hosts are down"() {
+        when:
+        def r = fr.run(['run', SCRIPTS.resolve('audit-all.groovy').toString(), '--', 'sandbox'])
+
+        then:
+        r.status == 0
+        r.out.startsWith('audited 5 hosts: 5 answered, 0 unreachable, 0 stale')
+        !(r.out + r.err).contains('\033') && !(r.out + r.err).contains('\r')
+
+        when:
+        fleet.stopSshd('t-linux64-ms-001')
+        fleet.stopSshd('macmini-r8-001')
+        r = fr.run(['run', SCRIPTS.resolve('audit-all.groovy').toString(), '--', 'sandbox'])
+
+        then:
+        r.status == 1
+        r.out.contains('audited 5 hosts: 3 answered, 2 unreachable, 0 stale')
+        r.out =~ /(?m)^macmini-r8-001\.sandbox\.test\s+unreachable/
+        r.out =~ /(?m)^t-linux64-ms-001\.sandbox\.test\s+unreachable/
+        r.err.contains('2 of 5 hosts are unreachable or stale, more than MAX_BAD_PERCENT=10%')
+
+        cleanup:
+        fleet.startSshd('t-linux64-ms-001')
+        fleet.startSshd('macmini-r8-001')
+    }
+}

@@ -1,0 +1,190 @@
+package dev.fleetroll.state;
+
+import dev.fleetroll.UserError;
+import dev.fleetroll.content.Humanhash;
+import dev.fleetroll.inventory.EditDistance;
+import dev.fleetroll.util.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The monitor's column set, shared by tables (DSL {@code show()}, {@code host-monitor}) and the query language.
+ *
+ * <p>Columns available so far: HOST, OS, ROLE, VLT_SHA, OVR_BCH, UPTIME, PP_LAST, PP_SHA, APPLIED, DATA, SSH, and
+ * the filter-only keys {@code ovr_sha}, {@code wt_ovr}, {@code reachable}. Later issues add PP_EXP and PP_MATCH
+ * (after PP_SHA), TC_ACT, TC_T_DUR, TC_QUAR, HEALTHY and NOTE with {@link #with} or by extending
+ * {@link #standard()}; their values already have a home in {@link HostState}.
+ */
+public final class Columns {
+    private static final Columns STANDARD = new Columns(standardColumns());
+
+    private final List<Column> columns;
+    private final Map<String, Column> byName = new LinkedHashMap<>();
+
+    public Columns(List<Column> columns) {
+        this.columns = List.copyOf(columns);
+        for (Column c : this.columns) {
+            byName.put(c.name(), c);
+            for (String a : c.aliases()) {
+                byName.putIfAbsent(a, c);
+            }
+        }
+    }
+
+    public static Columns standard() {
+        return STANDARD;
+    }
+
+    /** This set plus {@code extra} (appended, or replacing a column of the same name in place). */
+    public Columns with(Column... extra) {
+        List<Column> out = new ArrayList<>(columns);
+        for (Column e : extra) {
+            int at = -1;
+            for (int i = 0; i < out.size(); i++) {
+                if (out.get(i).name().equals(e.name())) {
+                    at = i;
+                }
+            }
+            if (at >= 0) {
+                out.set(at, e);
+            } else {
+                out.add(e);
+            }
+        }
+        return new Columns(out);
+    }
+
+    public List<Column> all() {
+        return columns;
+    }
+
+    /** Columns shown in tables, in display order. */
+    public List<Column> displayed() {
+        return columns.stream().filter(Column::displayed).toList();
+    }
+
+    /** Every accepted column name (names, then aliases). */
+    public List<String> names() {
+        return List.copyOf(byName.keySet());
+    }
+
+    public Optional<Column> find(String name) {
+        return Optional.ofNullable(byName.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The column called {@code name}, or a {@link UserError} naming it, the nearest valid name and the list of
+     * valid ones.
+     */
+    public Column require(String name) {
+        return find(name).orElseThrow(() -> {
+            String near = EditDistance.closest(name.toLowerCase(Locale.ROOT), byName.keySet());
+            return new UserError("unknown column '" + name + "'" + (near == null ? "" : " (did you mean '" + near + "'?)")
+                    + "; columns: " + String.join(" ", columns.stream().map(Column::name).toList()));
+        });
+    }
+
+    private static List<Column> standardColumns() {
+        List<Column> c = new ArrayList<>();
+        c.add(Column.of("host", Column.Type.TEXT, true, "host name", HostState::name, HostState::name, "name"));
+        c.add(Column.of("os", Column.Type.TEXT, true, "operating system: L (Linux), M (macOS), W (Windows)",
+                HostState::osLetter, HostState::osLetter).withNormalizer(Columns::osLetter));
+        c.add(Column.of("role", Column.Type.TEXT, true, "Puppet role from /etc/puppet_role", HostState::role, HostState::role));
+        c.add(Column.of("vlt_sha", Column.Type.SHA, true, "sha256 of the vault file (and its humanhash)",
+                HostState::vaultSha, s -> shaAndName(s.vaultSha())));
+        c.add(Column.of("ovr_bch", Column.Type.TEXT, true, "override branch (sha); '*wt' sets WORKER_TYPE_OVERRIDE; empty: no override",
+                Columns::overrideBranch, Columns::overrideCell, "ovr", "override"));
+        c.add(Column.of("ovr_sha", Column.Type.SHA, false, "sha256 of the override file (or its humanhash)",
+                s -> s.override() == null ? null : s.override().sha(), s -> s.override() == null ? null
+                        : shaAndName(s.override().sha())));
+        c.add(Column.of("wt_ovr", Column.Type.FLAG, false, "the override sets WORKER_TYPE_OVERRIDE",
+                s -> s.override() == null ? null : s.override().workerType() != null,
+                s -> s.override() == null ? null : flag(s.override().workerType() != null)));
+        c.add(Column.of("uptime", Column.Type.DURATION, true, "host uptime at the last audit", HostState::uptime,
+                s -> s.uptime() == null ? null : Durations.humanize(s.uptime())));
+        c.add(Column.of("pp_last", Column.Type.DURATION, true, "time since the last Puppet run; FAIL when it failed",
+                HostState::puppetAge, Columns::puppetLast));
+        c.add(Column.of("pp_sha", Column.Type.SHA, true, "git sha the last Puppet run applied",
+                s -> s.puppet() == null ? null : s.puppet().gitSha(),
+                s -> s.puppet() == null ? null : shortSha(s.puppet().gitSha(), 7)));
+        c.add(Column.of("applied", Column.Type.FLAG, true, "the last Puppet run succeeded and applied the current override",
+                s -> s.audited() ? s.applied() : null, s -> s.audited() ? flag(s.applied()) : null));
+        c.add(Column.of("data", Column.Type.DURATION, true, "age of the facts (time since the last successful audit)",
+                HostState::dataAge, s -> dataAge(s.dataAge())));
+        c.add(Column.of("ssh", Column.Type.TEXT, true, "how the latest audit ended: ok, unreachable, timed-out, ...",
+                s -> s.outcome() == null ? null : s.outcome().label(),
+                s -> s.outcome() == null ? null : s.outcome().label(), "status"));
+        c.add(Column.of("reachable", Column.Type.FLAG, false, "the latest audit worked",
+                s -> s.outcome() == null ? null : s.reachable(), s -> s.outcome() == null ? null : flag(s.reachable())));
+        return c;
+    }
+
+    static String osLetter(String operand) {
+        return switch (operand.toLowerCase(Locale.ROOT)) {
+            case "linux" -> "L";
+            case "darwin", "mac", "macos", "osx" -> "M";
+            case "windows", "win" -> "W";
+            default -> operand;
+        };
+    }
+
+    private static Object overrideBranch(HostState s) {
+        if (s.override() == null) {
+            return null;
+        }
+        String b = s.override().branch();
+        return b != null && !b.isBlank() ? b : shortSha(s.override().sha(), 8);
+    }
+
+    private static String overrideCell(HostState s) {
+        HostState.OverrideFile o = s.override();
+        if (o == null) {
+            return null;
+        }
+        String sha = shortSha(o.sha(), 8);
+        String cell = o.branch() != null && !o.branch().isBlank()
+                ? o.branch() + (sha == null ? "" : " (" + sha + ")")
+                : (sha == null ? "?" : sha);
+        return o.workerType() != null ? cell + " *wt" : cell;
+    }
+
+    private static String puppetLast(HostState s) {
+        if (s.puppet() == null) {
+            return null;
+        }
+        String age = s.puppetAge() == null ? "?" : Durations.humanize(s.puppetAge());
+        return Boolean.FALSE.equals(s.puppet().success()) ? age + " FAIL" : age;
+    }
+
+    /** Minute granularity: {@code <1m}, {@code 5m}, {@code 2h 05m}. */
+    static String dataAge(Duration d) {
+        if (d == null) {
+            return null;
+        }
+        return d.compareTo(Duration.ofMinutes(1)) < 0 ? "<1m" : Durations.humanize(d);
+    }
+
+    static String shortSha(String sha, int n) {
+        if (sha == null || sha.isBlank()) {
+            return null;
+        }
+        return sha.length() <= n ? sha : sha.substring(0, n);
+    }
+
+    static String shaAndName(String sha) {
+        if (sha == null || sha.isBlank()) {
+            return null;
+        }
+        String name = Humanhash.of(sha);
+        return shortSha(sha, 8) + (name == null ? "" : " " + name);
+    }
+
+    static String flag(boolean b) {
+        return b ? "Y" : "N";
+    }
+}

@@ -1,0 +1,58 @@
+package dev.fleetroll.state
+
+import dev.fleetroll.ssh.Outcome
+import java.time.Duration
+import spock.lang.Specification
+
+import static dev.fleetroll.state.TestObservations.*
+
+class ColumnsSpec extends Specification {
+    def cell(HostState s, String col) {
+        Columns.standard().require(col).displayOf(s)
+    }
+
+    def "display cells"() {
+        given:
+        def s = state('ms-1', branch: 'resolverd-fix', puppetAge: Duration.ofMinutes(125), uptime: Duration.ofDays(3),
+                age: Duration.ofSeconds(20))
+
+        expect:
+        cell(s, 'host') == 'ms-1'
+        cell(s, 'os') == 'L'
+        cell(s, 'ovr_bch') == 'resolverd-fix (aaaaaaaa)'
+        cell(s, 'vlt_sha') ==~ /bbbbbbbb [a-z]+-[a-z]+/
+        cell(s, 'pp_last') == '2h 05m'
+        cell(s, 'uptime') == '3d 00h'
+        cell(s, 'pp_sha') == 'ccccccc'
+        cell(s, 'applied') == 'Y'
+        cell(s, 'data') == '<1m'
+        cell(s, 'ssh') == 'ok'
+    }
+
+    def "failed run, worker type override, unknown host"() {
+        expect:
+        cell(state('a', success: false, puppetAge: Duration.ofHours(7)), 'pp_last') == '7h 00m FAIL'
+        cell(state('a', workerType: 'pool-x'), 'ovr_bch') == 'main (aaaaaaaa) *wt'
+        cell(state('a', override: null), 'ovr_bch') == '-'
+        cell(HostState.unknown('z', NOW), 'role') == '-'
+        cell(HostState.unknown('z', NOW), 'applied') == '-'
+        cell(HostState.of('z', failed('z', Outcome.TIMED_OUT), null, NOW), 'ssh') == 'timed-out'
+    }
+
+    def "displayed columns in monitor order"() {
+        expect:
+        Columns.standard().displayed()*.label() ==
+                ['HOST', 'OS', 'ROLE', 'VLT_SHA', 'OVR_BCH', 'UPTIME', 'PP_LAST', 'PP_SHA', 'APPLIED', 'DATA', 'SSH']
+    }
+
+    def "later issues plug columns in"() {
+        given:
+        def healthy = Column.of('healthy', Column.Type.FLAG, true, 'healthy', { HostState s -> s.healthy() },
+                { HostState s -> s.healthy() == null ? null : (s.healthy() ? 'Y' : 'N') }, 'health')
+        def cols = Columns.standard().with(healthy)
+
+        expect:
+        cols.require('health').name() == 'healthy'
+        Query.parse('healthy=', cols).matches(state('a'))
+    }
+}

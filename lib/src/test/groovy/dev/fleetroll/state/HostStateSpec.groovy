@@ -1,0 +1,86 @@
+package dev.fleetroll.state
+
+import dev.fleetroll.ssh.Outcome
+import java.time.Duration
+import spock.lang.Specification
+
+import static dev.fleetroll.state.TestObservations.*
+
+class HostStateSpec extends Specification {
+
+    def "applied: #why"() {
+        given:
+        def obs = ok(opts, 'h1')
+
+        expect:
+        HostState.of('h1', obs, obs, NOW).applied() == expected
+
+        where:
+        why                                            | opts                                           || expected
+        'run applied the current override'             | [override: SHA_A, applied: SHA_A]              || true
+        'sha comparison ignores case'                  | [override: SHA_A, applied: SHA_A.toUpperCase()] || true
+        'run applied an older override'                | [override: SHA_A, applied: SHA_B]              || false
+        'run applied no override, one is there now'    | [override: SHA_A, applied: null]               || false
+        'no override, none applied'                    | [override: null, applied: null]                || true
+        'no override, the run applied one'             | [override: null, applied: SHA_A]               || false
+        'last run failed'                              | [override: SHA_A, applied: SHA_A, success: false] || false
+        'no run record'                                | [override: SHA_A, noPuppet: true]              || false
+        'no override and no run record'                | [override: null, noPuppet: true]               || false
+    }
+
+    def "facts come from the last good audit when the latest one failed"() {
+        given:
+        def good = ok('h1', age: Duration.ofHours(3), role: 'builder', branch: 'fix-1')
+        def bad = failed('h1', Outcome.UNREACHABLE, age: Duration.ofMinutes(1), error: 'no route to host')
+
+        when:
+        def s = HostState.of('h1', bad, good, NOW)
+
+        then:
+        !s.reachable()
+        s.outcome() == Outcome.UNREACHABLE
+        s.error() == 'no route to host'
+        s.role() == 'builder'
+        s.override().branch() == 'fix-1'
+        s.override().humanhash() != null
+        s.dataAge() == Duration.ofHours(3)
+        s.auditedAt() == NOW - Duration.ofMinutes(1)
+    }
+
+    def "a host never audited has no facts and is not reachable"() {
+        when:
+        def s = HostState.unknown('h9', NOW)
+
+        then:
+        !s.reachable()
+        !s.applied()
+        s.outcome() == null
+        s.dataAge() == null
+        s.role() == null
+        !s.audited()
+    }
+
+    def "properties filled by later issues are null until then"() {
+        when:
+        def s = state('h1')
+
+        then:
+        s.expectedSha() == null
+        s.ppMatch() == null
+        s.healthy() == null
+        s.tc() == null
+        s.quarantined() == null
+        s.note() == null
+    }
+
+    def "Groovy sees record components as properties"() {
+        when:
+        def s = state('h1', role: 'r1')
+
+        then:
+        s.role == 'r1'
+        s.applied
+        s.puppet.success
+        s.override.branch == 'main'
+    }
+}
