@@ -142,7 +142,7 @@ public final class Columns {
     }
 
     private static String overrideCell(HostState s) {
-        HostState.OverrideFile o = s.override();
+        HostState.OverrideState o = s.override();
         if (o == null) {
             return null;
         }

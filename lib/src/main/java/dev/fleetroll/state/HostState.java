@@ -50,7 +50,7 @@ public record HostState(
         Instant auditedAt,
         Instant lastOkAt,
         Duration dataAge,
-        OverrideFile override,
+        OverrideState override,
         String vaultSha,
         Duration uptime,
         PuppetRun puppet,
@@ -79,7 +79,7 @@ public record HostState(
      * @param branch {@code PUPPET_BRANCH}
      * @param workerType {@code WORKER_TYPE_OVERRIDE}; null when not set
      */
-    public record OverrideFile(String sha, String humanhash, String repo, String branch, String mail, String workerType,
+    public record OverrideState(String sha, String humanhash, String repo, String branch, String mail, String workerType,
                            String path) {}
 
     /**
@@ -91,14 +91,14 @@ public record HostState(
         if (latest == null) {
             latest = facts;
         }
-        OverrideFile override = null;
+        OverrideState override = null;
         String vaultSha = null;
         PuppetRun puppet = null;
         if (facts != null) {
             FileFacts f = facts.override();
             if (f != null) {
                 OverrideSettings s = facts.overrideSettings();
-                override = new OverrideFile(f.sha256(), Humanhash.of(f.sha256()),
+                override = new OverrideState(f.sha256(), Humanhash.of(f.sha256()),
                         s == null ? null : s.repo(), s == null ? null : s.branch(), s == null ? null : s.mail(),
                         s == null ? null : s.workerType(), f.path());
             }

@@ -47,7 +47,7 @@ import org.codehaus.groovy.transform.stc.TypeCheckingContext;
  */
 public class DslTypeChecker extends AbstractTypeCheckingExtension {
     private static final List<Class<?>> DSL_TYPES = List.of(HostSet.class, Results.class, ExecResults.class,
-            HostState.class, HostState.OverrideFile.class, PuppetRun.class, TaskclusterState.class, Query.class,
+            HostState.class, HostState.OverrideState.class, PuppetRun.class, TaskclusterState.class, Query.class,
             OutputGroup.class, ExecResult.class);
 
     private final Set<String> bindingNames = new LinkedHashSet<>();
