@@ -18,8 +18,10 @@ import org.jline.terminal.TerminalBuilder;
 /**
  * The workload the launcher records its JDK 25 AOT cache from ({@code fleetroll --aot-train}, not for operators):
  * the paths whose start-up matters — {@code --version}, {@code -e} with the DSL's compiler, durations and queries,
- * and the console up to its prompt on a dumb terminal with a few lines and a completion. Output is discarded; no
- * host, store or network is touched (FLEETROLL_HOME is a temporary directory).
+ * and the console up to its prompt on a dumb terminal with a few lines and a completion; and, when this machine has
+ * an OpenSSH server, two audit rounds of 32 connections to a throw-away {@code sshd} on 127.0.0.1 (handshake, auth,
+ * exec, parser, store: what every cold {@code gather-host} repeats per host). Output is discarded; no real host or
+ * store is touched (FLEETROLL_HOME is a temporary directory).
  */
 final class Training {
     private Training() {}
@@ -45,6 +47,7 @@ final class Training {
                 FleetrollHome fh = new FleetrollHome(home);
                 new Repl(() -> Workspace.of(fh, null, env), fh, env, false).run(t);
             }
+            TrainingSshd.audit(home.resolve("ssh"));
             return 0;
         } finally {
             System.setOut(out);
