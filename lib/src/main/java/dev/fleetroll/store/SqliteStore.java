@@ -85,6 +85,7 @@ public final class SqliteStore implements Store {
     /** Opens (creating and migrating as needed) {@code home}'s store. */
     public static SqliteStore open(FleetrollHome home, FleetrollConfig.Store config) {
         home.ensureExists();
+        SqliteNative.prepare(home);
         return open(home.database(), config == null ? 10 : config.retention(), MIGRATIONS);
     }
 
