@@ -1,10 +1,11 @@
-// The demo: audit the sandbox fleet and show what every host really runs.
+// The demo: audit the sandbox fleet, show what every host really runs, and plan the headline rollout step.
 //
-//   ./fleetroll demo                      (starts the sandbox if needed, then runs this)
-//   fleetroll run scripts/demo.groovy     (or -- LIST to audit another host list)
+//   ./fleetroll demo                                  (starts the sandbox if needed, then runs this as a dry run)
+//   fleetroll run scripts/demo.groovy --dry-run       (or -- LIST to audit another host list)
+//   fleetroll run scripts/demo.groovy --confirm       (really pushes the override to the hosts that need it)
 
-def fleet = hosts(args ? args[0] : 'sandbox')
-def audited = fleet.audit()
+def list = args ? args[0] : 'sandbox'
+def audited = hosts(list).audit()
 audited.show()
 
 def unreachable = audited.unreachable
@@ -14,4 +15,11 @@ println "${audited.size() - unreachable.size()} of ${audited.size()} hosts answe
         (unreachable ? " (unreachable: ${unreachable.fold()})" : '') +
         "; ${pending.size()} ha${pending.size() == 1 ? 's' : 've'} not applied their override yet" +
         (pending ? ": ${pending.fold()}" : '.')
-println "Next: run 'fleetroll' and try  hosts('${args ? args[0] : 'sandbox'}').where { !applied }  or  .where('pp_last>1h')"
+println()
+
+// The headline: push an override to the hosts that have not applied theirs (a dry run unless --confirm).
+println "\$ hosts('$list').audit().where { !applied }.setOverride(file('configs/overrides/netperf-tuning.override'), reason: 'demo')"
+def pushed = audited.where { reachable && !applied }.setOverride(file('configs/overrides/netperf-tuning.override'), reason: 'demo')
+if (!pushed.dryRun) {
+    println "changed: ${pushed.changed.fold() ?: '-'}; blocked: ${pushed.blocked.fold() ?: '-'}"
+}

@@ -3,6 +3,8 @@ package dev.fleetroll.ops;
 import dev.fleetroll.auditlog.Actor;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.config.FleetrollConfig;
+import dev.fleetroll.config.FleetrollHome;
+import dev.fleetroll.content.ContentStore;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -21,11 +23,12 @@ public record WriteContext(Fleet fleet, AuditLog auditLog, ContentAccess content
 
     /**
      * The production wiring: the audit log {@code $FLEETROLL_HOME/audit.jsonl} with the actor from {@code env}
-     * ({@code $FLEETROLL_ACTOR}, {@code $SUDO_USER}, {@code $USER}) and the fleet's own content stores.
+     * ({@code $FLEETROLL_ACTOR}, {@code $SUDO_USER}, {@code $USER}) and the home's content stores.
      */
-    public static WriteContext of(DefaultFleet fleet, Map<String, String> env) {
-        return new WriteContext(fleet, AuditLog.of(fleet.workspace().home(), Actor.from(env)),
-                new StoreContentAccess(fleet.overrideContents(), fleet.vaultContents()), Clock.systemUTC());
+    public static WriteContext of(Fleet fleet, Map<String, String> env) {
+        FleetrollHome home = fleet.workspace().home();
+        return new WriteContext(fleet, AuditLog.of(home, Actor.from(env)),
+                new StoreContentAccess(ContentStore.overrides(home), ContentStore.vault(home)), Clock.systemUTC());
     }
 
     public FleetrollConfig.Writes defaults() {

@@ -96,6 +96,20 @@ final class DemoCommand implements Command {
      * the plan of pushing {@code override} to them (audited as a dry run). Returns those hosts (null when the audit
      * could not run).
      */
+    /** Sandbox hosts whose stored state says the override is not applied (no network: the script just audited). */
+    static List<String> notApplied(CliContext ctx) {
+        ctx.reloadWorkspace();
+        Workspace ws = ctx.workspace();
+        try (DefaultFleet fleet = DefaultFleet.open(ws)) {
+            List<String> hosts = new Inventory(ws).resolve(List.of("sandbox"));
+            return fleet.latest(hosts).values().stream()
+                    .filter(o -> o.ok() && !Verdicts.applied(o.override(), o.puppet()))
+                    .map(Observation::host).toList();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     static List<String> planOverridePush(CliContext ctx, PrintStream out, WriteSource override) {
         ctx.reloadWorkspace(); // the sandbox's drop-in (ssh config, short names) is new
         Workspace ws = ctx.workspace();
@@ -158,8 +172,8 @@ final class DemoCommand implements Command {
         Path script = demoScript(ctx);
         int audit = Cli.OK;
         if (script != null) {
-            out.println("$ fleetroll run scripts/demo.groovy      # hosts('sandbox').audit().show()");
-            try (DslSession session = DslSessions.forScript(ctx, List.of(), true)) {
+            out.println("$ fleetroll run scripts/demo.groovy --dry-run");
+            try (DslSession session = DslSessions.forScript(ctx, List.of(), ConsoleWriteGate.Context.SCRIPT, false, true)) {
                 audit = new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint)
                         .run(RunCommand.read(script.toString()), script.toString(), false, null);
             }
@@ -170,8 +184,7 @@ final class DemoCommand implements Command {
         out.println(SandboxCommand.memoryLine(st));
         out.println();
         WriteSource override = exampleOverride(ctx);
-        List<String> need = planOverridePush(ctx, out, override);
-        out.println();
+        List<String> need = script != null ? notApplied(ctx) : planOverridePush(ctx, out, override);
         String me = SandboxCommand.launcher(ctx);
         SandboxHost first = sb.hosts().stream().filter(h -> h.scenario() == Scenario.OVERRIDE_APPLIED).findFirst()
                 .orElse(sb.hosts().get(0));

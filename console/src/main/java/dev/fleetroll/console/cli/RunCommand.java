@@ -2,6 +2,7 @@ package dev.fleetroll.console.cli;
 
 import dev.fleetroll.console.dsl.DslSession;
 import dev.fleetroll.console.dsl.ScriptRunner;
+import dev.fleetroll.console.writes.ConsoleWriteGate;
 import dev.fleetroll.util.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,11 @@ final class RunCommand implements Command {
         return """
                 Runs FILE, a Groovy script using the fleetroll DSL (the same language as the console). The script
                 sees its arguments as 'args' and 'dryRun' tells it whether writes only say what they would do.
-                Writes are dry runs unless --confirm is given. Nothing prompts; without a terminal there is no
-                colour and no progress line. Results go to stdout, summaries and log lines to stderr.
+                Writes (setOverride, unsetOverride, setVault) print their plan and write nothing unless --confirm is
+                given; without a terminal a write needs --confirm or --dry-run, else it is refused and the script
+                stops (fail closed). Nothing prompts; without a terminal there is no colour and no progress line.
+                Results go to stdout, summaries and log lines to stderr. Every write, dry run and refusal is in the
+                audit log.
 
                 Examples:
                   fleetroll run scripts/audit-all.groovy
@@ -77,7 +81,8 @@ final class RunCommand implements Command {
         }
         String file = rest.get(0);
         String text = read(file);
-        try (DslSession session = DslSessions.forScript(ctx, rest.subList(1, rest.size()), !line.hasOption("confirm"))) {
+        try (DslSession session = DslSessions.forScript(ctx, rest.subList(1, rest.size()), ConsoleWriteGate.Context.SCRIPT,
+                line.hasOption("confirm"), line.hasOption("dry-run"))) {
             return new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint).run(text, file, false, timeout);
         }
     }

@@ -80,6 +80,13 @@ public final class DslHelp {
                 "run a command on every host; output gathered by identical result", "hosts('sandbox').exec('uptime')");
         add(Kind.HOSTSET, "waitFor", "waitFor(2.hours, every: 30.seconds) { condition }",
                 "re-audit until every host meets the condition or time runs out", "waitFor(30.minutes) { applied }");
+        add(Kind.HOSTSET, "setOverride", "setOverride(file('x.override'), reason: '...', force: false, backup: true)",
+                "validate, then write the override atomically on every host (the console asks; run: dry run unless --confirm)",
+                "hosts('linux/1804').audit().where { !applied }.setOverride(file('configs/overrides/x.override'), reason: 'canary')");
+        add(Kind.HOSTSET, "unsetOverride", "unsetOverride(reason: '...', backup: true)",
+                "remove the override from every host (after a backup)", "hosts('ms-[001-004]').unsetOverride(reason: 'merged')");
+        add(Kind.HOSTSET, "setVault", "setVault(file('vault.yaml'), reason: '...')",
+                "validate, then write vault.yaml on every host (content never shown or logged)", "");
         add(Kind.HOSTSET, "getAt", "set[0] | set['host']", "the HostState of one host", "");
         add(Kind.HOSTSET, "iterator", "for (h in set)", "iterate over HostStates", "");
         add(Kind.HOSTSET, "asBoolean", "if (set)", "false when empty", "");
@@ -112,6 +119,11 @@ public final class DslHelp {
         add(Kind.RESULTS, "results", "results", "exec: each host's raw result", "");
         add(Kind.RESULTS, "show", "show()", "exec: print the gathered output", "");
         add(Kind.RESULTS, "render", "render()", "exec: the gathered output as text", "");
+        add(Kind.RESULTS, "changed", "changed", "writes: hosts whose file was written or removed", "");
+        add(Kind.RESULTS, "unchanged", "unchanged", "writes: hosts that already had it (mode/owner re-applied)", "");
+        add(Kind.RESULTS, "blocked", "blocked", "writes: hosts with a different override (use force: true)", "");
+        add(Kind.RESULTS, "dryRun", "dryRun", "writes: true when nothing was written (dry run)", "");
+        add(Kind.RESULTS, "declined", "declined", "writes: true when the operator answered no", "");
 
         state("name", "host name");
         state("os", "uname -s: Linux, Darwin");

@@ -84,6 +84,50 @@ public final class DslOutput {
         return p;
     }
 
+    /**
+     * A progress line that appears only when the engine starts a fan-out (each {@code started} begins a new line,
+     * e.g. the write, then the re-audit), so nothing is drawn while a write's plan waits for confirmation.
+     */
+    public PhasedProgress progressOnStart(String verb) {
+        return new PhasedProgress(verb);
+    }
+
+    /** See {@link #progressOnStart}. */
+    public final class PhasedProgress implements BatchListener, AutoCloseable {
+        private final String verb;
+        private Progress phase;
+        private int phases;
+
+        PhasedProgress(String verb) {
+            this.verb = verb;
+        }
+
+        @Override
+        public synchronized void started(int total) {
+            if (phase != null) {
+                phase.close();
+            }
+            phases++;
+            phase = progress(phases == 1 ? verb : verb + " (re-audit)", total);
+            phase.started(total);
+        }
+
+        @Override
+        public synchronized void hostFinished(String host, Outcome outcome) {
+            if (phase != null) {
+                phase.hostFinished(host, outcome);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (phase != null) {
+                phase.close();
+                phase = null;
+            }
+        }
+    }
+
     private void tick(Progress p) {
         try {
             Thread.sleep(150);

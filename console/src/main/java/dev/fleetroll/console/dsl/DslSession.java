@@ -2,7 +2,10 @@ package dev.fleetroll.console.dsl;
 
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.inventory.Inventory;
+import dev.fleetroll.console.writes.ConsoleWriteGate;
+import dev.fleetroll.console.writes.PlanFormatter;
 import dev.fleetroll.ops.Fleet;
+import dev.fleetroll.ops.WriteContext;
 import dev.fleetroll.ssh.Cancellation;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
@@ -29,7 +32,6 @@ public final class DslSession implements AutoCloseable {
     private final DslOutput output;
     private final Clock clock;
     private final boolean interactive;
-    private final boolean dryRun;
     private final List<String> args;
     private final List<Results> pending = new ArrayList<>();
     private Workspace ws;
@@ -37,6 +39,8 @@ public final class DslSession implements AutoCloseable {
     private Inventory inventory;
     private volatile Cancellation cancellation = new Cancellation();
     private Random random = new Random();
+    private final ConsoleWriteGate writeGate;
+    private WriteContext writeContext;
 
     private DslSession(Builder b) {
         this.workspace = b.workspace;
@@ -44,8 +48,10 @@ public final class DslSession implements AutoCloseable {
         this.output = b.output;
         this.clock = b.clock;
         this.interactive = b.interactive;
-        this.dryRun = b.dryRun;
         this.args = List.copyOf(b.args);
+        this.writeGate = b.writeGate != null ? b.writeGate
+                : new ConsoleWriteGate(ConsoleWriteGate.Context.SCRIPT, !b.dryRun, b.dryRun, false, null, b.output.out(),
+                        new PlanFormatter(b.output.colour(), b.clock), true);
     }
 
     public static Builder builder(Supplier<Workspace> workspace) {
@@ -61,6 +67,7 @@ public final class DslSession implements AutoCloseable {
         private boolean interactive;
         private boolean dryRun = true;
         private List<String> args = List.of();
+        private ConsoleWriteGate writeGate;
 
         Builder(Supplier<Workspace> workspace) {
             this.workspace = workspace;
@@ -95,6 +102,15 @@ public final class DslSession implements AutoCloseable {
 
         public Builder args(List<String> a) {
             this.args = a;
+            return this;
+        }
+
+        /**
+         * How writes are approved (the REPL asks, {@code run --confirm} writes, cron without it is refused). Without
+         * one, writes are dry runs when {@link #dryRun} is set and go ahead otherwise.
+         */
+        public Builder writeGate(ConsoleWriteGate g) {
+            this.writeGate = g;
             return this;
         }
 
@@ -139,8 +155,22 @@ public final class DslSession implements AutoCloseable {
         return interactive;
     }
 
+    /** What scripts see as {@code dryRun}: true unless writes act (after a confirmation, or with {@code --confirm}). */
     public boolean dryRun() {
-        return dryRun;
+        return writeGate.dryRun();
+    }
+
+    /** The approval rule for writes in this session. */
+    public ConsoleWriteGate writeGate() {
+        return writeGate;
+    }
+
+    /** What the write operations run with (audit log, content stores), made on the first write. */
+    public synchronized WriteContext writeContext() {
+        if (writeContext == null) {
+            writeContext = WriteContext.of(fleet(), workspace().env());
+        }
+        return writeContext;
     }
 
     public List<String> args() {

@@ -7,6 +7,16 @@ import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.inventory.Selection;
 import dev.fleetroll.ops.AuditReport;
 import dev.fleetroll.ops.ExecReport;
+import dev.fleetroll.ops.SetOverride;
+import dev.fleetroll.ops.SetVault;
+import dev.fleetroll.ops.UnsetOverride;
+import dev.fleetroll.ops.WriteAction;
+import dev.fleetroll.ops.WriteContext;
+import dev.fleetroll.ops.WriteGate;
+import dev.fleetroll.ops.WriteOptions;
+import dev.fleetroll.ops.WriteResults;
+import dev.fleetroll.ops.WriteSource;
+import dev.fleetroll.ssh.BatchListener;
 import dev.fleetroll.ssh.ExecResult;
 import dev.fleetroll.ssh.Outcome;
 import dev.fleetroll.ssh.RemoteCommand;
@@ -526,6 +536,97 @@ public final class HostSet implements Iterable<HostState> {
     /** Runs a shell command on every host with default options. */
     public ExecResults exec(String command) {
         return exec(Map.of(), command);
+    }
+
+    // ---- writes ------------------------------------------------------------------------------------------
+
+    /**
+     * Writes an override file to every host: validated first (one message naming the line and rule, nothing written
+     * anywhere when it fails), then atomic on each host; a host with a different override is blocked unless
+     * {@code force: true}. {@code source} is {@code file('configs/overrides/x.override')} or the override text.
+     * Options: {@code reason:}, {@code mode:}, {@code owner:}, {@code group:}, {@code backup:}, {@code force:},
+     * {@code timeout:}. The console shows the plan and asks; {@code fleetroll run} is a dry run unless
+     * {@code --confirm}. Touched hosts are re-audited.
+     */
+    public ChangeResults setOverride(Map<String, ?> options, Object source) {
+        WriteSource src = writeSource("setOverride", source);
+        return write("setOverride",
+                (ctx, gate, listener) -> new SetOverride(ctx).run(names, src,
+                        WriteOptions.fromMap(WriteAction.OVERRIDE_SET, options), gate, listener, session.cancellation()));
+    }
+
+    public ChangeResults setOverride(Object source) {
+        return setOverride(Map.of(), source);
+    }
+
+    /** Removes the override file from every host (after a backup unless {@code backup: false}); {@code reason:}. */
+    public ChangeResults unsetOverride(Map<String, ?> options) {
+        return write("unsetOverride",
+                (ctx, gate, listener) -> new UnsetOverride(ctx).run(names,
+                        WriteOptions.fromMap(WriteAction.OVERRIDE_UNSET, options), gate, listener, session.cancellation()));
+    }
+
+    public ChangeResults unsetOverride() {
+        return unsetOverride(Map.of());
+    }
+
+    /**
+     * Writes vault.yaml to every host (validated as YAML first; its content is never shown or logged, only its
+     * sha256). Options: {@code reason:}, {@code mode:}, {@code owner:}, {@code group:}, {@code backup:}, {@code timeout:}.
+     */
+    public ChangeResults setVault(Map<String, ?> options, Object source) {
+        WriteSource src = writeSource("setVault", source);
+        return write("setVault",
+                (ctx, gate, listener) -> new SetVault(ctx).run(names, src,
+                        WriteOptions.fromMap(WriteAction.VAULT_SET, options), gate, listener, session.cancellation()));
+    }
+
+    public ChangeResults setVault(Object source) {
+        return setVault(Map.of(), source);
+    }
+
+    @FunctionalInterface
+    private interface WriteCall {
+        WriteResults run(WriteContext ctx, WriteGate gate, BatchListener listener) throws InterruptedException;
+    }
+
+    private ChangeResults write(String verb, WriteCall call) {
+        session.checkCancelled(verb);
+        WriteResults r;
+        try (DslOutput.PhasedProgress p = session.output().progressOnStart(verb)) {
+            r = call.run(session.writeContext(), session.writeGate(), p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DslCancelled(verb + " interrupted");
+        }
+        ChangeResults results = new ChangeResults(session, verb, names, r);
+        if (!session.interactive() && r.performed()) {
+            session.output().out().print(results.render(session.output().colour()));
+        }
+        if (session.cancellation().isCancelled()) {
+            throw new DslCancelled(r.summary());
+        }
+        session.track(results);
+        return results;
+    }
+
+    private WriteSource writeSource(String verb, Object source) {
+        if (source instanceof java.nio.file.Path p) {
+            return WriteSource.file(p);
+        }
+        if (source instanceof java.io.File f) {
+            return WriteSource.file(f.toPath());
+        }
+        if (source instanceof CharSequence cs) {
+            String text = cs.toString();
+            if (!text.contains("=") && !text.contains("\n")) {
+                throw new UserError(verb + ": '" + text + "' is not file content (no assignment); to use a file write "
+                        + verb + "(file('" + text + "'))");
+            }
+            return WriteSource.text(text);
+        }
+        throw new UserError(verb + ": give file('path') or the file's text, not " + (source == null ? "null"
+                : source.getClass().getSimpleName()));
     }
 
     /**

@@ -37,6 +37,9 @@ public final class ValuePrinter {
         if (value instanceof ExecResults r) {
             return r.render() + r.summary() + "\n";
         }
+        if (value instanceof ChangeResults c) {
+            return c.getWrites().performed() ? c.render(out.colour()) : c.summary() + "\n";
+        }
         if (value instanceof Results r) {
             return r.summary() + "\n";
         }

@@ -10,6 +10,9 @@ import dev.fleetroll.console.dsl.DslExit;
 import dev.fleetroll.console.dsl.DslHelp;
 import dev.fleetroll.console.dsl.DslOutput;
 import dev.fleetroll.console.dsl.DslSession;
+import dev.fleetroll.console.writes.ConsoleWriteGate;
+import dev.fleetroll.console.writes.PlanFormatter;
+import java.time.Clock;
 import dev.fleetroll.console.dsl.FleetFactory;
 import dev.fleetroll.console.dsl.FleetScript;
 import dev.fleetroll.console.dsl.ValuePrinter;
@@ -101,8 +104,11 @@ public final class Repl {
             PrintStream termOut = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
             boolean colour = !"dumb".equals(terminal.getType()) && System.getenv("NO_COLOR") == null;
             output = new DslOutput(termOut, termOut, terminal.output(), colour, terminal::getWidth);
+            // writes show their plan and ask [y/N] on this terminal
+            ConsoleWriteGate gate = new ConsoleWriteGate(ConsoleWriteGate.Context.INTERACTIVE, false, false, true,
+                    new JLineConfirmer(terminal), termOut, new PlanFormatter(colour, Clock.systemUTC()), true);
             session = DslSession.builder(workspace).fleet(FleetFactory.fromSystem()).output(output)
-                    .interactive(true).dryRun(false).build();
+                    .interactive(true).dryRun(false).writeGate(gate).build();
             shell = DslCompiler.shell(DslCompiler.repl(imports), binding);
             CompletionAnalyzer analyzer = new CompletionAnalyzer(new ReplEnvironment(binding, session));
             reader = LineReaderBuilder.builder()
