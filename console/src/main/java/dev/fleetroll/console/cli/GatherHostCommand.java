@@ -52,7 +52,8 @@ final class GatherHostCommand implements Command {
                 With --every, keeps auditing each round over the connections already open (the 'watch -n 300'
                 loop, done right) until Ctrl-C or --rounds.
 
-                Exit status: 0 every host ok, 1 some host failed (in the last round), 2 usage error.
+                Exit status: 0 every host ok, 1 some host failed (in the last round), 2 usage error, 130 stopped
+                with Ctrl-C.
 
                 Examples:
                   fleetroll gather-host sandbox
@@ -158,8 +159,9 @@ final class GatherHostCommand implements Command {
             Thread.interrupted();
         }
         if (stop[0]) {
-            ctx.err().println("fleetroll: interrupted; " + (every == null ? "unfinished hosts were reported cancelled" : "stopped"));
-            return every == null ? Cli.INTERRUPTED : status;
+            ctx.err().println("fleetroll: interrupted; " + (every == null ? "unfinished hosts were reported cancelled"
+                    : "stopped after the last round shown"));
+            return Cli.INTERRUPTED;
         }
         return status;
     }

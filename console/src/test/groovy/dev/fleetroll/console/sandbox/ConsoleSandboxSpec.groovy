@@ -129,4 +129,38 @@ class ConsoleSandboxSpec extends Specification {
         fleet.startSshd('t-linux64-ms-001')
         fleet.startSshd('macmini-r8-001')
     }
+
+    def "gather-host --every keeps auditing over open connections until Ctrl-C, which stops it cleanly (exit 130)"() {
+        given:
+        def pb = new ProcessBuilder(fr.launcher.toString(), 'gather-host', 'sandbox', '--every', '1s', '-q')
+        pb.environment().remove('TERM')
+        def p = pb.start()
+        def out = new StringBuffer()
+        def err = new StringBuffer()
+        def readers = [Thread.start { p.inputStream.eachLine { out.append(it).append('\n') } },
+                       Thread.start { p.errorStream.eachLine { err.append(it).append('\n') } }]
+        long deadline = System.currentTimeMillis() + 60_000
+        while (out.toString().count('hosts ok') < 3 && System.currentTimeMillis() < deadline) {
+            sleep 100
+        }
+        long accepted = fleet.acceptedConnections()
+        sleep 1500
+
+        when:
+        new ProcessBuilder('kill', '-INT', p.pid().toString()).start().waitFor()
+        boolean ended = p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)
+        readers*.join(5000)
+
+        then:
+        ended
+        p.exitValue() == 130
+        out.toString().count('== round') >= 3
+        out.toString().count('✓ 5/5 hosts ok') >= 3
+        fleet.acceptedConnections() == accepted   // later rounds reuse the connections
+        err.toString().contains('interrupted; stopped after the last round shown')
+        !err.toString().contains('Exception')
+
+        cleanup:
+        p?.destroyForcibly()
+    }
 }
