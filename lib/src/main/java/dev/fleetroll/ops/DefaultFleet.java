@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -157,9 +158,13 @@ public final class DefaultFleet implements Fleet {
         List<Observation> observations = new ArrayList<>(parses.size());
         List<Observation> toStore = new ArrayList<>(parses.size());
         Map<String, List<String>> bySha = new LinkedHashMap<>();
+        Map<String, Set<AuditParse.Reused>> reused = new LinkedHashMap<>();
         for (AuditParse p : parses) {
             Observation o = p.observation();
             observations.add(o);
+            if (!p.reused().isEmpty()) {
+                reused.put(o.host(), p.reused());
+            }
             // a host the operator cancelled was not observed: storing it would mark a healthy host as failing
             if (o.outcome() != Outcome.CANCELLED) {
                 toStore.add(o);
@@ -174,7 +179,7 @@ public final class DefaultFleet implements Fleet {
             }
         }
         store().saveAll(toStore);
-        return new AuditReport(observations, bySha, Duration.between(start, clock.instant()));
+        return new AuditReport(observations, bySha, Duration.between(start, clock.instant()), reused);
     }
 
     /** The newest OK observation of each of {@code hosts} that has one: one store query. */

@@ -13,9 +13,11 @@ import java.util.regex.Pattern;
  * protocol v2; see {@link AuditScript}). Every value is optional; {@link #NONE} asks for a full audit.
  *
  * <p>When known values are given ({@link #from}): the known observation is a successful audit with a memo of this
- * fleetroll's {@link AuditMemo#VERSION}; the host still has the OS it had then (checked on the host); and for each file,
+ * fleetroll's {@link AuditMemo#VERSION}; the host still has the OS it had then, and file values are used only in the
+ * same boot (host clock minus uptime within 2 s of the known one; both checked on the host, so a reboot, or a clock
+ * that jumped, means a full audit); and for each file,
  * its ctime in the known stat line is at least {@value #SETTLE_SECONDS} s older than the host's clock when that stat
- * ran (the known observation's time when the host could not tell its clock). That last rule is what makes an equal stat
+ * ran (not the client's clock, which may be off). That last rule is what makes an equal stat
  * line proof of an unchanged file: any change after that stat gets a later ctime second, while a change in the very
  * second of the known ctime could have slipped between the stat and the hash. A rename over the file changes the
  * inode. The override is known only when its content is in the local content store; the vault only when its content
@@ -24,14 +26,16 @@ import java.util.regex.Pattern;
  * @param os the known OS; known values hold only when the host reports the same
  * @param shell the resident shell id the known audit ran in: in the same shell the script trusts the known OS and
  *              skips {@code uname}
+ * @param boot the host's boot time (epoch seconds: its clock minus its uptime) at the known audit; without it, no file
+ *             values are used
  * @param override the override's known stat line, and {@code overrideSha} its sha256
  * @param vault the vault's known stat line, and {@code vaultSha} its sha256
  * @param puppetPath the run record that was read, and {@code puppet} its stat line
  */
-public record AuditKnown(String os, String shell, String override, String overrideSha, String vault, String vaultSha,
-                         String puppetPath, String puppet) {
+public record AuditKnown(String os, String shell, Long boot, String override, String overrideSha, String vault,
+                         String vaultSha, String puppetPath, String puppet) {
     /** Nothing known: a full audit. */
-    public static final AuditKnown NONE = new AuditKnown(null, null, null, null, null, null, null, null);
+    public static final AuditKnown NONE = new AuditKnown(null, null, null, null, null, null, null, null, null);
     /** How much older than the known stat a file's ctime must be for its stat line to be trusted. */
     public static final long SETTLE_SECONDS = 2;
 
@@ -53,8 +57,12 @@ public record AuditKnown(String os, String shell, String override, String overri
         if (m == null || m.version() != AuditMemo.VERSION) {
             return NONE;
         }
-        long clock = m.clock() != null ? m.clock() : known.ts().getEpochSecond();
         String shell = m.shell() != null && TOKEN.matcher(m.shell()).matches() ? m.shell() : null;
+        Long boot = m.clock() != null && known.uptimeSeconds() != null ? m.clock() - known.uptimeSeconds() : null;
+        if (boot == null || boot <= 0) {
+            return new AuditKnown(known.os(), shell, null, null, null, null, null, null, null);
+        }
+        long clock = m.clock();
 
         String ovr = null;
         String ovrSha = null;
@@ -77,7 +85,7 @@ public record AuditKnown(String os, String shell, String override, String overri
             ppPath = m.puppetPath();
             pp = m.puppet();
         }
-        return new AuditKnown(known.os(), shell, ovr, ovrSha, vlt, vltSha, ppPath, pp);
+        return new AuditKnown(known.os(), shell, boot, ovr, ovrSha, vlt, vltSha, ppPath, pp);
     }
 
     /** True when {@code stat} is a full stat line whose ctime is at least {@link #SETTLE_SECONDS} before {@code clock}. */
@@ -104,7 +112,8 @@ public record AuditKnown(String os, String shell, String override, String overri
 
     /** The line put in front of the audit script: every variable assigned, empty when unknown, each value quoted. */
     public String assignments() {
-        return "k_os=" + q(os) + " k_shell=" + q(shell) + " k_ovr=" + q(override) + " k_ovr_sha=" + q(overrideSha)
+        return "k_os=" + q(os) + " k_shell=" + q(shell) + " k_boot=" + (boot == null ? "" : boot.toString())
+                + " k_ovr=" + q(override) + " k_ovr_sha=" + q(overrideSha)
                 + " k_vlt=" + q(vault) + " k_vlt_sha=" + q(vaultSha) + " k_pp_path=" + q(puppetPath) + " k_pp=" + q(puppet)
                 + "\n";
     }

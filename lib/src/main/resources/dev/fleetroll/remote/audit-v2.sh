@@ -1,8 +1,8 @@
 # fleetroll audit, protocol v2. POSIX sh, run as root, one round trip. Prints 'FLEETROLL_AUDIT v2', then KEY=value
 # lines (one line each; anything that may hold newlines or arbitrary bytes is base64), then 'END'.
 # Path placeholders are filled from dev.fleetroll.puppet.HostPaths. AuditScript puts one line of "known" values in
-# front of this text (k_os= k_shell= k_ovr= ...; empty when unknown, so nothing comes from the environment): the stat
-# lines and sha256 of files as an earlier audit saw them. A file whose stat line (mode, owner, group, size, mtime,
+# front of this text (k_os= k_shell= k_boot= k_ovr= ...; empty when unknown, so nothing comes from the environment):
+# the stat lines and sha256 of files as an earlier audit in the same boot saw them. A file whose stat line (mode, owner, group, size, mtime,
 # inode, ctime) is unchanged is reported as ..._SAME=1 with the known sha256 instead of being hashed and sent again.
 # A probe that fails leaves its key out; nothing here aborts the script. Forks are counted: on Linux /proc is
 # read with builtins; one stat covers every file; the sha256 tool runs once for the files that changed, base64 once
@@ -135,6 +135,18 @@ fi
 [ -n "$vlt_st" ] && printf 'VAULT_STAT=%s\n' "$vlt_st"
 [ -n "$pp_st" ] && printf '%s_STAT=%s\n' "$ppk" "$pp_st"
 [ -n "$clock" ] && printf 'CLOCK_S=%s\n' "$clock"
+
+# known file values hold within the boot that saw them: the boot time (clock minus uptime) within 2 s of the known
+# one. After a reboot, or a clock step, everything is read again.
+case $clock$up$k_boot in
+  *[!0-9]*) k_ovr= k_vlt= k_pp= ;;
+  *) if [ -n "$clock" ] && [ -n "$up" ] && [ -n "$k_boot" ]; then
+       d=$((clock - up - k_boot))
+       [ "$d" -ge -2 ] && [ "$d" -le 2 ] || k_ovr= k_vlt= k_pp=
+     else
+       k_ovr= k_vlt= k_pp=
+     fi ;;
+esac
 
 # unchanged files: the known sha256, no hashing, no content
 hash= ovr_same=

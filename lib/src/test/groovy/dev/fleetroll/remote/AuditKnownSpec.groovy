@@ -25,7 +25,7 @@ class AuditKnownSpec extends Specification {
                 o.containsKey('clock') ? o.clock : CLOCK, o.ovrStat ?: stat(CLOCK - 10), o.vltStat ?: stat(CLOCK - 10),
                 '/etc/puppet/last_run_metadata.json', o.ppStat ?: stat(CLOCK - 10))
         new Observation('h1', o.ts ?: Instant.ofEpochSecond(CLOCK + 1), o.outcome ?: Outcome.OK, null, 0, 100,
-                o.containsKey('os') ? o.os : 'Linux', 'h1', 100L, 'role',
+                o.containsKey('os') ? o.os : 'Linux', 'h1', o.containsKey('uptime') ? o.uptime : 100L, 'role',
                 new FileFacts('/etc/puppet/ronin_settings', '644', 'root', 'root', 120, Instant.ofEpochSecond(1700000000), SHA_O),
                 new OverrideSettings('https://github.com/a/b.git', 'main', null, null),
                 new FileFacts('/root/vault.yaml', '600', 'root', 'root', 10, Instant.ofEpochSecond(1700000000), SHA_V),
@@ -38,17 +38,17 @@ class AuditKnownSpec extends Specification {
         def k = AuditKnown.from(observation(), { true }, false)
 
         then:
-        k == new AuditKnown('Linux', SHELL, stat(CLOCK - 10), SHA_O, stat(CLOCK - 10), SHA_V,
+        k == new AuditKnown('Linux', SHELL, CLOCK - 100, stat(CLOCK - 10), SHA_O, stat(CLOCK - 10), SHA_V,
                 '/etc/puppet/last_run_metadata.json', stat(CLOCK - 10))
         !k.isEmpty()
-        k.assignments() == "k_os=Linux k_shell=$SHELL k_ovr='${stat(CLOCK - 10)}' k_ovr_sha=$SHA_O " +
+        k.assignments() == "k_os=Linux k_shell=$SHELL k_boot=${CLOCK - 100} k_ovr='${stat(CLOCK - 10)}' k_ovr_sha=$SHA_O " +
                 "k_vlt='${stat(CLOCK - 10)}' k_vlt_sha=$SHA_V k_pp_path=/etc/puppet/last_run_metadata.json k_pp='${stat(CLOCK - 10)}'\n"
     }
 
     def "nothing is known from #what"() {
         expect:
         AuditKnown.from(o, { true }, false) == AuditKnown.NONE
-        AuditKnown.NONE.assignments() == "k_os= k_shell= k_ovr= k_ovr_sha= k_vlt= k_vlt_sha= k_pp_path= k_pp=\n"
+        AuditKnown.NONE.assignments() == "k_os= k_shell= k_boot= k_ovr= k_ovr_sha= k_vlt= k_vlt_sha= k_pp_path= k_pp=\n"
 
         where:
         what                                | o
@@ -93,16 +93,12 @@ class AuditKnownSpec extends Specification {
         skew << [0, 5, 600]
     }
 
-    def "without a host clock the observation's time is the reference"() {
-        given:
-        def o = observation(clock: null, ts: Instant.ofEpochSecond(CLOCK + 1), ovrStat: stat(CLOCK - 1), vltStat: stat(CLOCK))
+    def "without a host clock or uptime the boot time is unknown: the OS only, no file values"() {
+        expect:
+        AuditKnown.from(o, { true }, false) == new AuditKnown('Linux', SHELL, null, null, null, null, null, null, null)
 
-        when:
-        def k = AuditKnown.from(o, { true }, false)
-
-        then:
-        k.override() == stat(CLOCK - 1) // 2 s before the observation
-        k.vault() == null               // 1 s before
+        where:
+        o << [observation(clock: null), observation(uptime: null)]
     }
 
     def "the override is known only when its content is stored locally; the vault only when not fetched"() {

@@ -330,7 +330,8 @@ class AuditScriptSpec extends Specification {
     static AuditKnown knownFrom(AuditParse p, String shell = null) {
         def o = p.observation()
         def m = o.memo()
-        new AuditKnown(o.os(), shell, m.override(), o.override()?.sha256(), m.vault(), o.vault()?.sha256(), m.puppetPath(), m.puppet())
+        new AuditKnown(o.os(), shell, m.clock() - o.uptimeSeconds(), m.override(), o.override()?.sha256(), m.vault(),
+                o.vault()?.sha256(), m.puppetPath(), m.puppet())
     }
 
     static AuditParse parse(FakeHost.Result r, Observation known) {
@@ -437,25 +438,34 @@ class AuditScriptSpec extends Specification {
         Files.move(n, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE)
     }
 
-    def "known values from another OS, path or content are not used"() {
+    def "known values from another OS, path, content or boot are not used"() {
         given:
         def host = linuxHost()
         def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
         def k = knownFrom(full)
 
         when:
-        def otherOs = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Darwin', null, k.override(), k.overrideSha(),
-                k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
-        def otherPath = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, null, null, null, null,
-                '/var/lib/puppet/state/last_run_summary.yaml', k.puppet()))), full.observation())
-        def otherStat = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null,
+        def otherOs = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Darwin', null, k.boot(), k.override(),
+                k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
+        def otherPath = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot(), null, null,
+                null, null, '/var/lib/puppet/state/last_run_summary.yaml', k.puppet()))), full.observation())
+        def otherStat = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot(),
                 k.override().replaceFirst(/ \d+$/, ' 1'), k.overrideSha(), null, null, null, null))), full.observation())
+        def otherBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot() - 3,
+                k.override(), k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
+        def noBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, null,
+                k.override(), k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
+        def sameBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot() + 2,
+                k.override(), k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
 
         then:
         otherOs.reused().isEmpty()
         otherPath.reused().isEmpty()
         otherStat.reused().isEmpty()
-        [otherOs, otherPath, otherStat].every { facts(it.observation()) == facts(full.observation()) }
+        otherBoot.reused().isEmpty()
+        noBoot.reused().isEmpty()
+        sameBoot.reused() == [AuditParse.Reused.OVERRIDE, AuditParse.Reused.VAULT, AuditParse.Reused.PUPPET] as Set
+        [otherOs, otherPath, otherStat, otherBoot, noBoot, sameBoot].every { facts(it.observation()) == facts(full.observation()) }
     }
 
     def "wrapped form runs the same script through sh -c"() {
