@@ -59,6 +59,9 @@ public final class AuditScript {
 
     private static final String RESOURCE = "audit-v2.sh";
     private static final String TEMPLATE = load();
+    /** The resident form: the script as a function, sent once per resident shell as the command's prelude. */
+    private static final String FUNCTION_NAME = "fleetroll_audit_v2";
+    private static final String FUNCTION = asFunction(TEMPLATE);
 
     private final boolean fetchVault;
     private final String text;
@@ -102,14 +105,30 @@ public final class AuditScript {
         return RemoteCommand.asRoot(text());
     }
 
-    /** The command with {@code known} values, as root, in the connection's resident shell. */
+    /**
+     * The command with {@code known} values, as root, in the connection's resident shell. The script is a function
+     * defined by the command's prelude (once per resident shell); each command sends the known values and calls it.
+     * On a channel of its own (the resident shell busy) prelude and call run together, to the same effect as
+     * {@link #text(AuditKnown)}.
+     */
     public RemoteCommand command(AuditKnown known) {
-        return RemoteCommand.asRoot(text(known)).inResidentShell();
+        String call = (known == null ? AuditKnown.NONE : known).assignments() + "fetch_vault=" + (fetchVault ? 1 : 0)
+                + "\n" + FUNCTION_NAME + "\n";
+        return RemoteCommand.asRoot(call).inResidentShell().withPrelude(FUNCTION);
     }
 
     @Override
     public String toString() {
         return "AuditScript[" + PROTOCOL + (fetchVault ? ", fetch vault" : "") + "]";
+    }
+
+    /** The script as the body of a function; {@code fetch_vault} then comes from the caller. */
+    private static String asFunction(String template) {
+        String body = template.replaceFirst("(?m)^fetch_vault=0\n", "");
+        if (body.equals(template)) {
+            throw new IllegalStateException(RESOURCE + ": no 'fetch_vault=0' line");
+        }
+        return FUNCTION_NAME + "() {\n" + body + "}\n";
     }
 
     /** The resource without its comment lines: they would cost bytes on every connection. */

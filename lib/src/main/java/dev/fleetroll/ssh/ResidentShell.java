@@ -4,8 +4,12 @@ import dev.fleetroll.util.Shell;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.ChannelInputStream;
@@ -17,13 +21,15 @@ import net.schmizz.sshj.connection.channel.direct.Signal;
  * (see docs/ssh-engine.md, "Resident shells"). Each command is written to the shell's stdin as
  *
  * <pre>
- * echo B; echo B &gt;&amp;2; (eval 'SCRIPT') &lt;/dev/null; echo "
+ * echo B; echo B &gt;&amp;2; [p='PRELUDE'; if (eval "$p") &lt;/dev/null; then eval "$p" &lt;/dev/null; fi;] (eval 'SCRIPT') &lt;/dev/null; echo "
  * E $?"; echo "
  * E" &gt;&amp;2
  * </pre>
  *
- * where {@code B} and {@code E} are begin and end markers with a random token per command. The first command also
- * sets {@code FLEETROLL_RESIDENT} (not exported) to this shell's random id. {@link MarkedInput} splits the streams.
+ * where {@code B} and {@code E} are begin and end markers with a random token per command, and a prelude (function
+ * definitions) is run in the shell itself the first time this shell sees it, once a subshell has run it without error
+ * (a syntax error in {@code eval} ends a non-interactive shell). The first command also sets
+ * {@code FLEETROLL_RESIDENT} (not exported) to this shell's random id. {@link MarkedInput} splits the streams.
  */
 final class ResidentShell {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -38,6 +44,8 @@ final class ResidentShell {
     volatile boolean broken;
     /** Commands written to this shell so far (guarded by {@link #lock}). */
     int commands;
+    /** sha-256 of the preludes this shell has run (guarded by {@link #lock}). */
+    private final Set<String> preludes = new HashSet<>();
 
     /** A shell not yet started; the constructing thread holds its lock. */
     ResidentShell(String line, SSHClient client) {
@@ -75,14 +83,40 @@ final class ResidentShell {
         return command.getErrorStream();
     }
 
-    /** The bytes that run {@code script} with markers {@code begin}/{@code end}. */
-    byte[] wrap(String script, String begin, String end) {
-        StringBuilder sb = new StringBuilder(script.length() + 200);
+    /** {@code prelude} when this shell has not run it yet, else null. */
+    String needs(String prelude) {
+        return prelude == null || prelude.isEmpty() || preludes.contains(sha256(prelude)) ? null : prelude;
+    }
+
+    /** Notes that {@code prelude} (null: none) has been written to this shell. */
+    void ran(String prelude) {
+        if (prelude != null) {
+            preludes.add(sha256(prelude));
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The bytes that run {@code script}, after {@code prelude} when not null, with markers {@code begin}/{@code end}. */
+    byte[] wrap(String script, String prelude, String begin, String end) {
+        StringBuilder sb = new StringBuilder(script.length() + (prelude == null ? 0 : prelude.length()) + 200);
         if (commands == 0) {
             sb.append("FLEETROLL_RESIDENT=").append(id).append('\n');
         }
-        sb.append("echo ").append(begin).append("; echo ").append(begin).append(" >&2; (eval ")
-                .append(Shell.quote(script)).append(") </dev/null; echo \"\n")
+        sb.append("echo ").append(begin).append("; echo ").append(begin).append(" >&2; ");
+        if (prelude != null) {
+            // a syntax error in eval would end the shell itself: try the prelude in a subshell first
+            sb.append("fleetroll_prelude=").append(Shell.quote(prelude))
+                    .append("; if (eval \"$fleetroll_prelude\") </dev/null; then eval \"$fleetroll_prelude\" </dev/null; fi;")
+                    .append(" unset fleetroll_prelude; ");
+        }
+        sb.append("(eval ").append(Shell.quote(script)).append(") </dev/null; echo \"\n")
                 .append(end).append(" $?\"; echo \"\n")
                 .append(end).append("\" >&2\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);

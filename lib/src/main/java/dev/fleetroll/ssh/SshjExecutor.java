@@ -204,7 +204,7 @@ public final class SshjExecutor implements RemoteExecutor {
 
     /** The command line sent to the host: {@code sh -c '<script>'}, under {@code sudo -n} when root is needed. */
     public static String commandLine(RemoteCommand command, String loginUser) {
-        String sh = "sh -c " + Shell.quote(command.script());
+        String sh = "sh -c " + Shell.quote(command.fullScript());
         return command.asRoot() && !"root".equals(loginUser) ? "sudo -n " + sh : sh;
     }
 
@@ -242,7 +242,7 @@ public final class SshjExecutor implements RemoteExecutor {
         }
         String line = commandLine(command, rh.user());
         Duration timeout = command.timeout() != null ? command.timeout() : settings.commandTimeout();
-        OutputCapture capture = new OutputCapture(host, command.script(), settings.outputCapBytes(), settings.spillDir());
+        OutputCapture capture = new OutputCapture(host, command.fullScript(), settings.outputCapBytes(), settings.spillDir());
         AtomicReference<Outcome> stopped = new AtomicReference<>();
         AtomicReference<String> stopReason = new AtomicReference<>();
         Session.Command[] cmdRef = new Session.Command[1];
@@ -524,12 +524,14 @@ public final class SshjExecutor implements RemoteExecutor {
         String ioError = null;
         Path spill = null;
         try {
-            byte[] text = shell.wrap(command.script(), begin, end);
+            String prelude = shell.needs(command.prelude());
+            byte[] text = shell.wrap(command.script(), prelude, begin, end);
             try {
                 OutputStream os = shell.stdin();
                 os.write(text);
                 os.flush();
                 shell.commands++;
+                shell.ran(prelude);
             } catch (IOException e) {
                 // the channel is closed: the shell never read a whole command, so nothing of it ran
                 shell.kill(false);

@@ -326,6 +326,43 @@ class AuditScriptSpec extends Specification {
         execsOf(host, AuditScript.of(true).text(knownFrom(full))) == ['dash', 'uname', 'stat', 'sha256sum', 'base64']
     }
 
+    def "the resident form (the script as a prelude function, then a call) audits the same (#shell, fetchVault=#fetchVault)"() {
+        given:
+        def host = linuxHost()
+        def script = AuditScript.of(fetchVault)
+        def full = parse(host.run(shell, script.text()))
+
+        when:
+        def cmd = script.command(knownFrom(full))
+        def viaCall = parse(host.run(shell, cmd.fullScript()), full.observation())
+        def fullViaCall = parse(host.run(shell, script.command(AuditKnown.NONE).fullScript()))
+
+        then:
+        cmd.resident()
+        cmd.asRoot()
+        cmd.prelude().startsWith('fleetroll_audit_v2() {')
+        cmd.script().length() < 600
+        facts(viaCall.observation()) == facts(full.observation())
+        viaCall.reused() == (fetchVault ? [AuditParse.Reused.OVERRIDE, AuditParse.Reused.PUPPET]
+                : [AuditParse.Reused.OVERRIDE, AuditParse.Reused.VAULT, AuditParse.Reused.PUPPET]) as Set
+        facts(fullViaCall.observation()) == facts(full.observation())
+        fullViaCall.vaultContent() == (fetchVault ? VAULT : null)
+
+        where:
+        [shell, fetchVault] << [shells, [false, true]].combinations()
+    }
+
+    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
+    def "process budget of the resident form: the same"() {
+        given:
+        def host = linuxHost()
+        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+
+        expect:
+        execsOf(host, AuditScript.standard().command(AuditKnown.NONE).fullScript()) == ['dash', 'uname', 'stat', 'sha256sum', 'base64', 'base64']
+        execsOf(host, AuditScript.standard().command(knownFrom(full)).fullScript()) == ['dash', 'uname', 'stat']
+    }
+
     /** Known values as the client sends them, taken from a full audit's memo (the settle rule is AuditKnownSpec's). */
     static AuditKnown knownFrom(AuditParse p, String shell = null) {
         def o = p.observation()
@@ -451,11 +488,11 @@ class AuditScriptSpec extends Specification {
                 null, null, '/var/lib/puppet/state/last_run_summary.yaml', k.puppet()))), full.observation())
         def otherStat = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot(),
                 k.override().replaceFirst(/ \d+$/, ' 1'), k.overrideSha(), null, null, null, null))), full.observation())
-        def otherBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot() - 3,
+        def otherBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot() - 5,
                 k.override(), k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
         def noBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, null,
                 k.override(), k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
-        def sameBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot() + 2,
+        def sameBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot() + 1,
                 k.override(), k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
 
         then:

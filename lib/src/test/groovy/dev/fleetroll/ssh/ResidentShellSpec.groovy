@@ -343,4 +343,30 @@ class ResidentShellSpec extends Specification {
         ex.connectionsOpened() == 2
         ex.residentShellsStarted() == 2
     }
+
+    def "a prelude runs in the resident shell once; on a channel of its own it runs before the script"() {
+        given:
+        executor()
+        def h = linux().fqdn()
+        def prelude = 'greet() { echo "hello $1"; }; preludes=$((${preludes:-0} + 1))'
+        def cmd = resident('greet "$preludes"').withPrelude(prelude)
+
+        when:
+        def first = ex.exec(h, cmd, Cancellation.none())
+        def second = ex.exec(h, cmd, Cancellation.none())
+        def other = ex.exec(h, resident('greet "$preludes"; other').withPrelude(prelude + '; other() { echo other; }'), Cancellation.none())
+        def own = ex.exec(h, cmd.withResident(false), Cancellation.none())
+        def broken = ex.exec(h, resident('greet x; echo "rc $?"').withPrelude('greet() { echo "unterminated; }'), Cancellation.none())
+        def after = ex.exec(h, cmd, Cancellation.none())
+
+        then:
+        first.stdoutText() == 'hello 1\n'
+        second.stdoutText() == 'hello 1\n'
+        other.stdoutText() == 'hello 2\nother\n'
+        own.stdoutText() == 'hello 1\n'
+        broken.stdoutText() == 'hello x\nrc 0\n' // the broken prelude defined nothing new; its error is this command's
+        broken.stderrText().contains('Syntax error')
+        after.stdoutText() == 'hello 2\n'
+        ex.residentShellsStarted() == 1
+    }
 }
