@@ -3,6 +3,7 @@ package dev.fleetroll.ops;
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.content.ContentStore;
 import dev.fleetroll.inventory.Inventory;
+import dev.fleetroll.remote.AuditKnown;
 import dev.fleetroll.remote.AuditParse;
 import dev.fleetroll.remote.AuditParser;
 import dev.fleetroll.remote.AuditScript;
@@ -24,6 +25,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,20 +136,35 @@ public final class DefaultFleet implements Fleet {
         return out;
     }
 
+    /**
+     * Audits the hosts in the resident shells of their pooled connections. Each host's newest successful observation
+     * (one store query for the batch) supplies known values ({@link AuditKnown}): files whose stat line did not change
+     * are not hashed or sent again. A host never audited successfully gets the full script.
+     */
     @Override
     public AuditReport audit(List<String> hosts, BatchListener listener, Cancellation cancellation) {
         Instant start = clock.instant();
         SshEngine engine = ssh();
-        RemoteCommand command = AuditScript.of(options.fetchVault()).command();
-        List<AuditParse> parses = engine.run(hosts,
-                (host, cancel) -> AuditParser.parse(engine.executor().exec(host, command, cancel)),
-                AUDIT_RESULTS, listener, cancellation);
+        AuditScript script = AuditScript.of(options.fetchVault());
+        Map<String, Observation> known = knownObservations(hosts);
+        Map<String, Boolean> stored = new ConcurrentHashMap<>();
+        Predicate<String> overrideStored = sha -> stored.computeIfAbsent(sha, s -> overrides.get(s).isPresent());
+        List<AuditParse> parses = engine.run(hosts, (host, cancel) -> {
+            Observation k = known.get(host);
+            AuditKnown values = AuditKnown.from(k, overrideStored, options.fetchVault());
+            ExecResult r = engine.executor().exec(host, script.command(values), cancel);
+            return AuditParser.parse(r, values.isEmpty() ? null : k);
+        }, AUDIT_RESULTS, listener, cancellation);
         List<Observation> observations = new ArrayList<>(parses.size());
         List<Observation> toStore = new ArrayList<>(parses.size());
         Map<String, List<String>> bySha = new LinkedHashMap<>();
+        Map<String, Set<AuditParse.Reused>> reused = new LinkedHashMap<>();
         for (AuditParse p : parses) {
             Observation o = p.observation();
             observations.add(o);
+            if (!p.reused().isEmpty()) {
+                reused.put(o.host(), p.reused());
+            }
             // a host the operator cancelled was not observed: storing it would mark a healthy host as failing
             if (o.outcome() != Outcome.CANCELLED) {
                 toStore.add(o);
@@ -160,7 +179,18 @@ public final class DefaultFleet implements Fleet {
             }
         }
         store().saveAll(toStore);
-        return new AuditReport(observations, bySha, Duration.between(start, clock.instant()));
+        return new AuditReport(observations, bySha, Duration.between(start, clock.instant()), reused);
+    }
+
+    /** The newest OK observation of each of {@code hosts} that has one: one store query. */
+    private Map<String, Observation> knownObservations(List<String> hosts) {
+        try {
+            return pick(store().latestOkByHost(), hosts);
+        } catch (RuntimeException e) {
+            // an unreadable store costs a full audit, never the audit
+            LOG.warn("could not read the last observations; auditing every file in full: {}", e.getMessage());
+            return Map.of();
+        }
     }
 
     @Override

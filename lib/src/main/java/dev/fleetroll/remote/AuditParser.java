@@ -5,6 +5,7 @@ import dev.fleetroll.puppet.OverrideFile;
 import dev.fleetroll.puppet.PuppetMetadata;
 import dev.fleetroll.ssh.ExecResult;
 import dev.fleetroll.ssh.Outcome;
+import dev.fleetroll.state.AuditMemo;
 import dev.fleetroll.state.FileFacts;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.state.OverrideSettings;
@@ -17,10 +18,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -37,18 +40,24 @@ public final class AuditParser {
 
     private AuditParser() {}
 
-    /** Parses an executor result; the observation's time is when the command finished. */
+    /** Parses an executor result of a full audit; the observation's time is when the command finished. */
     public static AuditParse parse(ExecResult r) {
+        return parse(r, null);
+    }
+
+    /**
+     * Parses an executor result of an audit that was given known values from {@code known} (see {@link AuditKnown}):
+     * facts of files the host reports unchanged ({@code _SAME}) come from {@code known}.
+     */
+    public static AuditParse parse(ExecResult r, Observation known) {
         Instant ts = r.started() == null ? Instant.now() : r.elapsed() == null ? r.started() : r.started().plus(r.elapsed());
         long ms = r.elapsed() == null ? 0 : r.elapsed().toMillis();
-        AuditParse p = parse(r.host(), ts, r.outcome(), r.exitCode(), r.stdout(), r.stderrText(), ms, r.error());
+        AuditParse p = parse(r.host(), ts, r.outcome(), r.exitCode(), r.stdout(), r.stderrText(), ms, r.error(), known);
         if (r.truncated() && p.observation().ok()) {
             Observation o = p.observation();
             List<String> w = new ArrayList<>(o.warnings());
             w.add(0, "output was capped by the SSH layer" + (r.spillFile() == null ? "" : "; full output in " + r.spillFile()));
-            o = new Observation(o.host(), o.ts(), o.outcome(), o.error(), o.exitCode(), o.elapsedMs(), o.os(), o.hostname(),
-                    o.uptimeSeconds(), o.role(), o.override(), o.overrideSettings(), o.vault(), o.puppet(), o.workerRunning(), w);
-            p = new AuditParse(o, p.overrideContent(), p.vaultContent());
+            p = new AuditParse(o.withWarnings(w, null), p.overrideContent(), p.vaultContent(), p.reused());
         }
         return p;
     }
@@ -68,6 +77,12 @@ public final class AuditParser {
     /** As {@link #parse(String, Instant, Outcome, Integer, byte[], String, long)} with the executor's one-line error. */
     public static AuditParse parse(String host, Instant ts, Outcome outcome, Integer exitCode, byte[] stdout, String stderr,
                                    long elapsedMs, String error) {
+        return parse(host, ts, outcome, exitCode, stdout, stderr, elapsedMs, error, null);
+    }
+
+    /** As {@link #parse(String, Instant, Outcome, Integer, byte[], String, long, String)} with the known observation. */
+    public static AuditParse parse(String host, Instant ts, Outcome outcome, Integer exitCode, byte[] stdout, String stderr,
+                                   long elapsedMs, String error, Observation known) {
         Instant at = (ts == null ? Instant.now() : ts).truncatedTo(ChronoUnit.MILLIS);
         if (outcome == null || !outcome.isOk()) {
             Outcome o = outcome == null ? Outcome.FAILED : outcome;
@@ -75,7 +90,7 @@ public final class AuditParser {
                     null, null);
         }
         try {
-            return new Run(host, at, exitCode, elapsedMs).parse(stdout == null ? new byte[0] : stdout, stderr);
+            return new Run(host, at, exitCode, elapsedMs, known).parse(stdout == null ? new byte[0] : stdout, stderr);
         } catch (RuntimeException e) {
             // a parser bug must not lose the audit: keep what we know and say what happened
             Observation o = new Observation(host, at, Outcome.OK, null, exitCode, elapsedMs, null, null, null, null, null,
@@ -115,22 +130,29 @@ public final class AuditParser {
         private final long elapsedMs;
         private final List<String> warnings = new ArrayList<>();
         private final Map<String, String> kv = new LinkedHashMap<>();
+        private final Observation known;
+        private final Set<AuditParse.Reused> reused = EnumSet.noneOf(AuditParse.Reused.class);
         private boolean complete;
 
-        Run(String host, Instant ts, Integer exitCode, long elapsedMs) {
+        Run(String host, Instant ts, Integer exitCode, long elapsedMs, Observation known) {
             this.host = host;
             this.ts = ts;
             this.exitCode = exitCode;
             this.elapsedMs = elapsedMs;
+            this.known = known != null && known.ok() ? known : null;
         }
 
         AuditParse parse(byte[] stdout, String stderr) {
             boolean isAudit = readLines(stdout);
+            boolean quiet = stderr == null || stderr.isBlank();
             noteStderr(stderr);
             if (!isAudit) {
-                return new AuditParse(observation(null, null, null, null, null, null, null, null, null, null), null, null);
+                return new AuditParse(observation(null, null, null, null, null, null, null, null, null, null, null), null, null);
             }
             String os = value("OS");
+            if (isSet("OS_SAME")) {
+                reused.add(AuditParse.Reused.OS);
+            }
             String hostname = value("HOSTNAME");
             Long uptime = number("UPTIME_S", "uptime");
             if (uptime != null && uptime < 0) {
@@ -139,32 +161,103 @@ public final class AuditParser {
             }
             String role = role();
 
+            int before = warnings.size();
             FileFacts override = facts("OVERRIDE", "override");
-            byte[] overrideContent = override == null ? null : content("OVERRIDE", "override", override, true);
-            if (override != null && override.sha256() == null && overrideContent != null) {
-                warnings.add("override: sha256 not reported by the host; computed from the content");
-                override = withSha(override, ContentStore.sha256Hex(overrideContent));
-            }
+            byte[] overrideContent = null;
             OverrideSettings settings = null;
-            if (overrideContent != null) {
-                settings = OverrideFile.parse(decodeText(overrideContent, "override")).settings();
+            if (override != null && isSet("OVERRIDE_SAME")) {
+                FileFacts k = known == null ? null : known.override();
+                if (k != null && k.sha256() != null && k.sha256().equals(override.sha256()) && known.overrideSettings() != null) {
+                    settings = known.overrideSettings();
+                    reused.add(AuditParse.Reused.OVERRIDE);
+                } else {
+                    warnings.add("override: the host reported it unchanged, but not from what this audit knew; settings unknown");
+                }
+            } else if (override != null) {
+                overrideContent = content("OVERRIDE", "override", override, true);
+                if (override.sha256() == null && overrideContent != null) {
+                    warnings.add("override: sha256 not reported by the host; computed from the content");
+                    override = withSha(override, ContentStore.sha256Hex(overrideContent));
+                }
+                if (overrideContent != null) {
+                    settings = OverrideFile.parse(decodeText(overrideContent, "override")).settings();
+                }
             }
+            String overrideStamp = override != null && settings != null && warnings.size() == before
+                    ? stamp("OVERRIDE") : null;
 
+            before = warnings.size();
             FileFacts vault = facts("VAULT", "vault");
-            byte[] vaultContent = vault == null ? null : content("VAULT", "vault", vault, false);
+            byte[] vaultContent = null;
+            if (vault != null && isSet("VAULT_SAME")) {
+                FileFacts k = known == null ? null : known.vault();
+                if (k != null && k.sha256() != null && k.sha256().equals(vault.sha256())) {
+                    reused.add(AuditParse.Reused.VAULT);
+                } else {
+                    warnings.add("vault: the host reported it unchanged, but not from what this audit knew");
+                }
+            } else if (vault != null) {
+                vaultContent = content("VAULT", "vault", vault, false);
+            }
+            String vaultStamp = vault != null && vault.sha256() != null && warnings.size() == before ? stamp("VAULT") : null;
 
-            PuppetRun puppet = puppet();
+            before = warnings.size();
+            String ppKey = kv.containsKey("PP_JSON_PATH") ? "PP_JSON" : kv.containsKey("PP_SUMMARY_PATH") ? "PP_SUMMARY" : null;
+            PuppetRun puppet;
+            if (ppKey != null && isSet(ppKey + "_SAME")) {
+                AuditMemo km = known == null ? null : known.memo();
+                if (known != null && known.puppet() != null && km != null && kv.get(ppKey + "_PATH").equals(km.puppetPath())) {
+                    puppet = known.puppet();
+                    reused.add(AuditParse.Reused.PUPPET);
+                } else {
+                    warnings.add("puppet run: the host reported " + kv.get(ppKey + "_PATH")
+                            + " unchanged, but not from what this audit knew; run unknown");
+                    puppet = null;
+                }
+            } else {
+                puppet = puppet();
+            }
+            String ppStamp = ppKey != null && puppet != null && warnings.size() == before ? stamp(ppKey) : null;
+
             Boolean worker = flag("WORKER_RUNNING", "generic-worker check");
 
-            Observation o = observation(os, hostname, uptime, role, override, settings, vault, puppet, worker, null);
-            return new AuditParse(o, overrideContent, vaultContent);
+            AuditMemo memo = null;
+            if (complete && quiet) {
+                String shell = kv.get("RESIDENT");
+                Long clock = null;
+                String c = kv.get("CLOCK_S");
+                if (c != null && DIGITS.matcher(c.strip()).matches()) {
+                    clock = Long.parseLong(c.strip());
+                }
+                memo = new AuditMemo(AuditMemo.VERSION, shell == null ? null : shell.strip(), clock, overrideStamp,
+                        vaultStamp, ppStamp == null ? null : kv.get(ppKey + "_PATH"), ppStamp);
+            }
+            Observation o = observation(os, hostname, uptime, role, override, settings, vault, puppet, worker, null, memo);
+            return new AuditParse(o, overrideContent, vaultContent, reused);
         }
 
         private Observation observation(String os, String hostname, Long uptime, String role, FileFacts override,
                                         OverrideSettings settings, FileFacts vault, PuppetRun puppet, Boolean worker,
-                                        String error) {
+                                        String error, AuditMemo memo) {
             return new Observation(host, ts, Outcome.OK, error, exitCode, elapsedMs, os, hostname, uptime, role, override,
-                    settings, vault, puppet, worker, warnings);
+                    settings, vault, puppet, worker, warnings, memo);
+        }
+
+        private boolean isSet(String key) {
+            String v = kv.get(key);
+            return v != null && v.strip().equals("1");
+        }
+
+        /** The {@code PREFIX_STAT} line when it is a full v2 stat line (with inode and ctime), for the memo. */
+        private String stamp(String prefix) {
+            String st = kv.get(prefix + "_STAT");
+            if (st == null) {
+                return null;
+            }
+            String[] f = st.split(" ", -1);
+            return f.length == 7 && MODE.matcher(f[0]).matches() && DIGITS.matcher(f[3]).matches()
+                    && DIGITS.matcher(f[4]).matches() && DIGITS.matcher(f[5]).matches() && DIGITS.matcher(f[6]).matches()
+                    ? st : null;
         }
 
         /** Reads the KEY=value lines; false when the output is not an audit at all. */
@@ -193,7 +286,7 @@ public final class AuditParser {
                 warnings.add("ignored " + header + " line(s) before the audit header (login banner or shell noise?)");
             }
             String version = stripCr(lines.get(header)).substring("FLEETROLL_AUDIT ".length()).strip();
-            if (!version.equals(AuditScript.PROTOCOL)) {
+            if (!version.equals(AuditScript.PROTOCOL) && !version.equals("v1")) {
                 warnings.add("audit protocol '" + abbreviate(version) + "' is not " + AuditScript.PROTOCOL
                         + "; reading the keys this version knows");
             }
@@ -306,7 +399,9 @@ public final class AuditParser {
             String stat = value(prefix + "_STAT");
             if (stat != null) {
                 String[] f = stat.strip().split("\\s+");
-                if (f.length == 5 && MODE.matcher(f[0]).matches() && DIGITS.matcher(f[3]).matches()
+                // v2: MODE OWNER GROUP SIZE MTIME INODE CTIME; v1: the first five
+                boolean v2 = f.length == 7 && DIGITS.matcher(f[5]).matches() && DIGITS.matcher(f[6]).matches();
+                if ((f.length == 5 || v2) && MODE.matcher(f[0]).matches() && DIGITS.matcher(f[3]).matches()
                         && DIGITS.matcher(f[4]).matches()) {
                     mode = normaliseMode(f[0]);
                     owner = f[1];

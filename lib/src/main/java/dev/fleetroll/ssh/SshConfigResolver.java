@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -56,6 +57,8 @@ public final class SshConfigResolver {
     private final Path home;
     private final String localUser;
     private final String localHostName;
+    /** Resolution is a pure function of the parsed files and the name: each host is resolved once per process. */
+    private final Map<String, ResolvedHost> resolved = new ConcurrentHashMap<>();
 
     private SshConfigResolver(List<ConfigFile> files, Path home, String localUser) {
         this.files = files;
@@ -97,7 +100,12 @@ public final class SshConfigResolver {
 
     /** Resolves {@code host} as {@code ssh -G host} would. Throws {@link UserError} for an unusable ProxyJump. */
     public ResolvedHost resolve(String host) {
-        return resolve(host, null, -1, null, 0);
+        ResolvedHost r = resolved.get(host);
+        if (r == null) {
+            r = resolve(host, null, -1, null, 0); // a UserError is not kept: it is thrown again next time
+            resolved.putIfAbsent(host, r);
+        }
+        return r;
     }
 
     private ResolvedHost resolve(String host, String userOverride, int portOverride, String jumpOverride, int depth) {

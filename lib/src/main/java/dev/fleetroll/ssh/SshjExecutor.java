@@ -99,6 +99,7 @@ public final class SshjExecutor implements RemoteExecutor {
     private final ScheduledExecutorService scheduler;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final AtomicLong connectionsOpened = new AtomicLong();
+    private final AtomicLong residentShellsStarted = new AtomicLong();
     private volatile boolean closed;
 
     public SshjExecutor(SshConfigResolver resolver, KnownHostsVerifier verifier, SshAuth auth, Settings settings) {
@@ -124,6 +125,11 @@ public final class SshjExecutor implements RemoteExecutor {
     /** Connections opened since start (jump hosts included); for tests and diagnostics. */
     public long connectionsOpened() {
         return connectionsOpened.get();
+    }
+
+    /** Resident shells started since start (see {@link RemoteCommand#resident()}); for tests and diagnostics. */
+    public long residentShellsStarted() {
+        return residentShellsStarted.get();
     }
 
     /** Hosts with an open pooled connection. */
@@ -168,7 +174,10 @@ public final class SshjExecutor implements RemoteExecutor {
                     return result(host, f.outcome, null, null, f.message, started, t0, Math.max(attempts[0], f.attempts));
                 }
                 try {
-                    return run(slot, rh, conn.client, command, cancel, started, t0, Math.max(1, attempts[0]));
+                    int tries = Math.max(1, attempts[0]);
+                    return residentEligible(command)
+                            ? runResident(slot, rh, conn.client, command, cancel, started, t0, tries)
+                            : run(slot, rh, conn.client, command, cancel, started, t0, tries);
                 } catch (StaleConnection e) {
                     // The pooled connection died while idle: open a new one, once.
                     slot.invalidate(conn.client);
@@ -195,8 +204,13 @@ public final class SshjExecutor implements RemoteExecutor {
 
     /** The command line sent to the host: {@code sh -c '<script>'}, under {@code sudo -n} when root is needed. */
     public static String commandLine(RemoteCommand command, String loginUser) {
-        String sh = "sh -c " + Shell.quote(command.script());
+        String sh = "sh -c " + Shell.quote(command.fullScript());
         return command.asRoot() && !"root".equals(loginUser) ? "sudo -n " + sh : sh;
+    }
+
+    /** A resident command without stdin bytes runs in the resident shell (its stdin is the shell's command stream). */
+    private static boolean residentEligible(RemoteCommand command) {
+        return command.resident() && (command.stdin() == null || command.stdin().length == 0);
     }
 
     private static final class StaleConnection extends Exception {
@@ -228,7 +242,7 @@ public final class SshjExecutor implements RemoteExecutor {
         }
         String line = commandLine(command, rh.user());
         Duration timeout = command.timeout() != null ? command.timeout() : settings.commandTimeout();
-        OutputCapture capture = new OutputCapture(host, command.script(), settings.outputCapBytes(), settings.spillDir());
+        OutputCapture capture = new OutputCapture(host, command.fullScript(), settings.outputCapBytes(), settings.spillDir());
         AtomicReference<Outcome> stopped = new AtomicReference<>();
         AtomicReference<String> stopReason = new AtomicReference<>();
         Session.Command[] cmdRef = new Session.Command[1];
@@ -359,6 +373,267 @@ public final class SshjExecutor implements RemoteExecutor {
                 started, Duration.ofNanos(System.nanoTime() - t0), attempts);
     }
 
+    // ================================================================== resident shells
+
+    /** One try in a resident shell: its result, whether the shell had run commands before, and whether this one started. */
+    private record ResidentTry(ExecResult result, boolean started, boolean shellWasUsed) {}
+    // started: the command ran, or may have run (it is never repeated then)
+
+    /** The server refused a session channel (MaxSessions, a forced command...): the command fails, the connection stays. */
+    private static final class SessionRefused extends Exception {
+        SessionRefused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Runs {@code command} in the connection's resident shell for its root-ness, starting the shell when there is none.
+     * When the shell turns out to have died before this command started (the host killed it while idle), a new shell
+     * is started and the command tried once more; a command that started is never repeated. When another command holds
+     * the shell, this one runs on its own channel.
+     */
+    private ExecResult runResident(Slot slot, ResolvedHost rh, SSHClient client, RemoteCommand command, Cancellation cancel,
+                                   Instant started, long t0, int attempts) throws StaleConnection {
+        String host = rh.alias();
+        String line = ResidentShell.commandLine(command.asRoot(), rh.user());
+        for (int round = 0; ; round++) {
+            if (!acquireChannel(slot, cancel)) {
+                return result(host, Outcome.CANCELLED, null, null, cancel.reason(), started, t0, attempts);
+            }
+            slot.active.incrementAndGet();
+            slot.touch();
+            ResidentShell shell;
+            try {
+                shell = residentShell(slot, client, line);
+            } catch (StaleConnection | SessionRefused | RuntimeException e) {
+                slot.active.decrementAndGet();
+                slot.channels.release();
+                if (e instanceof SessionRefused r) {
+                    return result(host, Outcome.FAILED, null, null, "session refused by " + host + ": " + r.getMessage(),
+                            started, t0, attempts);
+                }
+                if (e instanceof StaleConnection s) {
+                    throw s;
+                }
+                throw (RuntimeException) e;
+            }
+            if (shell == null) {
+                slot.active.decrementAndGet();
+                slot.channels.release();
+                LOG.debug("{}: resident shell busy; running on a channel of its own", host);
+                return run(slot, rh, client, command.withResident(false), cancel, started, t0, attempts);
+            }
+            ResidentTry t;
+            try {
+                t = tryResident(slot, shell, host, command, cancel, started, t0, attempts);
+            } finally {
+                shell.lock.unlock();
+                slot.active.decrementAndGet();
+                slot.channels.release();
+                slot.touch();
+            }
+            if (t.started() || cancel.isCancelled()) {
+                return t.result();
+            }
+            if (!alive(client)) {
+                throw new StaleConnection(new IOException("connection closed before the command started"));
+            }
+            if (round > 0 || !t.shellWasUsed()) {
+                return t.result();
+            }
+            LOG.debug("{}: resident shell ended while idle ({}); starting a new one", host, t.result().error());
+        }
+    }
+
+    /**
+     * The connection's resident shell for {@code line}, started and locked by this thread; null when another command
+     * holds it. A shell of an earlier connection, or one that died while idle, is dropped and replaced.
+     */
+    private ResidentShell residentShell(Slot slot, SSHClient client, String line) throws StaleConnection, SessionRefused {
+        while (true) {
+            ResidentShell cur = slot.resident.get(line);
+            if (cur != null) {
+                if (cur.client != client) {
+                    slot.resident.remove(line, cur);
+                    cur.broken = true;
+                    continue;
+                }
+                if (!cur.lock.tryLock()) {
+                    return null;
+                }
+                if (cur.usable()) {
+                    return cur;
+                }
+                slot.resident.remove(line, cur);
+                cur.lock.unlock();
+                cur.kill(false);
+                continue;
+            }
+            ResidentShell fresh = new ResidentShell(line, client);
+            if (slot.resident.putIfAbsent(line, fresh) != null) {
+                fresh.lock.unlock();
+                continue;
+            }
+            try {
+                fresh.session = client.startSession();
+                fresh.command = fresh.session.exec(line);
+                residentShellsStarted.incrementAndGet();
+                LOG.debug("{}: resident shell started ({})", slot.key, line);
+                return fresh;
+            } catch (ConnectionException | TransportException e) {
+                slot.resident.remove(line, fresh);
+                fresh.broken = true;
+                fresh.lock.unlock();
+                if (fresh.session != null) {
+                    fresh.kill(false);
+                }
+                if (e instanceof OpenFailException of && of.getReason() != null
+                        && of.getReason() != OpenFailException.Reason.UNKNOWN) {
+                    throw new SessionRefused(oneLine(e));
+                }
+                throw new StaleConnection(e);
+            }
+        }
+    }
+
+    /** Writes one command to the locked {@code shell} and reads its share of stdout and stderr up to the end markers. */
+    private ResidentTry tryResident(Slot slot, ResidentShell shell, String host, RemoteCommand command, Cancellation cancel,
+                                    Instant started, long t0, int attempts) {
+        boolean wasUsed = shell.commands > 0;
+        String token = ResidentShell.token();
+        String begin = "FLEETROLL_BEGIN_" + token;
+        String end = "FLEETROLL_END_" + token;
+        Duration timeout = command.timeout() != null ? command.timeout() : settings.commandTimeout();
+        OutputCapture capture = new OutputCapture(host, command.script(), settings.outputCapBytes(), settings.spillDir());
+        AtomicReference<Outcome> stopped = new AtomicReference<>();
+        AtomicReference<String> stopReason = new AtomicReference<>();
+        Runnable unregister = cancel.onCancel(() -> {
+            if (stopped.compareAndSet(null, Outcome.CANCELLED)) {
+                stopReason.set(cancel.reason());
+                shell.kill(true);
+            }
+        });
+        ScheduledFuture<?> timer = timeout == null || timeout.isZero() ? null : scheduler.schedule(() -> {
+            if (stopped.compareAndSet(null, Outcome.TIMED_OUT)) {
+                stopReason.set("command did not finish within " + Durations.format(timeout));
+                shell.kill(true);
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        MarkedInput out = new MarkedInput(shell.stdout(), begin, end, true);
+        MarkedInput err = new MarkedInput(shell.stderr(), begin, end, false);
+        String ioError = null;
+        Path spill = null;
+        try {
+            String prelude = shell.needs(command.prelude());
+            byte[] text = shell.wrap(command.script(), prelude, begin, end);
+            try {
+                OutputStream os = shell.stdin();
+                os.write(text);
+                os.flush();
+                shell.commands++;
+                shell.ran(prelude);
+            } catch (IOException e) {
+                // the channel is closed: the shell never read a whole command, so nothing of it ran
+                shell.kill(false);
+                return new ResidentTry(result(host, stopped.get() != null ? stopped.get() : Outcome.FAILED, null, null,
+                        stopped.get() != null ? stopReason.get() : "resident shell closed before the command started: "
+                                + oneLine(e), started, t0, attempts), false, wasUsed);
+            }
+            AtomicReference<IOException> errFailure = new AtomicReference<>();
+            Thread errDrainer = Thread.startVirtualThread(() -> {
+                try {
+                    capture.drain(err, true);
+                } catch (IOException e) {
+                    errFailure.set(e);
+                }
+            });
+            try {
+                capture.drain(out, false);
+            } catch (IOException e) {
+                ioError = oneLine(e);
+            }
+            errDrainer.join();
+            if (errFailure.get() != null && ioError == null) {
+                ioError = oneLine(errFailure.get());
+            }
+            spill = capture.finish();
+        } catch (IOException e) {
+            ioError = oneLine(e);
+            capture.abandon();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (stopped.compareAndSet(null, Outcome.CANCELLED)) {
+                stopReason.set("interrupted");
+                shell.kill(true);
+            }
+            capture.abandon();
+        } finally {
+            unregister.run();
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+        if (stopped.get() != null) {
+            dropResident(slot, shell);
+            return new ResidentTry(new ExecResult(host, stopped.get(), null, capture.stdout(), capture.stderr(),
+                    capture.truncated(), spill, stopReason.get(), started, Duration.ofNanos(System.nanoTime() - t0),
+                    attempts), true, wasUsed);
+        }
+        if (out.done() && err.done() && out.status() != null && ioError == null) {
+            int exit = out.status();
+            String error = null;
+            Outcome outcome = Outcome.OK;
+            if (exit != 0) {
+                outcome = Outcome.FAILED;
+                String first = firstLine(capture.stderr());
+                error = "exit " + exit + (first.isEmpty() ? "" : ": " + first);
+            }
+            return new ResidentTry(new ExecResult(host, outcome, exit, capture.stdout(), capture.stderr(),
+                    capture.truncated(), spill, error, started, Duration.ofNanos(System.nanoTime() - t0), attempts),
+                    true, wasUsed);
+        }
+        // The shell ended (or its streams broke) before this command's end marker: give it up, say how it ended.
+        boolean begun = out.begun() || err.begun();
+        dropResident(slot, shell);
+        Integer exit = null;
+        Signal signal = null;
+        Session.Command c = shell.command;
+        try {
+            c.join(2, TimeUnit.SECONDS);
+        } catch (ConnectionException e) {
+            LOG.debug("{}: resident channel did not close cleanly: {}", host, e.getMessage());
+        }
+        exit = c.getExitStatus();
+        signal = c.getExitSignal();
+        shell.kill(false);
+        // Not started for sure only when the channel closed in order (exit status or signal came) without a begin
+        // line: whatever the shell printed before closing has arrived. A lost connection proves nothing.
+        boolean orderly = exit != null || signal != null;
+        boolean startedOrUnknown = begun || !orderly;
+        String error;
+        String how = begun ? "resident shell ended while the command ran" : "resident shell ended before the command started";
+        if (!begun && exit != null && exit != 0) {
+            String first = firstLine(capture.stderr());
+            error = "exit " + exit + (first.isEmpty() ? "" : ": " + first);
+        } else if (signal != null) {
+            error = how + ": killed by signal " + signal;
+        } else if (exit != null) {
+            error = how + " (shell exit " + exit + ")";
+        } else {
+            error = (begun ? "connection lost while the command ran" : how) + (ioError == null ? "" : ": " + ioError);
+            slot.invalidateIfDead(shell.client);
+        }
+        return new ResidentTry(new ExecResult(host, Outcome.FAILED, begun ? null : exit, capture.stdout(), capture.stderr(),
+                capture.truncated(), spill, error, started, Duration.ofNanos(System.nanoTime() - t0), attempts),
+                startedOrUnknown, wasUsed);
+    }
+
+    /** Forgets {@code shell} so the next resident command starts a new one. */
+    private static void dropResident(Slot slot, ResidentShell shell) {
+        shell.broken = true;
+        slot.resident.remove(shell.line, shell);
+    }
+
     private static boolean acquireChannel(Slot slot, Cancellation cancel) {
         try {
             while (!slot.channels.tryAcquire(100, TimeUnit.MILLISECONDS)) {
@@ -391,6 +666,8 @@ public final class SshjExecutor implements RemoteExecutor {
         final Semaphore channels = new Semaphore(CHANNELS_PER_HOST, true);
         final AtomicInteger active = new AtomicInteger();
         final AtomicInteger dependents = new AtomicInteger();
+        /** Resident shells of the current connection, by the command line that started them. */
+        final Map<String, ResidentShell> resident = new ConcurrentHashMap<>();
         volatile SSHClient client;
         volatile Slot via;
         volatile long lastUsed = System.nanoTime();
@@ -411,6 +688,14 @@ public final class SshjExecutor implements RemoteExecutor {
         }
 
         synchronized void invalidate(SSHClient dead) {
+            // resident shells die with their connection
+            resident.values().removeIf(r -> {
+                if (r.client == dead) {
+                    r.broken = true;
+                    return true;
+                }
+                return false;
+            });
             if (client == dead) {
                 client = null;
                 keepalive = null;

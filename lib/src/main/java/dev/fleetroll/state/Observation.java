@@ -20,6 +20,8 @@ import java.util.List;
  * @param vault the vault file (content is never part of an observation); null when absent
  * @param puppet the last Puppet run; null when the host has no record of one
  * @param workerRunning whether a {@code generic-worker} process runs
+ * @param memo what the next audit may reuse for files that did not change; null for failed audits, observations
+ *             stored before fleetroll kept one, and audits whose output had problems
  */
 public record Observation(
         String host,
@@ -37,10 +39,26 @@ public record Observation(
         FileFacts vault,
         PuppetRun puppet,
         Boolean workerRunning,
-        List<String> warnings) {
+        List<String> warnings,
+        AuditMemo memo) {
 
     public Observation {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** An observation without a memo. */
+    public Observation(String host, Instant ts, Outcome outcome, String error, Integer exitCode, long elapsedMs, String os,
+                       String hostname, Long uptimeSeconds, String role, FileFacts override,
+                       OverrideSettings overrideSettings, FileFacts vault, PuppetRun puppet, Boolean workerRunning,
+                       List<String> warnings) {
+        this(host, ts, outcome, error, exitCode, elapsedMs, os, hostname, uptimeSeconds, role, override, overrideSettings,
+                vault, puppet, workerRunning, warnings, null);
+    }
+
+    /** This observation with other warnings and memo. */
+    public Observation withWarnings(List<String> w, AuditMemo m) {
+        return new Observation(host, ts, outcome, error, exitCode, elapsedMs, os, hostname, uptimeSeconds, role, override,
+                overrideSettings, vault, puppet, workerRunning, w, m);
     }
 
     public boolean ok() {
@@ -50,6 +68,6 @@ public record Observation(
     /** An observation for a host that could not be audited. */
     public static Observation failed(String host, Instant ts, Outcome outcome, String error, Integer exitCode, long elapsedMs) {
         return new Observation(host, ts, outcome, error, exitCode, elapsedMs, null, null, null, null, null, null, null,
-                null, null, List.of());
+                null, null, List.of(), null);
     }
 }

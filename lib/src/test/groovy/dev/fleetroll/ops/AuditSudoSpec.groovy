@@ -1,12 +1,16 @@
 package dev.fleetroll.ops
 
 import dev.fleetroll.config.Workspace
+import dev.fleetroll.remote.AuditParse
 import dev.fleetroll.sandbox.SandboxFixture
 import dev.fleetroll.ssh.BatchListener
 import dev.fleetroll.ssh.Cancellation
+import dev.fleetroll.ssh.RemoteCommand
+import dev.fleetroll.ssh.SshjExecutor
 import spock.lang.Requires
 import spock.lang.Shared
 import spock.lang.Specification
+import spock.lang.Stepwise
 
 import java.nio.charset.StandardCharsets
 import java.nio.file.Files
@@ -18,6 +22,7 @@ import java.security.MessageDigest
  * {@code sudo -n}. With fetch-vault, vault bodies land in the content store with mode 0600.
  */
 @Requires({ SandboxFixture.supported() })
+@Stepwise
 class AuditSudoSpec extends Specification {
     @Shared
     SandboxFixture fleet = SandboxFixture.start(2) { it.withLoginUser('fleetci') }
@@ -50,6 +55,35 @@ class AuditSudoSpec extends Specification {
                     PosixFilePermissions.toString(Files.getPosixFilePermissions(stored.get().path())) == 'rw-------'
         }
         PosixFilePermissions.toString(Files.getPosixFilePermissions(fleet.fleetrollHome().vaultYamls())) == 'rwx------'
+
+        cleanup:
+        f?.close()
+    }
+
+    def "a non-root login: resident audits run in one sudo -n sh -s per host, reused with known values; plain commands get their own shell"() {
+        given:
+        def ws = Workspace.of(fleet.fleetrollHome(), null, fleet.env())
+        DefaultFleet f = DefaultFleet.open(ws)
+        def hosts = fleet.hosts()*.fqdn()
+        def ex = f.ssh().executor() as SshjExecutor
+        sleep 2100 // files written by this spec's first feature settle
+
+        when:
+        f.audit(hosts, BatchListener.NONE, Cancellation.none())
+        def second = f.audit(hosts, BatchListener.NONE, Cancellation.none())
+        def plain = hosts.collect { ex.exec(it, RemoteCommand.of('id -un').inResidentShell(), Cancellation.none()) }
+        def root = hosts.collect { ex.exec(it, RemoteCommand.asRoot('id -un').inResidentShell(), Cancellation.none()) }
+
+        then:
+        second.failed().isEmpty()
+        hosts.every { second.reused(it).containsAll([AuditParse.Reused.OS, AuditParse.Reused.PUPPET]) }
+        plain*.stdoutText() == ['fleetci\n'] * hosts.size()
+        root*.stdoutText() == ['root\n'] * hosts.size()
+        ex.residentShellsStarted() == 2 * hosts.size()
+        fleet.hosts().every {
+            fleet.hostShell(it.name(), "pgrep -c -x -f 'sudo -n sh -s'").out() == '1' &&
+                    fleet.hostShell(it.name(), "pgrep -c -x -f 'sh -s'").out() == '2'
+        }
 
         cleanup:
         f?.close()

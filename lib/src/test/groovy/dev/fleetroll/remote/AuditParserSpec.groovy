@@ -3,6 +3,7 @@ package dev.fleetroll.remote
 import dev.fleetroll.content.ContentStore
 import dev.fleetroll.ssh.ExecResult
 import dev.fleetroll.ssh.Outcome
+import dev.fleetroll.state.AuditMemo
 import dev.fleetroll.state.FileFacts
 import dev.fleetroll.state.OverrideSettings
 import java.time.Duration
@@ -263,7 +264,7 @@ class AuditParserSpec extends Specification {
         'CRLF line endings (pty)'     | output(goodKeys()).replace('\n', '\r\n')                                    | 'Linux' | 'gecko_t_linux_talos' | true   | null
         'noise after END'             | output(goodKeys()) + 'extra\n'                                              | 'Linux' | 'gecko_t_linux_talos' | true   | 'ignored 1 line(s) after END'
         'junk line in the middle'     | output(goodKeys()).replace('OS=Linux\n', 'OS=Linux\nsh: 12: oops\n')        | 'Linux' | 'gecko_t_linux_talos' | true   | "unrecognised output line 3: 'sh: 12: oops'"
-        'a newer protocol'            | output(goodKeys()).replace('FLEETROLL_AUDIT v1', 'FLEETROLL_AUDIT v2')      | 'Linux' | 'gecko_t_linux_talos' | true   | "audit protocol 'v2' is not v1"
+        'a newer protocol'            | output(goodKeys()).replace('FLEETROLL_AUDIT v1', 'FLEETROLL_AUDIT v3')      | 'Linux' | 'gecko_t_linux_talos' | true   | "audit protocol 'v3' is not v2"
         'duplicate key'               | output(goodKeys()).replace('END\n', 'OS=Darwin\nEND\n')                     | 'Darwin' | 'gecko_t_linux_talos' | true  | 'OS reported more than once'
     }
 
@@ -359,5 +360,112 @@ class AuditParserSpec extends Specification {
 
         expect:
         AuditParser.parse(r).observation().error() == 'connection refused'
+    }
+
+    // ---- protocol v2: stat lines with inode and ctime, the host clock, known values and _SAME
+
+    static final String TOKEN = '0123456789abcdef0123456789abcdef'
+
+    static Map<String, String> v2Keys() {
+        def k = goodKeys()
+        k.OVERRIDE_STAT = '644 root root ' + OVERRIDE.length + ' 1714564800 1001 1714564805'
+        k.VAULT_STAT = '600 root wheel ' + VAULT.length + ' 1714564801 1002 1714564806'
+        k.PP_JSON_STAT = '644 root root ' + META.length() + ' 1714564700 1003 1714564700'
+        k.CLOCK_S = '1714600000'
+        k.RESIDENT = TOKEN
+        k
+    }
+
+    static String v2(Map<String, String> keys, boolean end = true) {
+        output(keys, end).replace('FLEETROLL_AUDIT v1', 'FLEETROLL_AUDIT v2')
+    }
+
+    static AuditParse parse(String stdout, String stderr, dev.fleetroll.state.Observation known) {
+        AuditParser.parse('h1', TS, Outcome.OK, 0, stdout.bytes, stderr, 850, null, known)
+    }
+
+    /** What the host prints when told everything is known and nothing changed. */
+    static Map<String, String> sameKeys() {
+        def k = v2Keys()
+        k.remove('OVERRIDE_B64')
+        k.remove('PP_JSON_B64')
+        k.OVERRIDE_SAME = '1'
+        k.VAULT_SAME = '1'
+        k.PP_JSON_SAME = '1'
+        k.OS_SAME = '1'
+        k
+    }
+
+    def "a full v2 audit keeps its stat lines, the host clock and the resident shell in the memo"() {
+        when:
+        def p = parse(v2(v2Keys()))
+        def o = p.observation()
+
+        then:
+        o.warnings() == []
+        p.reused().isEmpty()
+        o.override().mode() == '644'
+        o.override().mtime() == Instant.ofEpochSecond(1714564800)
+        o.memo() == new AuditMemo(AuditMemo.VERSION, TOKEN, 1714600000L, v2Keys().OVERRIDE_STAT, v2Keys().VAULT_STAT,
+                '/etc/puppet/last_run_metadata.json', v2Keys().PP_JSON_STAT)
+    }
+
+    def "unchanged files take their facts from the known observation; the memo carries on"() {
+        given:
+        def known = parse(v2(v2Keys())).observation()
+
+        when:
+        def p = parse(v2(sameKeys()), '', known)
+        def o = p.observation()
+
+        then:
+        o.warnings() == []
+        p.reused() == [AuditParse.Reused.OS, AuditParse.Reused.OVERRIDE, AuditParse.Reused.VAULT, AuditParse.Reused.PUPPET] as Set
+        p.overrideContent() == null
+        o.override() == known.override()
+        o.overrideSettings() == known.overrideSettings()
+        o.vault() == known.vault()
+        o.puppet() == known.puppet()
+        o.memo() == known.memo()
+    }
+
+    def "_SAME that does not match what was known: #what"() {
+        when:
+        def p = parse(v2(sameKeys()), '', known)
+        def o = p.observation()
+
+        then:
+        o.outcome() == Outcome.OK
+        o.overrideSettings() == null
+        o.puppet() == null
+        o.warnings().any { it.startsWith('override: the host reported it unchanged, but not from what this audit knew') }
+        o.warnings().any { it.startsWith('puppet run: the host reported /etc/puppet/last_run_metadata.json unchanged') }
+        o.memo().override() == null
+        o.memo().puppet() == null
+
+        where:
+        what                   | known
+        'nothing known'        | null
+        'another override sha' | parse(v2(v2Keys().tap { OVERRIDE_B64 = b64('X=1\n'.bytes); OVERRIDE_SHA256 = sha('X=1\n'.bytes) })).observation()
+                .with { it.withWarnings([], new AuditMemo(1, null, null, null, null, '/elsewhere.json', null)) }
+    }
+
+    def "no memo entry for a file read with a problem, nor from v1 stat lines; no memo at all from #what"() {
+        expect:
+        parse(v2(v2Keys().tap { OVERRIDE_SHA256 = 'f' * 64 })).observation().memo().override() == null // content mismatch
+        parse(v2(v2Keys().tap { PP_JSON_B64 = b64('{'.bytes) })).observation().memo().puppet() == null
+        parse(v2(v2Keys().tap { VAULT_STAT = '600 root wheel 5 1714564801' })).observation().memo().vault() == null
+        parse(v2(v2Keys().tap { VAULT_SHA256 = null })).observation().memo().vault() == null
+        parse(v2(v2Keys()).replace('END\n', ''), '').observation().memo() == null
+        parse(v2(v2Keys()), 'stat: something odd\n').observation().memo() == null
+    }
+
+    def "capped output has no memo"() {
+        given:
+        def r = new ExecResult('h1', Outcome.OK, 0, v2(v2Keys()).bytes, new byte[0], true, null, null,
+                Instant.parse('2024-05-01T14:02:00Z'), Duration.ofMillis(10), 1)
+
+        expect:
+        AuditParser.parse(r).observation().memo() == null
     }
 }

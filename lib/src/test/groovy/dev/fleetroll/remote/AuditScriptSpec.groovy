@@ -2,10 +2,15 @@ package dev.fleetroll.remote
 
 import dev.fleetroll.content.ContentStore
 import dev.fleetroll.ssh.Outcome
+import dev.fleetroll.state.AuditMemo
 import dev.fleetroll.state.FileFacts
+import dev.fleetroll.state.Observation
 import dev.fleetroll.state.OverrideSettings
 import java.nio.file.Files
 import java.nio.file.Path
+import java.nio.file.StandardCopyOption
+import java.nio.file.attribute.PosixFileAttributeView
+import java.nio.file.attribute.PosixFileAttributes
 import java.time.Instant
 import spock.lang.IgnoreIf
 import spock.lang.Requires
@@ -280,25 +285,224 @@ class AuditScriptSpec extends Specification {
         shell << shells
     }
 
+    /** The programs a run of {@code text} starts, by file name, in order (strace follows the shell). */
+    List<String> execsOf(FakeHost host, String text) {
+        Path trace = tmp.resolve("trace-${System.nanoTime()}")
+        Path script = tmp.resolve("audit-for-strace-${System.nanoTime()}.sh")
+        Files.writeString(script, text)
+        def r = host.run('/bin/sh', "exec /usr/bin/strace -f -qq -e trace=execve -o ${FakeHost.q(trace)} /usr/bin/dash ${FakeHost.q(script)}\n")
+        assert r.exit == 0
+        Files.readAllLines(trace).findAll { it.contains('execve(') && !it.contains('ENOENT') }
+                .collect { Path.of((it =~ /execve\("([^"]+)"/)[0][1]).fileName.toString() }
+    }
+
     @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
     def "process budget on Linux (fetchVault=#fetchVault): uname, stat, the sha256 tool and one base64 per blob, nothing else"() {
-        given:
-        def host = linuxHost()
-        Path trace = tmp.resolve('trace')
-        Path script = tmp.resolve('audit-for-strace.sh')
-        Files.writeString(script, AuditScript.of(fetchVault).text())
-
-        when: 'strace follows the shell and logs every program it starts'
-        def r = host.run('/bin/sh', "exec /usr/bin/strace -f -qq -e trace=execve -o ${FakeHost.q(trace)} /usr/bin/dash ${FakeHost.q(script)}\n")
-        def execs = Files.readAllLines(trace).findAll { it.contains('execve(') && !it.contains('ENOENT') }
-                .collect { Path.of((it =~ /execve\("([^"]+)"/)[0][1]).fileName.toString() }
-
-        then:
-        r.exit == 0
-        execs == ['dash', 'uname', 'stat', 'sha256sum'] + ['base64'] * (fetchVault ? 3 : 2)
+        expect:
+        execsOf(linuxHost(), AuditScript.of(fetchVault).text()) == ['dash', 'uname', 'stat', 'sha256sum'] + ['base64'] * (fetchVault ? 3 : 2)
 
         where:
         fetchVault << [false, true]
+    }
+
+    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
+    def "process budget with known values: unchanged files cost stat only; in the resident shell that saw the OS, no uname"() {
+        given:
+        def host = linuxHost()
+        def token = '0123456789abcdef0123456789abcdef'
+        def full = parse(host.run('/bin/sh', "FLEETROLL_RESIDENT=$token\n" + AuditScript.standard().text()))
+
+        expect: 'elsewhere: uname and stat'
+        full.observation().memo().shell() == token
+        execsOf(host, AuditScript.standard().text(knownFrom(full))) == ['dash', 'uname', 'stat']
+
+        and: 'in the resident shell of the known audit: stat'
+        execsOf(host, "FLEETROLL_RESIDENT=$token\n" + AuditScript.standard().text(knownFrom(full, token))) == ['dash', 'stat']
+
+        and: 'in another resident shell: uname again'
+        execsOf(host, "FLEETROLL_RESIDENT=${'f' * 32}\n" + AuditScript.standard().text(knownFrom(full, token))) == ['dash', 'uname', 'stat']
+
+        and: 'fetching the vault reads it whatever is known: the sha256 tool and base64 for the vault only'
+        execsOf(host, AuditScript.of(true).text(knownFrom(full))) == ['dash', 'uname', 'stat', 'sha256sum', 'base64']
+    }
+
+    def "the resident form (the script as a prelude function, then a call) audits the same (#shell, fetchVault=#fetchVault)"() {
+        given:
+        def host = linuxHost()
+        def script = AuditScript.of(fetchVault)
+        def full = parse(host.run(shell, script.text()))
+
+        when:
+        def cmd = script.command(knownFrom(full))
+        def viaCall = parse(host.run(shell, cmd.fullScript()), full.observation())
+        def fullViaCall = parse(host.run(shell, script.command(AuditKnown.NONE).fullScript()))
+
+        then:
+        cmd.resident()
+        cmd.asRoot()
+        cmd.prelude().startsWith('fleetroll_audit_v2() {')
+        cmd.script().length() < 600
+        facts(viaCall.observation()) == facts(full.observation())
+        viaCall.reused() == (fetchVault ? [AuditParse.Reused.OVERRIDE, AuditParse.Reused.PUPPET]
+                : [AuditParse.Reused.OVERRIDE, AuditParse.Reused.VAULT, AuditParse.Reused.PUPPET]) as Set
+        facts(fullViaCall.observation()) == facts(full.observation())
+        fullViaCall.vaultContent() == (fetchVault ? VAULT : null)
+
+        where:
+        [shell, fetchVault] << [shells, [false, true]].combinations()
+    }
+
+    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
+    def "process budget of the resident form: the same"() {
+        given:
+        def host = linuxHost()
+        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+
+        expect:
+        execsOf(host, AuditScript.standard().command(AuditKnown.NONE).fullScript()) == ['dash', 'uname', 'stat', 'sha256sum', 'base64', 'base64']
+        execsOf(host, AuditScript.standard().command(knownFrom(full)).fullScript()) == ['dash', 'uname', 'stat']
+    }
+
+    /** Known values as the client sends them, taken from a full audit's memo (the settle rule is AuditKnownSpec's). */
+    static AuditKnown knownFrom(AuditParse p, String shell = null) {
+        def o = p.observation()
+        def m = o.memo()
+        new AuditKnown(o.os(), shell, m.clock() - o.uptimeSeconds(), m.override(), o.override()?.sha256(), m.vault(),
+                o.vault()?.sha256(), m.puppetPath(), m.puppet())
+    }
+
+    static AuditParse parse(FakeHost.Result r, Observation known) {
+        AuditParser.parse('fake', Instant.now(), r.exit == 0 ? Outcome.OK : Outcome.FAILED, r.exit, r.stdout, r.stderr,
+                r.elapsedMs, null, known)
+    }
+
+    /** The facts of an observation, without its time, duration, uptime and memo. */
+    static List facts(Observation o) {
+        [o.outcome(), o.os(), o.hostname(), o.role(), o.override(), o.overrideSettings(), o.vault(), o.puppet(),
+         o.workerRunning(), o.warnings()]
+    }
+
+    FakeHost macHost() {
+        def host = new FakeHost(tmp.resolve('mac'))
+        host.darwin = true
+        host.workerRunning = true
+        host.file('/opt/puppet_environments/ronin_settings', OVERRIDE, 'rw-r--r--', 'root', 'daemon', 1_714_564_900L)
+        host.file('/var/root/vault.yaml', VAULT, 'rw-------', 'root', 'root', 1_714_000_100L)
+        host.file('/etc/puppet_role', 'gecko_t_osx_1400_r8\n')
+        host.file('/opt/puppet_environments/last_run_metadata.json', METADATA.replace('/etc/puppet/', '/opt/puppet_environments/'))
+        host
+    }
+
+    def "#os host (#shell): an audit with known values reports unchanged files _SAME, reads nothing again, same facts"() {
+        given:
+        def host = os == 'Linux' ? linuxHost() : macHost()
+
+        when:
+        def full = parse(host.run(shell, AuditScript.standard().text()))
+        def r = host.run(shell, AuditScript.standard().text(knownFrom(full)))
+        def again = parse(r, full.observation())
+        String out = new String(r.stdout, 'UTF-8')
+
+        then: 'the full audit keeps v2 stat lines and the host clock'
+        full.observation().warnings() == []
+        full.reused().isEmpty()
+        with(full.observation().memo()) {
+            override() ==~ /\d{3} \S+ \S+ \d+ 1714564[89]00 \d+ \d+/
+            vault() ==~ /600 root root \d+ \d+ \d+ \d+/
+            puppetPath() == full.observation().puppet().overridePath().replace('ronin_settings', 'last_run_metadata.json')
+            puppet() != null
+            Math.abs(clock() - Instant.now().epochSecond) < 60
+        }
+        full.observation().memo().shell() == null // not in a resident shell
+
+        and: 'the second one reuses every file'
+        again.reused() == [AuditParse.Reused.OVERRIDE, AuditParse.Reused.VAULT, AuditParse.Reused.PUPPET] as Set
+        out.contains('OVERRIDE_SAME=1\n') && out.contains('VAULT_SAME=1\n') && out.contains('PP_JSON_SAME=1\n')
+        !out.contains('_B64=')
+        again.overrideContent() == null
+        facts(again.observation()) == facts(full.observation())
+        again.observation().memo() == full.observation().memo().with { m ->
+            new AuditMemo(m.version(), m.shell(), again.observation().memo().clock(), m.override(), m.vault(), m.puppetPath(), m.puppet())
+        }
+
+        where:
+        [os, shell] << [['Linux', 'Darwin'], shells].combinations()
+    }
+
+    def "a changed override is read again: #how"() {
+        given:
+        def host = linuxHost()
+        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+        String changed = OVERRIDE.replace('fix/resolverd', 'fix/resolverX')
+        assert changed.length() == OVERRIDE.length()
+        Path target = host.root.resolve('etc/puppet/ronin_settings')
+        sleep 1100 // a later second than the known ctime: the settle rule (AuditKnownSpec) guarantees it for real hosts
+
+        when:
+        change(target, changed)
+        def again = parse(host.run('/bin/sh', AuditScript.standard().text(knownFrom(full))), full.observation())
+
+        then:
+        again.observation().warnings() == []
+        again.reused() == [AuditParse.Reused.VAULT, AuditParse.Reused.PUPPET] as Set
+        again.overrideContent() == changed.bytes
+        again.observation().override().sha256() == ContentStore.sha256Hex(changed.bytes)
+        again.observation().override().size() == full.observation().override().size()
+        again.observation().overrideSettings().branch() == 'fix/resolverX'
+        again.observation().memo().override() != full.observation().memo().override()
+
+        where:
+        how                                             | change
+        'rewritten in place, same size and mtime'       | AuditScriptSpec.&rewriteInPlace
+        'replaced by a rename, same size, mode, mtime'  | AuditScriptSpec.&replaceByRename
+    }
+
+    static void rewriteInPlace(Path file, String text) {
+        def t = Files.getLastModifiedTime(file)
+        file.text = text
+        Files.setLastModifiedTime(file, t)
+    }
+
+    static void replaceByRename(Path file, String text) {
+        def attrs = Files.readAttributes(file, PosixFileAttributes)
+        Path n = file.resolveSibling(file.fileName.toString() + '.new')
+        n.text = text
+        Files.setPosixFilePermissions(n, attrs.permissions())
+        def view = Files.getFileAttributeView(n, PosixFileAttributeView)
+        view.setOwner(attrs.owner())
+        view.setGroup(attrs.group())
+        Files.setLastModifiedTime(n, attrs.lastModifiedTime())
+        Files.move(n, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE)
+    }
+
+    def "known values from another OS, path, content or boot are not used"() {
+        given:
+        def host = linuxHost()
+        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+        def k = knownFrom(full)
+
+        when:
+        def otherOs = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Darwin', null, k.boot(), k.override(),
+                k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
+        def otherPath = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot(), null, null,
+                null, null, '/var/lib/puppet/state/last_run_summary.yaml', k.puppet()))), full.observation())
+        def otherStat = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot(),
+                k.override().replaceFirst(/ \d+$/, ' 1'), k.overrideSha(), null, null, null, null))), full.observation())
+        def otherBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot() - 5,
+                k.override(), k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
+        def noBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, null,
+                k.override(), k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
+        def sameBoot = parse(host.run('/bin/sh', AuditScript.standard().text(new AuditKnown('Linux', null, k.boot() + 1,
+                k.override(), k.overrideSha(), k.vault(), k.vaultSha(), k.puppetPath(), k.puppet()))), full.observation())
+
+        then:
+        otherOs.reused().isEmpty()
+        otherPath.reused().isEmpty()
+        otherStat.reused().isEmpty()
+        otherBoot.reused().isEmpty()
+        noBoot.reused().isEmpty()
+        sameBoot.reused() == [AuditParse.Reused.OVERRIDE, AuditParse.Reused.VAULT, AuditParse.Reused.PUPPET] as Set
+        [otherOs, otherPath, otherStat, otherBoot, noBoot, sameBoot].every { facts(it.observation()) == facts(full.observation()) }
     }
 
     def "wrapped form runs the same script through sh -c"() {

@@ -135,7 +135,7 @@ class FakeHost {
             }
         }
         r << "mount --bind ${q(root.resolve('root'))} /root\n"
-        r << "hostname ${q(hostname)}\n"
+        r << "hostname ${q(darwin ? MAC_HOSTNAME : hostname)}\n"
         if (darwin) {
             r << 'mount --bind /dev/null /proc/sys/kernel/ostype\n'
         }
@@ -171,7 +171,7 @@ class FakeHost {
             """)
         script(mac.resolve('stat'), '''\
             #!/bin/sh
-            # BSD stat, as far as the audit uses it: -L, -f FORMAT with %Lp %Su %Sg %z %m %N; no -c.
+            # BSD stat, as far as the audit uses it: -L, -f FORMAT with %Lp %Su %Sg %z %m %i %c %N; no -c.
             L= fmt=
             while [ $# -gt 0 ]; do
               case $1 in
@@ -184,7 +184,7 @@ class FakeHost {
               esac
             done
             [ -n "$fmt" ] || { echo 'fake stat: only -f is implemented' >&2; exit 1; }
-            gnu=$(printf '%s' "$fmt" | /usr/bin/sed -e 's/%Lp/%a/g' -e 's/%Su/%U/g' -e 's/%Sg/%G/g' -e 's/%z/%s/g' -e 's/%m/%Y/g' -e 's/%N/%n/g')
+            gnu=$(printf '%s' "$fmt" | /usr/bin/sed -e 's/%Lp/%a/g' -e 's/%Su/%U/g' -e 's/%Sg/%G/g' -e 's/%z/%s/g' -e 's/%m/%Y/g' -e 's/%c/%Z/g' -e 's/%N/%n/g')
             exec /usr/bin/stat $L -c "$gnu" "$@"
             ''')
         script(mac.resolve('sysctl'), """\

@@ -4,6 +4,7 @@ import dev.fleetroll.UserError
 import dev.fleetroll.config.FleetrollConfig
 import dev.fleetroll.config.FleetrollHome
 import dev.fleetroll.ssh.Outcome
+import dev.fleetroll.state.AuditMemo
 import dev.fleetroll.state.Observation
 import java.nio.file.Files
 import java.nio.file.Path
@@ -137,6 +138,25 @@ class SqliteStoreSpec extends Specification {
         rows[0][4].contains('"mtime":"2024-05-01T12:00:00.000Z"')
         rows[1][4].contains('"outcome":"unreachable"')
         rows[1][4].contains('"error":"connection refused"')
+    }
+
+    def "the audit memo round-trips; rows stored before there was one load with none"() {
+        given:
+        open()
+        def memo = new AuditMemo(AuditMemo.VERSION, 'ab' * 16, 1_714_600_000L, '644 root root 120 1714564800 1001 1714564805',
+                null, '/etc/puppet/last_run_metadata.json', '644 root root 300 1714564700 1003 1714564700')
+        def o = Observations.ok('h1', at(1)).withWarnings([], memo)
+        store.save(o)
+        store.save(Observations.ok('h2', at(1)))
+        DriverManager.getConnection('jdbc:sqlite:' + store.file()).withCloseable { c ->
+            c.createStatement().execute("UPDATE observations SET data = json_remove(data, '\$.memo') WHERE host = 'h2'")
+        }
+
+        expect:
+        store.latest('h1').get() == o
+        store.latest('h1').get().memo() == memo
+        store.latest('h2').get() == Observations.ok('h2', at(1))
+        store.latest('h2').get().memo() == null
     }
 
     def "unknown JSON fields (from a newer writer) are ignored on read"() {

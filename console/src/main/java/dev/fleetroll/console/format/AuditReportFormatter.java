@@ -117,7 +117,9 @@ public final class AuditReportFormatter {
         counts(report.observations()).forEach((o, n) -> outcomes.put(o.label(), n));
         ArrayNode hosts = root.putArray("hosts");
         for (Observation o : report.observations()) {
-            hosts.add(mapper.valueToTree(o));
+            ObjectNode h = mapper.valueToTree(o);
+            h.remove("memo"); // the audit's bookkeeping for the next audit, not a fact
+            hosts.add(h);
         }
         ArrayNode overridesNode = root.putArray("overrides");
         for (Map.Entry<String, List<String>> e : sortedBySize(report.overrides())) {

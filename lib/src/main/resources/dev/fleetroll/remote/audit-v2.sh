@@ -1,0 +1,225 @@
+# fleetroll audit, protocol v2. POSIX sh, run as root, one round trip. Prints 'FLEETROLL_AUDIT v2', then KEY=value
+# lines (one line each; anything that may hold newlines or arbitrary bytes is base64), then 'END'.
+# Path placeholders are filled from dev.fleetroll.puppet.HostPaths. AuditScript puts one line of "known" values in
+# front of this text (k_os= k_shell= k_boot= k_ovr= ...; empty when unknown, so nothing comes from the environment):
+# the stat lines and sha256 of files as an earlier audit in the same boot saw them. A file whose stat line (mode, owner, group, size, mtime,
+# inode, ctime) is unchanged is reported as ..._SAME=1 with the known sha256 instead of being hashed and sent again.
+# A probe that fails leaves its key out; nothing here aborts the script. Forks are counted: on Linux /proc is
+# read with builtins; one stat covers every file; the sha256 tool runs once for the files that changed, base64 once
+# per changed blob.
+fetch_vault=0
+set -f
+unset IFS
+nl='
+'
+PATH=$PATH:/usr/sbin:/sbin
+echo 'FLEETROLL_AUDIT v2'
+# the vault body is wanted: read it whatever is known
+[ "$fetch_vault" = 1 ] && k_vlt=
+
+# b64 KEY FILE: prints KEY=<base64 of FILE on one line>; nothing when FILE cannot be read.
+b64() {
+  _k=$1
+  _v=$($b64 < "$2") || return 0
+  set -- $_v
+  IFS=
+  _v="$*"
+  unset IFS
+  printf '%s=%s\n' "$_k" "$_v"
+}
+if command -v base64 >/dev/null 2>&1; then b64=base64
+elif command -v openssl >/dev/null 2>&1; then b64='openssl base64'
+else b64=false
+fi
+
+# uname, not /proc/sys/kernel/ostype: a Linux kernel can host a macOS-like userland (the sandbox does), and
+# uname is what the host's own tools believe. One fork for both values. In the resident shell (see
+# docs/ssh-engine.md) that made the known audit, the OS cannot have changed (same connection, same boot): the known
+# OS holds and the hostname is read from /proc with a builtin, where there is one.
+os= host=
+if [ -n "$k_os" ] && [ -n "$k_shell" ] && [ "${FLEETROLL_RESIDENT-}" = "$k_shell" ] \
+    && { read -r host < /proc/sys/kernel/hostname; } 2>/dev/null && [ -n "$host" ]; then
+  os=$k_os
+  echo OS_SAME=1
+else
+  host=
+  u=$(uname -sn 2>/dev/null) && os=${u%% *} && host=${u#* }
+fi
+[ -n "$os" ] && printf 'OS=%s\n' "$os"
+[ -n "$host" ] && printf 'HOSTNAME=%s\n' "$host"
+[ -n "${FLEETROLL_RESIDENT-}" ] && printf 'RESIDENT=%s\n' "$FLEETROLL_RESIDENT"
+# known values hold for the OS they were seen on only
+[ "$os" = "$k_os" ] || k_ovr= k_vlt= k_pp=
+
+case $os in
+  Darwin)
+    ovr=@DARWIN_OVERRIDE@
+    vlt=@DARWIN_VAULT@
+    meta=@DARWIN_METADATA@ ;;
+  *)
+    ovr=@LINUX_OVERRIDE@
+    vlt=@LINUX_VAULT@
+    meta=@LINUX_METADATA@ ;;
+esac
+
+up=
+if [ "$os" != Darwin ] && [ -r /proc/uptime ]; then
+  read -r up _ < /proc/uptime
+  up=${up%%.*}
+else
+  bt=$(sysctl -n kern.boottime 2>/dev/null)
+  case $bt in
+    *'sec = '*)
+      bt=${bt#*sec = }
+      bt=${bt%%,*}
+      now=$(date +%s)
+      case $bt$now in
+        *[!0-9]*) ;;
+        ?*) [ -n "$bt" ] && [ -n "$now" ] && up=$((now - bt)) ;;
+      esac ;;
+  esac
+fi
+[ -n "$up" ] && printf 'UPTIME_S=%s\n' "$up"
+
+if [ -e @ROLE@ ]; then
+  echo ROLE_PRESENT=1
+  r=
+  while IFS= read -r l || [ -n "$l" ]; do r="$r $l"; done < @ROLE@
+  set -- $r
+  printf 'ROLE=%s\n' "$*"
+else
+  echo ROLE_PRESENT=0
+fi
+
+files=
+printf 'OVERRIDE_PATH=%s\n' "$ovr"
+if [ -e "$ovr" ]; then echo OVERRIDE_PRESENT=1; files="$files $ovr"; else echo OVERRIDE_PRESENT=0; fi
+printf 'VAULT_PATH=%s\n' "$vlt"
+if [ -e "$vlt" ]; then echo VAULT_PRESENT=1; files="$files $vlt"; else echo VAULT_PRESENT=0; fi
+# the run record: Puppet's metadata, or else its own summary
+pp= ppk=
+if [ -e "$meta" ]; then
+  pp=$meta ppk=PP_JSON
+else
+  for s in /opt/puppetlabs/puppet/cache/state/last_run_summary.yaml /var/lib/puppet/state/last_run_summary.yaml; do
+    if [ -e "$s" ]; then pp=$s ppk=PP_SUMMARY; break; fi
+  done
+fi
+[ -n "$pp" ] && printf '%s_PATH=%s\n' "$ppk" "$pp"
+[ -n "$pp" ] && [ "$pp" = "$k_pp_path" ] || k_pp=
+
+# One stat for every file, plus /dev/stdout: the pipe stat writes to was made just now, so its ctime is the host's
+# clock (CLOCK_S), which the memo rule compares file ctimes with. Whichever stat syntax prints something is the one.
+ovr_st= vlt_st= pp_st= clock=
+if [ -n "$files$pp" ]; then
+  if [ "$os" = Darwin ]; then
+    st=$(stat -L -f '%Lp %Su %Sg %z %m %i %c %N' $files $pp /dev/stdout 2>/dev/null)
+    [ -n "$st" ] || st=$(stat -L -c '%a %U %G %s %Y %i %Z %n' $files $pp /dev/stdout 2>/dev/null)
+  else
+    st=$(stat -L -c '%a %U %G %s %Y %i %Z %n' $files $pp /dev/stdout 2>/dev/null)
+    [ -n "$st" ] || st=$(stat -L -f '%Lp %Su %Sg %z %m %i %c %N' $files $pp /dev/stdout 2>/dev/null)
+  fi
+  IFS=$nl
+  for l in $st; do
+    case $l in
+      *" $ovr") ovr_st=${l%" $ovr"} ;;
+      *" $vlt") vlt_st=${l%" $vlt"} ;;
+      *" /dev/stdout") clock=${l%" /dev/stdout"}; clock=${clock##* } ;;
+      *" ${pp:-//}") pp_st=${l%" $pp"} ;;
+    esac
+  done
+  unset IFS
+  case $clock in ''|*[!0-9]*) clock= ;; esac
+fi
+[ -n "$ovr_st" ] && printf 'OVERRIDE_STAT=%s\n' "$ovr_st"
+[ -n "$vlt_st" ] && printf 'VAULT_STAT=%s\n' "$vlt_st"
+[ -n "$pp_st" ] && printf '%s_STAT=%s\n' "$ppk" "$pp_st"
+[ -n "$clock" ] && printf 'CLOCK_S=%s\n' "$clock"
+
+# known file values hold within the boot that saw them: the boot time (clock minus uptime) within 2 s of the known
+# one. After a reboot, or a clock step, everything is read again.
+case $clock$up$k_boot in
+  *[!0-9]*) k_ovr= k_vlt= k_pp= ;;
+  *) if [ -n "$clock" ] && [ -n "$up" ] && [ -n "$k_boot" ]; then
+       d=$((clock - up - k_boot))
+       [ "$d" -ge -2 ] && [ "$d" -le 2 ] || k_ovr= k_vlt= k_pp=
+     else
+       k_ovr= k_vlt= k_pp=
+     fi ;;
+esac
+
+# unchanged files: the known sha256, no hashing, no content
+hash= ovr_same=
+if [ -e "$ovr" ]; then
+  if [ -n "$k_ovr" ] && [ "$ovr_st" = "$k_ovr" ]; then
+    ovr_same=1
+    echo OVERRIDE_SAME=1
+    printf 'OVERRIDE_SHA256=%s\n' "$k_ovr_sha"
+  else
+    hash="$hash $ovr"
+  fi
+fi
+if [ -e "$vlt" ]; then
+  if [ -n "$k_vlt" ] && [ "$vlt_st" = "$k_vlt" ]; then
+    echo VAULT_SAME=1
+    printf 'VAULT_SHA256=%s\n' "$k_vlt_sha"
+  else
+    hash="$hash $vlt"
+  fi
+fi
+if [ -n "$hash" ]; then
+  if command -v sha256sum >/dev/null 2>&1; then sums=$(sha256sum $hash)
+  elif command -v shasum >/dev/null 2>&1; then sums=$(shasum -a 256 $hash)
+  elif command -v openssl >/dev/null 2>&1; then sums=$(openssl dgst -sha256 $hash)
+  else sums=
+  fi
+  IFS=$nl
+  for l in $sums; do
+    case $l in
+      *"($ovr)= "*) printf 'OVERRIDE_SHA256=%s\n' "${l##* }" ;;
+      *"($vlt)= "*) printf 'VAULT_SHA256=%s\n' "${l##* }" ;;
+      *" $ovr"|*" *$ovr") printf 'OVERRIDE_SHA256=%s\n' "${l%% *}" ;;
+      *" $vlt"|*" *$vlt") printf 'VAULT_SHA256=%s\n' "${l%% *}" ;;
+    esac
+  done
+  unset IFS
+fi
+[ -e "$ovr" ] && [ -z "$ovr_same" ] && b64 OVERRIDE_B64 "$ovr"
+[ "$fetch_vault" = 1 ] && [ -e "$vlt" ] && b64 VAULT_B64 "$vlt"
+
+if [ -n "$pp" ]; then
+  if [ -n "$k_pp" ] && [ "$pp_st" = "$k_pp" ]; then
+    printf '%s_SAME=1\n' "$ppk"
+  else
+    b64 "${ppk}_B64" "$pp"
+  fi
+fi
+
+if [ "$os" != Darwin ] && [ -r /proc/self/comm ]; then
+  # Linux: scan /proc with builtins; far cheaper than exec'ing pgrep (which scans /proc too).
+  w=0
+  set +f
+  for c in /proc/[0-9]*/comm; do
+    { read -r n < "$c"; } 2>/dev/null && [ "$n" = generic-worker ] && { w=1; break; }
+  done
+  set -f
+  echo WORKER_RUNNING=$w
+elif command -v pgrep >/dev/null 2>&1; then
+  pgrep -x generic-worker >/dev/null 2>&1
+  case $? in 0) echo WORKER_RUNNING=1 ;; 1) echo WORKER_RUNNING=0 ;; esac
+else
+  case $os in
+    Darwin) p=$(ps -axco command= 2>/dev/null) ;;
+    *) p=$(ps -eo comm= 2>/dev/null) ;;
+  esac && {
+    w=0
+    IFS=$nl
+    for l in $p; do
+      case " $l" in *' generic-worker'|*/generic-worker) w=1 ;; esac
+    done
+    unset IFS
+    echo WORKER_RUNNING=$w
+  }
+fi
+echo END
+exit 0
