@@ -3,6 +3,7 @@ package dev.fleetroll.sandbox;
 import dev.fleetroll.UserError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The deterministic shape of a sandbox fleet: host names, OS, roles, overrides, vaults, uptimes and scenarios
@@ -40,6 +41,10 @@ public final class FleetPlan {
     private static final long[] UPTIMES = {
         3 * 3600 + 12 * 60, 28 * 3600, 47 * 60, 5 * 86400 + 2 * 3600, 9 * 3600 + 30 * 60, 71 * 3600, 14 * 60,
         11 * 3600 + 5 * 60};
+
+    /** The role host lists a sandbox writes next to {@code sandbox.list}: {@code sandbox/1804} and so on. */
+    public static final Map<String, String> ROLE_LISTS = Map.of(
+            ROLE_TALOS_1804, "1804", ROLE_TALOS_2404, "2404", ROLE_NETPERF, "netperf", ROLE_MAC, "mac");
 
     private FleetPlan() {}
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -266,18 +267,28 @@ final class Provisioner {
         write(layout.sshConfig(), c.toString(), "rw-r--r--");
         write(layout.knownHosts(), hosts.stream().map(Provisioner::knownHostsLine).collect(Collectors.joining()), "rw-r--r--");
 
-        Path list = SandboxLayout.hostList(home);
-        Files.createDirectories(list.getParent());
-        StringBuilder l = new StringBuilder();
-        l.append("# fleetroll sandbox fleet (slot ").append(slot).append(", ").append(sb).append(")\n");
-        l.append("# written by 'fleetroll sandbox up', removed by 'fleetroll sandbox down'\n");
-        l.append("# fqdn: .").append(FleetPlan.DOMAIN).append('\n');
-        hosts.forEach(h -> l.append(h.name()).append('\n'));
-        write(list, l.toString(), "rw-r--r--");
+        writeHostList(SandboxLayout.hostList(home), "fleet", hosts);
+        for (Map.Entry<String, String> e : FleetPlan.ROLE_LISTS.entrySet()) {
+            List<SandboxHost> ofRole = hosts.stream().filter(h -> e.getKey().equals(h.role())).toList();
+            if (!ofRole.isEmpty()) {
+                writeHostList(SandboxLayout.roleList(home, e.getValue()), "hosts with role " + e.getKey(), ofRole);
+            }
+        }
 
         Path dropIn = SandboxLayout.dropIn(home);
         Files.createDirectories(dropIn.getParent());
         write(dropIn, dropIn(hosts), "rw-r--r--");
+    }
+
+    /** A host list of {@code hosts} (short names under the sandbox's {@code # fqdn:}) that names this sandbox. */
+    private void writeHostList(Path list, String what, List<SandboxHost> hosts) throws IOException {
+        Files.createDirectories(list.getParent());
+        StringBuilder l = new StringBuilder();
+        l.append("# fleetroll sandbox ").append(what).append(" (slot ").append(slot).append(", ").append(sb).append(")\n");
+        l.append("# written by 'fleetroll sandbox up', removed by 'fleetroll sandbox down'\n");
+        l.append("# fqdn: .").append(FleetPlan.DOMAIN).append('\n');
+        hosts.forEach(h -> l.append(h.name()).append('\n'));
+        write(list, l.toString(), "rw-r--r--");
     }
 
     static String knownHostsLine(SandboxHost h) {

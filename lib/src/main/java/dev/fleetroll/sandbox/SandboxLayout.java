@@ -53,6 +53,15 @@ record SandboxLayout(Path dir, Path runtime) {
         return home.hostLists().resolve(HOST_LIST_NAME + ".list");
     }
 
+    /** {@code host-lists/sandbox/NAME.list}: the hosts of one role ({@link FleetPlan#ROLE_LISTS}). */
+    static Path roleList(FleetrollHome home, String name) {
+        return roleListDir(home).resolve(name + ".list");
+    }
+
+    static Path roleListDir(FleetrollHome home) {
+        return home.hostLists().resolve(HOST_LIST_NAME);
+    }
+
     static Path dropIn(FleetrollHome home) {
         return home.configDropIns().resolve(DROP_IN_NAME);
     }

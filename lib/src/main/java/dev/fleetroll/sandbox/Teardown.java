@@ -74,10 +74,17 @@ final class Teardown {
         }
         List<Path> removed = new ArrayList<>();
         if (home != null) {
-            for (Path p : List.of(SandboxLayout.dropIn(home), SandboxLayout.hostList(home))) {
+            List<Path> written = new ArrayList<>(List.of(SandboxLayout.dropIn(home), SandboxLayout.hostList(home)));
+            FleetPlan.ROLE_LISTS.values().forEach(name -> written.add(SandboxLayout.roleList(home, name)));
+            for (Path p : written) {
                 if (mentions(p, dir)) {
                     delete(p, removed);
                 }
+            }
+            try {
+                Files.deleteIfExists(SandboxLayout.roleListDir(home)); // only when empty
+            } catch (IOException e) {
+                // the operator keeps lists of their own there
             }
         }
         delete(dir, removed);

@@ -150,7 +150,7 @@ class SandboxIntegrationSpec extends Specification {
         fleet.hosts().every { ssh(it.name(), 'pgrep -c sshd; pgrep -c generic-worker').out().readLines()[1] == '1' }
     }
 
-    def "hosts('sandbox') and short names resolve to the sandbox, over the project's moonshot rule"() {
+    def "hosts('sandbox'), the role lists hosts('sandbox/1804') and short names resolve to the sandbox, over the project's moonshot rule"() {
         given: 'a project config with the real fleet\'s moonshot rule and domain'
         Path project = Files.createTempDirectory('fleetroll-project-')
         Files.createDirectories(project.resolve('configs'))
@@ -170,6 +170,10 @@ class SandboxIntegrationSpec extends Specification {
         inv.resolve('ms-[1-2]') == ['t-linux64-ms-001.sandbox.test', 't-linux64-ms-002.sandbox.test']
         inv.resolve('mac-1') == ['macmini-r8-001.sandbox.test']
         inv.resolve('t-linux64-ms-004') == ['t-linux64-ms-004.sandbox.test']
+        inv.resolve('sandbox/1804') == ['t-linux64-ms-001.sandbox.test', 't-linux64-ms-004.sandbox.test']
+        inv.resolve('sandbox/2404') == ['t-linux64-ms-002.sandbox.test']
+        inv.resolve('sandbox/netperf') == ['t-linux64-ms-003.sandbox.test']
+        inv.resolve('sandbox/mac') == ['macmini-r8-001.sandbox.test']
         ws.config().ssh().configFile() == fleet.sshConfig().toString()
 
         cleanup:
@@ -362,6 +366,7 @@ class SandboxIntegrationSpec extends Specification {
         !Files.exists(runtime)
         !Files.exists(fleet.home.resolve('config.d/50-sandbox.yaml'))
         !Files.exists(fleet.home.resolve('host-lists/sandbox.list'))
+        !Files.exists(fleet.home.resolve('host-lists/sandbox')) // the role lists and their directory
         Sandbox.registry().slots().every { it.slot() != slot || it.dir() != dir.toString() }
     }
 }
