@@ -86,7 +86,7 @@ public final class Sandbox {
         return -1;
     }
 
-    private static Path which(String tool) {
+    static Path which(String tool) {
         String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         for (String d : (path + ":/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             Path p = Path.of(d.isEmpty() ? "." : d, tool);
@@ -115,6 +115,9 @@ public final class Sandbox {
      * returns when every host answers on port 22 and has finished its first boot. On failure nothing is left behind.
      */
     public static RunningSandbox up(SandboxSpec spec, SandboxProgress progress) {
+        if (unsupportedReason() == null) {
+            SshdInstaller.system().ensure(progress);
+        }
         requireSupported();
         long t0 = System.nanoTime();
         Path dir = spec.sandboxDir();

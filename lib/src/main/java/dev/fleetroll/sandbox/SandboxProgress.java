@@ -11,4 +11,9 @@ public interface SandboxProgress {
      * @param total units in this phase (0 when unknown)
      */
     void update(String phase, int done, int total);
+
+    /** A rare, slow step the operator should hear of even without a terminal (installing openssh-server). */
+    default void notice(String line) {
+        update(line, 0, 0);
+    }
 }

@@ -153,10 +153,21 @@ final class SandboxCommand implements Command {
     /** Starts (or replaces) the home's sandbox, with a progress line on a terminal. Shared with {@code demo}. */
     static RunningSandbox start(int n, Path dir, String loginUser, FleetrollHome home, CliContext ctx) {
         SandboxSpec spec = SandboxSpec.of(home, n).withDir(dir).withLoginUser(loginUser).withTiedToOwner(false);
-        SandboxProgress progress = SandboxProgress.NONE;
-        if (ctx.stderrIsTerminal()) {
-            progress = (phase, done, total) -> ctx.err().print("\r\033[K" + phase + (total > 0 ? " " + done + "/" + total : "") + " ");
-        }
+        boolean tty = ctx.stderrIsTerminal();
+        SandboxProgress progress = new SandboxProgress() {
+            @Override
+            public void update(String phase, int done, int total) {
+                if (tty) {
+                    ctx.err().print("\r\033[K" + phase + (total > 0 ? " " + done + "/" + total : "") + " ");
+                }
+            }
+
+            @Override
+            public void notice(String line) {
+                ctx.err().print((tty ? "\r\033[K" : "") + line + "\n");
+                ctx.err().flush();
+            }
+        };
         try {
             return Sandbox.up(spec, progress);
         } finally {
