@@ -21,9 +21,12 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 fleetroll="${FLEETROLL_BIN:-$here/fleetroll}"
 sandbox="${FLEETROLL_SANDBOX_BIN:-$here/fleetroll}"
 
-if ! command -v pdsh >/dev/null || ! command -v clush >/dev/null; then
-    echo "installing pdsh and clustershell..." >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pdsh clustershell >/dev/null
+# the peers, and GNU time for client CPU (Debian packages; 'apt-get update' only when the plain install fails)
+if ! command -v pdsh >/dev/null || ! command -v clush >/dev/null || [ ! -x /usr/bin/time ]; then
+    echo "installing pdsh, clustershell and time..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq pdsh clustershell time >/dev/null \
+        || { apt-get update -qq >/dev/null && apt-get install -y -qq pdsh clustershell time >/dev/null; }
 fi
 
 home="$(mktemp -d /tmp/fleetroll-bench-XXXXXX)"

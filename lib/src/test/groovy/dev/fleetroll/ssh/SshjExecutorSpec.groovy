@@ -159,6 +159,31 @@ Host *
         s2.accepted() - before == 1
     }
 
+    def "a connection idle for longer than idleClose is closed; one running a long command is not"() {
+        given:
+        executor(idle: Duration.ofMillis(600))
+
+        when: 'a command that outlasts the idle time several times'
+        def slow = ex.exec('s0', RemoteCommand.of('sleep 2; echo done'), Cancellation.none())
+        def openAfterSlow = ex.openConnections()
+
+        and: 'then nothing for a while'
+        long deadline = System.nanoTime() + 5_000_000_000L
+        while (ex.openConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50)
+        }
+        def openWhenIdle = ex.openConnections()
+        def again = ex.exec('s0', RemoteCommand.of('echo again'), Cancellation.none())
+
+        then:
+        slow.outcome() == Outcome.OK
+        slow.stdoutText() == 'done\n'
+        openAfterSlow == 1
+        openWhenIdle == 0
+        again.outcome() == Outcome.OK
+        ex.connectionsOpened() == 2
+    }
+
     def "a refused port is unreachable after the configured retries"() {
         given:
         executor(retries: 2)
