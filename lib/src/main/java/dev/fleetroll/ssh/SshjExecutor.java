@@ -225,14 +225,11 @@ public final class SshjExecutor implements RemoteExecutor {
         if (!acquireChannel(slot, cancel)) {
             return result(host, Outcome.CANCELLED, null, null, cancel.reason(), started, t0, attempts);
         }
-        slot.active.incrementAndGet();
-        slot.touch();
         Session session;
         try {
             session = client.startSession();
         } catch (ConnectionException | TransportException e) {
-            slot.active.decrementAndGet();
-            slot.channels.release();
+            releaseChannel(slot);
             if (e instanceof OpenFailException of && of.getReason() != null
                     && of.getReason() != OpenFailException.Reason.UNKNOWN) {
                 return result(host, Outcome.FAILED, null, null, "session refused by " + host + ": " + oneLine(e),
@@ -346,9 +343,7 @@ public final class SshjExecutor implements RemoteExecutor {
                     // closed by the server already
                 }
             }
-            slot.active.decrementAndGet();
-            slot.channels.release();
-            slot.touch();
+            releaseChannel(slot);
         }
         Outcome outcome;
         String error = null;
@@ -400,14 +395,11 @@ public final class SshjExecutor implements RemoteExecutor {
             if (!acquireChannel(slot, cancel)) {
                 return result(host, Outcome.CANCELLED, null, null, cancel.reason(), started, t0, attempts);
             }
-            slot.active.incrementAndGet();
-            slot.touch();
             ResidentShell shell;
             try {
                 shell = residentShell(slot, client, line);
             } catch (StaleConnection | SessionRefused | RuntimeException e) {
-                slot.active.decrementAndGet();
-                slot.channels.release();
+                releaseChannel(slot);
                 if (e instanceof SessionRefused r) {
                     return result(host, Outcome.FAILED, null, null, "session refused by " + host + ": " + r.getMessage(),
                             started, t0, attempts);
@@ -418,8 +410,7 @@ public final class SshjExecutor implements RemoteExecutor {
                 throw (RuntimeException) e;
             }
             if (shell == null) {
-                slot.active.decrementAndGet();
-                slot.channels.release();
+                releaseChannel(slot);
                 LOG.debug("{}: resident shell busy; running on a channel of its own", host);
                 return run(slot, rh, client, command.withResident(false), cancel, started, t0, attempts);
             }
@@ -428,9 +419,7 @@ public final class SshjExecutor implements RemoteExecutor {
                 t = tryResident(slot, shell, host, command, cancel, started, t0, attempts);
             } finally {
                 shell.lock.unlock();
-                slot.active.decrementAndGet();
-                slot.channels.release();
-                slot.touch();
+                releaseChannel(slot);
             }
             if (t.started() || cancel.isCancelled()) {
                 return t.result();
@@ -634,6 +623,7 @@ public final class SshjExecutor implements RemoteExecutor {
         slot.resident.remove(shell.line, shell);
     }
 
+    /** Claims one of the connection's channels (waiting while they are all in use); false when cancelled first. */
     private static boolean acquireChannel(Slot slot, Cancellation cancel) {
         try {
             while (!slot.channels.tryAcquire(100, TimeUnit.MILLISECONDS)) {
@@ -641,11 +631,20 @@ public final class SshjExecutor implements RemoteExecutor {
                     return false;
                 }
             }
+            slot.active.incrementAndGet();
+            slot.touch();
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Gives back a channel claimed by {@link #acquireChannel}; the connection's idle time starts again. */
+    private static void releaseChannel(Slot slot) {
+        slot.active.decrementAndGet();
+        slot.channels.release();
+        slot.touch();
     }
 
     private static String firstLine(byte[] stderr) {
