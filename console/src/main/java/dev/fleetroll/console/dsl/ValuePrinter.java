@@ -4,9 +4,15 @@ import dev.fleetroll.state.Columns;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Query;
 import dev.fleetroll.util.Durations;
+import dev.fleetroll.ssh.Outcome;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.codehaus.groovy.runtime.InvokerHelper;
 
 /**
@@ -17,6 +23,8 @@ import org.codehaus.groovy.runtime.InvokerHelper;
 public final class ValuePrinter {
     /** Rows shown for a HostSet value in the REPL before "... N more". */
     public static final int REPL_ROWS = 100;
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private ValuePrinter() {}
 
@@ -44,12 +52,56 @@ public final class ValuePrinter {
             return r.summary() + "\n";
         }
         if (value instanceof HostState s) {
-            Map<String, Object> m = HostJson.toMap(s);
-            int w = m.keySet().stream().mapToInt(String::length).max().orElse(0);
-            m.forEach((k, v) -> b.append(String.format("%-" + w + "s  %s%n", k, plain(v))));
-            return b.toString();
+            return properties(s);
         }
         return plain(value) + "\n";
+    }
+
+    /**
+     * One line per property, as the DSL names them: durations as {@code 3h12m}, times as ISO with their age
+     * ({@code 2026-11-23T16:02:11Z (5m ago)}), a record (override, puppet run) as {@code key=value} pairs of its
+     * non-null parts, sha256 values shortened to 12 characters.
+     */
+    static String properties(HostState s) {
+        StringBuilder b = new StringBuilder();
+        RecordComponent[] cs = HostState.class.getRecordComponents();
+        int w = Arrays.stream(cs).mapToInt(c -> c.getName().length()).max().orElse(0);
+        for (RecordComponent c : cs) {
+            b.append(String.format("%-" + w + "s  %s%n", c.getName(), human(get(c, s), s.asOf())));
+        }
+        return b.toString();
+    }
+
+    private static Object get(RecordComponent c, Record r) {
+        try {
+            return c.getAccessor().invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String human(Object v, Instant now) {
+        if (v instanceof Instant i) {
+            Duration age = Duration.between(i, now);
+            return i.truncatedTo(ChronoUnit.SECONDS) + (age.isNegative() ? "" : " (" + Durations.format(age) + " ago)");
+        }
+        if (v instanceof Outcome o) {
+            return o.label();
+        }
+        if (v instanceof String str && SHA256.matcher(str).matches()) {
+            return str.substring(0, 12);
+        }
+        if (v instanceof Record r) {
+            StringBuilder b = new StringBuilder();
+            for (RecordComponent c : r.getClass().getRecordComponents()) {
+                Object part = get(c, r);
+                if (part != null) {
+                    b.append(b.isEmpty() ? "" : ", ").append(c.getName()).append('=').append(human(part, now));
+                }
+            }
+            return b.isEmpty() ? "(empty)" : b.toString();
+        }
+        return plain(v);
     }
 
     private static String plain(Object value) {
