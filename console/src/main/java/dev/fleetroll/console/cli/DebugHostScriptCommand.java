@@ -21,7 +21,7 @@ final class DebugHostScriptCommand implements Command {
     public String description() {
         return """
                 Prints the POSIX sh audit script fleetroll runs on every host (as root: for other login users the
-                SSH layer adds sudo -n). Output protocol: a 'FLEETROLL_AUDIT v1' line, KEY=value lines, 'END'.
+                SSH layer adds sudo -n). Output protocol: a 'FLEETROLL_AUDIT v2' line, KEY=value lines, 'END'.
                 With --wrap, prints the exact command line passed to ssh, so a host can be checked by hand:
 
                   ssh HOST "$(fleetroll debug-host-script --wrap)"

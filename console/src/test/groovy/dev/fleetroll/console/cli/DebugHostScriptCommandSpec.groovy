@@ -23,7 +23,7 @@ class DebugHostScriptCommandSpec extends Specification {
         r.status == 0
         r.out == AuditScript.standard().text()
         r.out.contains('fetch_vault=0')
-        r.out.contains("echo 'FLEETROLL_AUDIT v1'")
+        r.out.contains("echo 'FLEETROLL_AUDIT v2'")
     }
 
     def "--fetch-vault asks for the vault body"() {
@@ -43,7 +43,7 @@ class DebugHostScriptCommandSpec extends Specification {
         r.out.startsWith("sh -c '")
         r.out.trim() == AuditScript.standard().wrapped()
         p.exitValue() == 0
-        text.startsWith('FLEETROLL_AUDIT v1\n')
+        text.startsWith('FLEETROLL_AUDIT v2\n')
         text.contains('OS=Linux\n')
         text.endsWith('END\n')
     }
