@@ -88,6 +88,13 @@ public record WriteOptions(String reason, String mode, String owner, String grou
             return null;
         }
         if (v instanceof Number n) {
+            // 0644 is a Groovy octal literal (420); 644 is decimal and would become 01204 (sticky, -w----r--). No
+            // override or vault wants the setuid/setgid/sticky bits, so a number above 0777 is taken as that typo.
+            // (Decimal typos at or below 511, such as 400 = 0620, cannot be told apart from octal literals.)
+            if (n.doubleValue() != n.intValue() || n.intValue() < 0 || n.intValue() > 0777) {
+                throw new UserError(action.verb() + ": mode " + n + " is not a file mode: write a number as an octal"
+                        + " literal with a leading 0 (mode: 0" + n + ") or give a string (mode: '0" + n + "')");
+            }
             return String.format("%04o", n.intValue());
         }
         return v.toString();

@@ -297,6 +297,15 @@ PUPPET_MAIL='relops@mozilla.com'
         thrown(InvalidFileError)
     }
 
+    def "a decimal number where an octal mode was meant names the fix"() {
+        when:
+        WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [mode: 644])
+
+        then:
+        def e = thrown(UserError)
+        e.message == "setOverride: mode 644 is not a file mode: write a number as an octal literal with a leading 0 (mode: 0644) or give a string (mode: '0644')"
+    }
+
     def "unknown DSL options get a suggestion; a Groovy octal mode literal is understood"() {
         when:
         WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [resaon: 'x'])
@@ -307,6 +316,8 @@ PUPPET_MAIL='relops@mozilla.com'
 
         expect:
         WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [mode: 0640]).mode() == '0640'
+        WriteOptions.fromMap(WriteAction.VAULT_SET, [mode: 0600]).mode() == '0600'
+        WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [mode: 0777]).mode() == '0777'
         WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [mode: '0600']).mode() == '0600'
         WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [timeout: '30s']).timeout().seconds == 30
     }
@@ -323,6 +334,10 @@ PUPPET_MAIL='relops@mozilla.com'
         where:
         what          | m
         'mode'        | [mode: '0644; reboot']
+        'mode decimal'| [mode: 644]     // meant 0644; as a decimal number it would be 01204
+        'mode 755'    | [mode: 755]
+        'mode -1'     | [mode: -1]
+        'mode 6.44'   | [mode: 6.44]
         'owner'       | [owner: 'root;id']
         'path'        | [path: 'relative/path']
         'path nl'     | [path: "/etc/x\n/etc/y"]

@@ -2,6 +2,7 @@ package dev.fleetroll.console.cli
 
 import dev.fleetroll.config.FleetrollHome
 import dev.fleetroll.config.Workspace
+import dev.fleetroll.sandbox.Sandbox
 import dev.fleetroll.sandbox.SandboxFixture
 import groovy.json.JsonSlurper
 import spock.lang.Requires
@@ -13,7 +14,8 @@ import java.nio.file.Path
 
 /**
  * {@code fleetroll sandbox up 3 / status / fault / down} through the Cli class with a temporary FLEETROLL_HOME: what
- * it prints, the files it writes, and that down removes them. Features run in order on one fleet.
+ * it prints, the files it writes, and that down removes them; {@code fleetroll demo} in a checkout (scripts/demo.groovy)
+ * and without one (the built-in fallback). Features run in order on one fleet.
  */
 @Requires({ SandboxFixture.supported() })
 class SandboxCommandSpec extends Specification {
@@ -21,11 +23,16 @@ class SandboxCommandSpec extends Specification {
     Path home = Files.createTempDirectory('fleetroll-cli-home-')
 
     Map cli(String... args) {
+        cliIn(null, args)
+    }
+
+    /** Runs the command with {@code project} as the checkout (FLEETROLL_PROJECT); null: without one. */
+    Map cliIn(Path project, String... args) {
         def out = new ByteArrayOutputStream()
         def err = new ByteArrayOutputStream()
         def env = [FLEETROLL_HOME: home.toString()]
         def ctx = new CliContext(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true), new PrintStream(err, true),
-                env, false, false, false, false, { Workspace.of(new FleetrollHome(home), null, env) })
+                env, false, false, false, false, { Workspace.of(new FleetrollHome(home), project, env) })
         int status = new Cli(Commands.all()).run(args, ctx)
         [status: status, out: out.toString(), err: err.toString()]
     }
@@ -134,7 +141,64 @@ class SandboxCommandSpec extends Specification {
         ['sandbox', 'fault', 'tarpit', 'nohost']  || "'nohost' is not a host of the sandbox"
     }
 
-    def "demo brings up a fresh fleet and shows it with what to try next"() {
+    def "demo in a checkout runs scripts/demo.groovy: the audit table, then the dry-run push to the hosts that need it; nothing written"() {
+        given: 'the checkout this spec runs in (console/..), with its scripts/demo.groovy and example override'
+        Path project = Path.of('..').toAbsolutePath().normalize()
+        assert Files.isRegularFile(project.resolve('scripts/demo.groovy'))
+        assert Files.isRegularFile(project.resolve(DemoCommand.EXAMPLE_OVERRIDE))
+
+        when: 'five hosts: ms-003 has a pending override, ms-004 a failed run and none'
+        def r = cliIn(project, 'demo', '--hosts', '5')
+        def lines = r.out.readLines()
+
+        then: 'the script ran, not the built-in fallback (which shows the sandbox status table)'
+        r.status == 0
+        r.out.startsWith('fleetroll demo: 5 sandbox hosts')
+        r.out.contains('$ fleetroll run scripts/demo.groovy --dry-run\n')
+        !lines.any { it.startsWith('HOST ') && it.contains('SCENARIO') }
+        r.err =~ /audit: 5 hosts in \S+: 5 ok/
+        !r.err.contains('fleetroll:')
+
+        and: 'the audit table: the monitor columns, one row per host, applied as the verdict says'
+        int header = lines.findIndexOf { it.startsWith('HOST ') }
+        lines[header].split(/\s+/) == ['HOST', 'OS', 'ROLE', 'VLT_SHA', 'OVR_BCH', 'UPTIME', 'PP_LAST', 'PP_SHA', 'APPLIED', 'DATA', 'SSH']
+        int appliedAt = lines[header].indexOf('APPLIED')
+        def rows = lines[(header + 1)..(header + 5)]
+        rows.collectEntries { [(it.split(/\s+/)[0]): it.substring(appliedAt).split(/\s+/)[0]] } == [
+                'macmini-r8-001.sandbox.test': 'Y', 't-linux64-ms-001.sandbox.test': 'Y', 't-linux64-ms-002.sandbox.test': 'Y',
+                't-linux64-ms-003.sandbox.test': 'N', 't-linux64-ms-004.sandbox.test': 'N']
+        rows.every { it.endsWith(' ok') }
+        r.out.contains('5 of 5 hosts answered; 2 have not applied their override yet: t-linux64-ms-[003-004].sandbox.test\n')
+
+        and: "then the headline as a dry run of the checkout's override, to ms-003 and ms-004 only"
+        r.out.contains("\$ hosts('sandbox').audit().where { !applied }.setOverride(file('configs/overrides/netperf-tuning.override'), reason: 'demo')\n"
+                + 'DRY RUN: set override on 2 hosts: t-linux64-ms-[003-004].sandbox.test\n')
+        r.out.contains("  source   ${project.resolve(DemoCommand.EXAMPLE_OVERRIDE)}\n")
+        r.out =~ /1 host +t-linux64-ms-004\.sandbox\.test: no override now/
+        r.out =~ /1 host +t-linux64-ms-003\.sandbox\.test: has [0-9a-f]{12} \([a-z]+-[a-z]+\), audited .* ago, will be blocked unless forced/
+        r.out.contains('Nothing written (dry run).')
+        lines.indexOf('Try next:') > lines.findIndexOf { it.startsWith('DRY RUN: ') }
+        r.out.contains("host-set-override -f ${DemoCommand.EXAMPLE_OVERRIDE} 't-linux64-ms-[003-004].sandbox.test' --reason demo --confirm")
+
+        and: 'nothing reached the hosts: the overrides are as the sandbox made them, no backup or temp file next to them'
+        def sb = Sandbox.find(new FleetrollHome(home)).orElseThrow()
+        sb.hosts().every { h -> sb.readHostFile(h.name(), h.overridePath()) == h.override() }
+        sb.readHostFile('t-linux64-ms-004', '/etc/puppet/ronin_settings') == null
+        ['t-linux64-ms-003', 't-linux64-ms-004'].every { h ->
+            sb.hostShell(h, 'ls -A /etc/puppet').stdout().readLines().every { it == 'ronin_settings' || !it.contains('ronin_settings') }
+        }
+
+        and: 'the audit log has the dry run only'
+        def recs = Files.readAllLines(home.resolve('audit.jsonl')).collect { new JsonSlurper().parseText(it) }
+        recs.size() == 1
+        recs[0].action == 'override.set'
+        recs[0].outcome == 'dry-run'
+        recs[0].dry_run == true
+        recs[0].hosts == ['t-linux64-ms-003.sandbox.test', 't-linux64-ms-004.sandbox.test']
+        recs[0].reason == 'demo'
+    }
+
+    def "demo without a checkout brings up a fresh fleet and shows it with what to try next"() {
         when:
         def r = cli('demo', '--hosts', '2')
 

@@ -1,6 +1,7 @@
 package dev.fleetroll.console.cli
 
 import dev.fleetroll.auditlog.AuditLog
+import dev.fleetroll.auditlog.AuditRecord
 import dev.fleetroll.config.FleetrollHome
 import dev.fleetroll.config.Workspace
 import dev.fleetroll.ops.DefaultFleet
@@ -15,6 +16,8 @@ import spock.lang.TempDir
 import java.nio.file.Files
 import java.nio.file.Path
 import java.time.Clock
+import java.time.Duration
+import java.time.Instant
 
 /** The write commands through the real CLI dispatcher, with hosts as local directories (see LocalFleet). */
 class WriteCommandSpec extends Specification {
@@ -223,5 +226,62 @@ class WriteCommandSpec extends Specification {
         then:
         broken.rc == 1
         broken.out.startsWith('audit log BROKEN at line 2: line 2 does not match its hash')
+    }
+
+    def "audit-log show --since: a duration, a date or a time; older records are left out"() {
+        given: 'records two days apart in 2025, one 3 hours old and one 10 minutes old'
+        def log = AuditLog.of(ws.home(), 'tester')
+        def now = Instant.now()
+        [a: Instant.parse('2025-03-01T08:00:00Z'), b: Instant.parse('2025-03-02T12:00:00Z'),
+         c: now - Duration.ofHours(3), d: now - Duration.ofMinutes(10)].each { host, ts ->
+            log.append(AuditRecord.builder('override.set').ts(ts).host(host).ok(true).outcome('changed').build())
+        }
+
+        when:
+        def r = cli(['audit-log', 'show', '--since', since, '--json'])
+
+        then:
+        r.rc == 0
+        r.err == ''
+        r.out.readLines().collect { new JsonSlurper().parseText(it).host } == shown
+
+        where:
+        since                           || shown
+        '2h'                            || ['d']
+        '1d'                            || ['c', 'd']
+        '1h30m'                         || ['d']
+        '2025-03-02'                    || ['b', 'c', 'd']
+        '2025-03-02T12:00:00Z'          || ['b', 'c', 'd']    // the boundary is included
+        '2025-03-02T12:00:00.001Z'      || ['c', 'd']
+        '2025-03-01T09:00:00+01:00'     || ['a', 'b', 'c', 'd']
+        '2025-03-03'                    || ['c', 'd']
+    }
+
+    def "audit-log show --since with a bad value: one line, exit 2, nothing listed"() {
+        given:
+        AuditLog.of(ws.home(), 'tester').append(AuditRecord.builder('override.set').host('h1').ok(true).outcome('changed').build())
+
+        when:
+        def r = cli(['audit-log', 'show', '--since', value])
+
+        then:
+        r.rc == 2
+        r.out == ''
+        r.err.readLines().size() == 1
+        r.err == "fleetroll: audit-log: --since '${value}' is neither a duration (2h, 3d) nor a date (2026-08-13)".toString() +
+                " or time (2026-08-13T10:00:00Z)\n"
+
+        where:
+        value << ['yesterday', '2h30', '-2h', '2025-13-01', '2025-03-02T12:00', '']
+    }
+
+    def "audit-log show --since without a value is a usage error"() {
+        when:
+        def r = cli(['audit-log', 'show', '--since'])
+
+        then:
+        r.rc == 2
+        r.out == ''
+        r.err == "fleetroll: audit-log: option '--since' needs a value (see 'fleetroll audit-log --help')\n"
     }
 }

@@ -126,4 +126,59 @@ class WriteCommandSshSpec extends Specification {
         missing.rc == 2
         missing.err.startsWith('fleetroll: host-set-override: ssh config ')
     }
+
+    def "--from-file and --mode over SSH; --no-backup leaves no backup on the host, the default leaves one"() {
+        given: 'h1 writes with --no-backup, h2 with the default; the same three steps on both'
+        def a = file('a.override', OVR)
+        def b = file('b.override', OVR.replace('canary', 'second'))
+        def target = hosts.path('ronin_settings')
+        def ssh = ['-F', hosts.sshConfig.toString(), '--target-path', target, '--no-reaudit', '--confirm']
+        def backups = { String h -> hosts.hostDir(h).toFile().list().findAll { it.startsWith('ronin_settings.bak.') }.sort() }
+
+        when: 'the long --from-file, and --mode 0600'
+        def set = cli(['host-set-override', '--from-file', a.toString(), 'h1,h2', '--mode', '0600'] + ssh)
+
+        then: 'the host has the file with that mode'
+        set.rc == 0
+        set.out.contains('set override: 2 hosts, 2 changed')
+        ['h1', 'h2'].every { hosts.run(it, "cat ${target}") == OVR }
+        ['h1', 'h2'].collect { hosts.run(it, "stat -c %a ${target}").trim() } == ['600', '600']
+
+        when: 'a different override, forced: replaced with and without a backup'
+        def noBackup = cli(['host-set-override', '--from-file', b.toString(), 'h1', '--force', '--no-backup'] + ssh)
+        def withBackup = cli(['host-set-override', '--from-file', b.toString(), 'h2', '--force'] + ssh)
+
+        then:
+        noBackup.rc == 0
+        noBackup.out.contains('changed     h1  override written\n')
+        withBackup.rc == 0
+        withBackup.out =~ /changed     h2  override written \(backup .*ronin_settings\.bak\.\d{8}T\d{6}\.\d{3}Z\)/
+        ['h1', 'h2'].every { hosts.run(it, "cat ${target}") == b.text }
+        backups('h1') == []
+        backups('h2').size() == 1
+        hosts.run('h2', "cat ${target}.bak.*") == OVR
+
+        and: 'the default mode (0644) applies when --mode is not given'
+        ['h1', 'h2'].collect { hosts.run(it, "stat -c %a ${target}").trim() } == ['644', '644']
+
+        when: 'unset: --no-backup removes the file and leaves nothing behind'
+        def unsetNo = cli(['host-unset-override', 'h1', '--no-backup'] + ssh)
+        def unsetYes = cli(['host-unset-override', 'h2'] + ssh)
+
+        then:
+        unsetNo.rc == 0
+        unsetYes.rc == 0
+        hosts.hostDir('h1').toFile().list() as List == []
+        hosts.ssh('h1', "test -e ${target}").rc == 1
+        hosts.ssh('h2', "test -e ${target}").rc == 1
+        backups('h2').size() == 2
+
+        and: 'the audit log says which writes were asked not to back up, and what mode'
+        def recs = Files.readAllLines(ws.home().auditLog()).collect { new JsonSlurper().parseText(it) }
+        recs.collect { [it.action, it.host, it.parameters.backup, it.parameters.mode] } == [
+                ['override.set', 'h1', true, '0600'], ['override.set', 'h2', true, '0600'],
+                ['override.set', 'h1', false, '0644'], ['override.set', 'h2', true, '0644'],
+                ['override.unset', 'h1', false, null], ['override.unset', 'h2', true, null]]
+        recs.findAll { it.host == 'h1' }.every { it.observed.backup == null }
+    }
 }

@@ -80,6 +80,88 @@ class ReplTerminalSpec extends Specification {
         screen.contains('31')
     }
 
+    def "_ holds the last non-null result; statements without a value and errors leave it alone"() {
+        given:
+        def s = console()
+
+        when:
+        enter(s, '21*2')
+        def screen = enter(s, '_ + 1')
+
+        then:
+        screen.readLines().any { it.trim() == '43' }
+
+        when: 'println returns null: _ is still 43'
+        enter(s, "println 'no value'")
+        screen = enter(s, '_ * 2')
+
+        then:
+        screen.readLines().any { it.trim() == '86' }
+
+        when: 'a failed statement does not replace it either'
+        enter(s, 'nosuchThing + 1')
+        screen = enter(s, '_ - 6')
+
+        then:
+        screen.contains('error: ')
+        screen.readLines().any { it.trim() == '80' }
+    }
+
+    def "an unclosed string continues on the next line: triple-quoted strings, and a quoted line ending in a backslash"() {
+        given:
+        def s = console()
+        int prompts = tmux.screen(s).count(PROMPT)
+
+        when: "a ''' string over three lines, with a lone quote inside it"
+        tmux.type(s, "text = '''first")
+        tmux.keys(s, 'Enter')
+        tmux.waitFor(s, ' ... ')
+        tmux.type(s, "second (it's inside)")
+        tmux.keys(s, 'Enter')
+        tmux.waitForCount(s, ' ... ', 2)
+        tmux.type(s, "third''' + '!'")
+        tmux.keys(s, 'Enter')
+        def screen = tmux.waitForCount(s, PROMPT, prompts + 1)
+
+        then: 'one statement, no error'
+        !screen.contains('error:')
+
+        when:
+        screen = enter(s, 'text.readLines()')
+
+        then:
+        screen.contains("[first, second (it's inside), third!]")
+
+        when: 'a GString in """ with an interpolation on the second line'
+        prompts = tmux.screen(s).count(PROMPT)
+        int dots = tmux.screen(s).count(' ... ')
+        tmux.type(s, 'g = """a')
+        tmux.keys(s, 'Enter')
+        tmux.waitForCount(s, ' ... ', dots + 1)
+        tmux.type(s, 'b=${20 + 22}"""')
+        tmux.keys(s, 'Enter')
+        tmux.waitForCount(s, PROMPT, prompts + 1)
+        screen = enter(s, "g.replace('\\n', '|')")
+
+        then:
+        screen.readLines().any { it.trim() == 'a|b=42' }
+
+        when: "a single-quoted string whose line ends in a backslash (Groovy's line continuation)"
+        prompts = tmux.screen(s).count(PROMPT)
+        dots = tmux.screen(s).count(' ... ')
+        tmux.type(s, "joined = 'abc\\")
+        tmux.keys(s, 'Enter')
+        tmux.waitForCount(s, ' ... ', dots + 1)
+        tmux.type(s, "def'")
+        tmux.keys(s, 'Enter')
+        tmux.waitForCount(s, PROMPT, prompts + 1)
+        screen = enter(s, 'joined.size() + joined')
+
+        then:
+        !screen.contains('error:')
+        screen.readLines().any { it.trim() == '6abcdef' }
+    }
+
     def "TAB after hosts('web'). lists HostSet verbs with descriptions, and runs no verb"() {
         given:
         fr.home.resolve('fake-fleet.log').toFile().delete()
