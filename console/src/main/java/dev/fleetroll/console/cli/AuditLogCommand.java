@@ -103,6 +103,11 @@ final class AuditLogCommand implements Command {
         if (value == null) {
             return null;
         }
+        if (value.strip().matches("\\d+")) {
+            // a bare number is ambiguous: 2026 seconds, or the year 2026?
+            throw new UserError("audit-log: --since '" + value + "' needs a unit (" + value.strip() + "s, 2h, 3d) or a"
+                    + " full date (2026-08-13)");
+        }
         Duration d = Durations.tryParse(value);
         if (d != null) {
             return clock.instant().minus(d);

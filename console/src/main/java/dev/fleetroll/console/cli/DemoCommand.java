@@ -201,7 +201,7 @@ final class DemoCommand implements Command {
         }
         if (commands.contains("host-set-override") && need != null && !need.isEmpty()) {
             out.println("  " + me + " host-set-override -f " + override.name() + " '" + NodeSet.fold(need)
-                    + "' --reason demo --confirm");
+                    + "' --reason demo --confirm   # a host with a different override is blocked; --force replaces it");
             out.println("  " + me + " audit-log show");
         }
         out.println("  " + me + " sandbox status");

@@ -275,6 +275,19 @@ class WriteCommandSpec extends Specification {
         value << ['yesterday', '2h30', '-2h', '2025-13-01', '2025-03-02T12:00', '']
     }
 
+    def "audit-log show --since with a bare number (#value) asks for a unit or a full date: it could be seconds or a year"() {
+        when:
+        def r = cli(['audit-log', 'show', '--since', value])
+
+        then:
+        r.rc == 2
+        r.out == ''
+        r.err == "fleetroll: audit-log: --since '${value}' needs a unit (${value}s, 2h, 3d) or a full date (2026-08-13)\n".toString()
+
+        where:
+        value << ['2026', '90']
+    }
+
     def "audit-log show --since without a value is a usage error"() {
         when:
         def r = cli(['audit-log', 'show', '--since'])
