@@ -178,7 +178,10 @@ public final class DefaultFleet implements Fleet {
                 bySha.computeIfAbsent(o.override().sha256(), k -> new ArrayList<>()).add(o.host());
             }
         }
+        long t0 = System.nanoTime();
         store().saveAll(toStore);
+        LOG.debug("audit: {} hosts in {} ms; stored in {} ms", hosts.size(),
+                Duration.between(start, clock.instant()).toMillis(), (System.nanoTime() - t0) / 1_000_000);
         return new AuditReport(observations, bySha, Duration.between(start, clock.instant()), reused);
     }
 

@@ -76,23 +76,28 @@ public final class SshAgentClient {
     }
 
     private ByteBuffer request(byte[] body) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ByteBuffer out = ByteBuffer.allocate(4 + body.length);
-            out.putInt(body.length).put(body).flip();
-            while (out.hasRemaining()) {
-                ch.write(out);
-            }
-            ByteBuffer len = ByteBuffer.allocate(4);
-            readFully(ch, len);
-            int n = len.flip().getInt();
-            if (n <= 0 || n > MAX_MESSAGE) {
-                throw new IOException("ssh-agent sent a message of " + n + " bytes");
-            }
-            ByteBuffer msg = ByteBuffer.allocate(n);
-            readFully(ch, msg);
-            return msg.flip();
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try (ch) {
+            return PlatformIo.run(() -> exchange(ch, body), ch);
         }
+    }
+
+    private ByteBuffer exchange(SocketChannel ch, byte[] body) throws IOException {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        ByteBuffer out = ByteBuffer.allocate(4 + body.length);
+        out.putInt(body.length).put(body).flip();
+        while (out.hasRemaining()) {
+            ch.write(out);
+        }
+        ByteBuffer len = ByteBuffer.allocate(4);
+        readFully(ch, len);
+        int n = len.flip().getInt();
+        if (n <= 0 || n > MAX_MESSAGE) {
+            throw new IOException("ssh-agent sent a message of " + n + " bytes");
+        }
+        ByteBuffer msg = ByteBuffer.allocate(n);
+        readFully(ch, msg);
+        return msg.flip();
     }
 
     private static void readFully(SocketChannel ch, ByteBuffer buf) throws IOException {

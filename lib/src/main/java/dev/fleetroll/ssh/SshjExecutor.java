@@ -920,7 +920,16 @@ public final class SshjExecutor implements RemoteExecutor {
                 at.tcpConnected = true;
                 client.connectVia(dc);
             } else {
-                client.connect(rh.hostName(), rh.port());
+                // TCP connect and the server's ident line are read by this thread: on a platform one (PlatformIo)
+                PlatformIo.run(() -> {
+                    client.connect(rh.hostName(), rh.port());
+                    return null;
+                }, () -> {
+                    Socket s = at.socket;
+                    if (s != null) {
+                        s.close();
+                    }
+                });
             }
             List<SshAuth.Candidate> candidates = auth.candidates(rh);
             if (candidates.isEmpty()) {
@@ -1195,6 +1204,7 @@ public final class SshjExecutor implements RemoteExecutor {
             return;
         }
         closed = true;
+        long t0 = System.nanoTime();
         scheduler.shutdownNow();
         List<Thread> closers = new ArrayList<>();
         for (Slot s : slots.values()) {
@@ -1213,5 +1223,6 @@ public final class SshjExecutor implements RemoteExecutor {
             }
         }
         slots.clear();
+        LOG.debug("closed {} connections in {} ms", closers.size(), (System.nanoTime() - t0) / 1_000_000);
     }
 }
