@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code Match} supports {@code all}, {@code host}, {@code originalhost}, {@code user}, {@code localuser}
  * (comma-separated pattern lists, {@code !} negation of patterns and of criteria). {@code exec},
  * {@code canonical}, {@code final}, {@code localnetwork} and {@code tagged} are never true here (fleetroll does not
- * run commands or canonicalize); a block using them is skipped with a debug log.
+ * run commands or canonicalize); a block using them is skipped with one warning per line.
  *
  * <p>Instances are immutable after loading and safe to share between threads.
  */
@@ -59,6 +60,8 @@ public final class SshConfigResolver {
     private final String localHostName;
     /** Resolution is a pure function of the parsed files and the name: each host is resolved once per process. */
     private final Map<String, ResolvedHost> resolved = new ConcurrentHashMap<>();
+    /** Config lines already warned about (see {@link #unsupported}). */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private SshConfigResolver(List<ConfigFile> files, Path home, String localUser) {
         this.files = files;
@@ -304,6 +307,17 @@ public final class SshConfigResolver {
         return matched;
     }
 
+    /**
+     * Says once per process and config line that a Match criterion fleetroll cannot evaluate is taken as false: a
+     * skipped block may hold the User or ProxyJump the operator relies on, so this is a warning, not a debug line.
+     */
+    private void unsupported(Line line, String crit) {
+        if (warned.add(line.file + ":" + line.number)) {
+            LOG.warn("{}:{}: 'Match {}' is not supported by fleetroll (it runs no commands and does not canonicalize);"
+                    + " that block is skipped", line.file, line.number, crit);
+        }
+    }
+
     private boolean matchMatches(String originalHost, Options o, Line line) {
         String host = o.hostName != null
                 ? o.hostName.replace("%%", "\u0000").replace("%h", originalHost).replace("\u0000", "%")
@@ -322,7 +336,7 @@ public final class SshConfigResolver {
             switch (crit) {
                 case "all" -> r = true;
                 case "canonical", "final" -> {
-                    LOG.debug("{}:{}: Match {} is never true in fleetroll (no canonicalization)", line.file, line.number, crit);
+                    unsupported(line, crit);
                     r = false;
                 }
                 case "host", "originalhost", "user", "localuser", "exec", "localnetwork", "tagged" -> {
@@ -337,7 +351,7 @@ public final class SshConfigResolver {
                         case "user" -> Glob.matchesList(arg, ruser, false);
                         case "localuser" -> Glob.matchesList(arg, localUser, false);
                         default -> {
-                            LOG.debug("{}:{}: Match {} is not supported by fleetroll; treated as false", line.file, line.number, crit);
+                            unsupported(line, crit);
                             yield false;
                         }
                     };

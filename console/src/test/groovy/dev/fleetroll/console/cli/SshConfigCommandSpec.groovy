@@ -47,6 +47,29 @@ class SshConfigCommandSpec extends Specification {
                 .every { g.contains(it) }
     }
 
+    def "a Match fleetroll cannot evaluate (exec, localnetwork) is skipped with one warning per config line"() {
+        given:
+        def proc = new dev.fleetroll.console.testing.FleetrollProcess()
+        Path cfg = dir.resolve('cfg-match')
+        Files.writeString(cfg, 'Match exec "true"\n  User fromexec\nMatch localnetwork 10.0.0.0/8\n  Port 2200\nHost *\n  User deploy\n')
+
+        when:
+        def r = proc.run(['ssh-config', '-F', cfg.toString(), 'web1'])
+        def warnings = r.err.readLines().findAll { it.contains('is not supported by fleetroll') }
+
+        then:
+        r.status == 0
+        r.out.readLines().contains('user deploy')  // the exec block did not apply
+        r.out.readLines().contains('port 22')
+        warnings.size() == 2
+        warnings[0].contains("${cfg}:1: 'Match exec' is not supported by fleetroll")
+        warnings[1].contains("${cfg}:3: 'Match localnetwork' is not supported by fleetroll")
+        warnings.every { it.endsWith('that block is skipped') }
+
+        cleanup:
+        proc?.dir?.toFile()?.deleteDir()
+    }
+
     def "an unreadable config is a one-line error with exit 2"() {
         given:
         Path d = dir.resolve('not-a-file')
