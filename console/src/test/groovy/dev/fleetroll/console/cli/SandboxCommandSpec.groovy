@@ -28,11 +28,16 @@ class SandboxCommandSpec extends Specification {
 
     /** Runs the command with {@code project} as the checkout (FLEETROLL_PROJECT); null: without one. */
     Map cliIn(Path project, String... args) {
+        cliAt(home, project, args)
+    }
+
+    /** Runs the command with {@code h} as FLEETROLL_HOME. */
+    Map cliAt(Path h, Path project, String... args) {
         def out = new ByteArrayOutputStream()
         def err = new ByteArrayOutputStream()
-        def env = [FLEETROLL_HOME: home.toString()]
+        def env = [FLEETROLL_HOME: h.toString()]
         def ctx = new CliContext(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true), new PrintStream(err, true),
-                env, false, false, false, false, { Workspace.of(new FleetrollHome(home), project, env) })
+                env, false, false, false, false, { Workspace.of(new FleetrollHome(h), project, env) })
         int status = new Cli(Commands.all()).run(args, ctx)
         [status: status, out: out.toString(), err: err.toString()]
     }
@@ -234,5 +239,35 @@ class SandboxCommandSpec extends Specification {
         status.err.contains('no sandbox for FLEETROLL_HOME')
         again.status == 0
         again.out.contains('nothing to do')
+    }
+
+    def "--dir keeps the fleet's files in another directory; status and down find it there, and down removes it"() {
+        given:
+        Path otherHome = Files.createTempDirectory('fleetroll-cli-home2-')
+        Path dir = Files.createTempDirectory('fleetroll-cli-dir-').resolve('fleet')
+
+        when:
+        def up = cliAt(otherHome, null, 'sandbox', 'up', '2', '--dir', dir.toString())
+        def status = cliAt(otherHome, null, 'sandbox', 'status', '--json', '--dir', dir.toString())
+        def doc = new JsonSlurper().parseText(status.out)
+        def sshConfigInDir = Files.exists(dir.resolve('ssh_config'))
+        def dropIn = otherHome.resolve('config.d/50-sandbox.yaml').text
+        def down = cliAt(otherHome, null, 'sandbox', 'down', '--dir', dir.toString())
+
+        then:
+        up.status == 0
+        !Files.exists(otherHome.resolve('sandbox'))
+        sshConfigInDir
+        dropIn.contains("config_file: ${dir}/ssh_config")
+        status.status == 0
+        doc.hosts.size() == 2
+        down.status == 0
+        !Files.exists(dir)
+        !Files.exists(otherHome.resolve('config.d/50-sandbox.yaml'))
+
+        cleanup:
+        cliAt(otherHome, null, 'sandbox', 'down', '--dir', dir.toString())
+        otherHome.toFile().deleteDir()
+        dir.parent.toFile().deleteDir()
     }
 }
