@@ -119,7 +119,7 @@ public final class ShowContent {
             return out;
         }
         for (Observation o : fleet.latestOk(known).values()) {
-            FileFacts f = kind == ManagedFile.VAULT ? o.vault() : o.override();
+            FileFacts f = kind.observed(o);
             if (f != null && f.sha256() != null) {
                 out.computeIfAbsent(f.sha256(), k -> new ArrayList<>()).add(o.host());
             }

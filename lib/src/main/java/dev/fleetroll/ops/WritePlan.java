@@ -1,5 +1,6 @@
 package dev.fleetroll.ops;
 
+import dev.fleetroll.puppet.HostPaths;
 import java.time.Instant;
 import java.util.List;
 
@@ -84,7 +85,7 @@ public record WritePlan(
     /** The target as text: the explicit path, or the Linux and macOS defaults. */
     public String defaultTargets() {
         return targetPath != null ? targetPath
-                : action.file().linuxPath() + " (Linux), " + action.file().darwinPath() + " (macOS)";
+                : action.file().path(HostPaths.LINUX) + " (Linux), " + action.file().path(HostPaths.DARWIN) + " (macOS)";
     }
 
     /** Hosts the plan expects the host-side guard to refuse (a different override is there and force is off). */

@@ -38,7 +38,7 @@ final class WritePlanner {
         Map<Key, Instant> oldest = new LinkedHashMap<>();
         for (String h : hosts) {
             Observation o = latestOk.get(h);
-            FileFacts f = o == null ? null : file == ManagedFile.OVERRIDE ? o.override() : o.vault();
+            FileFacts f = o == null ? null : file.observed(o);
             Key key;
             if (o == null || !o.ok()) {
                 key = new Key(WritePlan.State.UNKNOWN, null);

@@ -1,5 +1,6 @@
 package dev.fleetroll.remote;
 
+import dev.fleetroll.puppet.HostPaths;
 import static dev.fleetroll.util.Shell.quote;
 
 import java.time.Instant;
@@ -237,7 +238,7 @@ public final class WriteScripts {
                     if [ ! -f "$fr_path" ]; then fr_fail 4 "$fr_path exists and is not a regular file"; fi
                 fi
                 if ! fr_sha256 /dev/null >/dev/null 2>&1; then fr_fail 4 "no sha256 tool (sha256sum, shasum or openssl)"; fi
-                """.formatted(quote(file.linuxPath()), quote(file.darwinPath()));
+                """.formatted(quote(file.path(HostPaths.LINUX)), quote(file.path(HostPaths.DARWIN)));
     }
 
     private static final String SET_BODY = """
