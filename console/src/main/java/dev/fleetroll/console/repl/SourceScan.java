@@ -115,23 +115,6 @@ final class SourceScan {
         }
     }
 
-    /** Index of the bracket that opens the group containing position {@code end} (exclusive), or -1. */
-    int openerBefore(int end, Kind open, Kind close) {
-        int depth = 0;
-        for (int i = end - 1; i >= 0; i--) {
-            Kind k = tokens.get(i).kind();
-            if (isCloser(k)) {
-                depth++;
-            } else if (isOpener(k)) {
-                if (depth == 0) {
-                    return k == open ? i : -1;
-                }
-                depth--;
-            }
-        }
-        return -1;
-    }
-
     /** Index of the innermost unclosed bracket of any kind before {@code end}, or -1. */
     int innermostOpen(int end) {
         int depth = 0;
@@ -149,21 +132,9 @@ final class SourceScan {
         return -1;
     }
 
-    /** Index of the opener matching the closer at {@code closeIdx}, or -1. */
+    /** Index of the opener matching the closer at {@code closeIdx}, or -1: the innermost one still open before it. */
     int matchingOpen(int closeIdx) {
-        int depth = 0;
-        for (int i = closeIdx; i >= 0; i--) {
-            Kind k = tokens.get(i).kind();
-            if (isCloser(k)) {
-                depth++;
-            } else if (isOpener(k)) {
-                depth--;
-                if (depth == 0) {
-                    return i;
-                }
-            }
-        }
-        return -1;
+        return innermostOpen(closeIdx);
     }
 
     static boolean isOpener(Kind k) {
