@@ -181,13 +181,7 @@ public record OverrideFile(List<Assignment> assignments) {
                     while (i < s.length() && s.charAt(i) != '"') {
                         char d = s.charAt(i);
                         if (d == '\\' && i + 1 < s.length() && "\\\"$`\n".indexOf(s.charAt(i + 1)) >= 0) {
-                            char e = s.charAt(i + 1);
-                            if (e == '\n') {
-                                line++;
-                            } else {
-                                b.append(e);
-                            }
-                            i += 2;
+                            escaped(b);
                         } else {
                             if (d == '\n') {
                                 line++;
@@ -198,19 +192,24 @@ public record OverrideFile(List<Assignment> assignments) {
                     }
                     i = Math.min(s.length(), i + 1);
                 } else if (c == '\\' && i + 1 < s.length()) {
-                    char e = s.charAt(i + 1);
-                    if (e == '\n') {
-                        line++;
-                    } else {
-                        b.append(e);
-                    }
-                    i += 2;
+                    escaped(b);
                 } else {
                     b.append(c);
                     i++;
                 }
             }
             return b.toString();
+        }
+
+        /** The backslash at {@code i} escapes the next character: a newline continues the line, else it is literal. */
+        private void escaped(StringBuilder b) {
+            char e = s.charAt(i + 1);
+            if (e == '\n') {
+                line++;
+            } else {
+                b.append(e);
+            }
+            i += 2;
         }
 
         private void skipBlanks() {
