@@ -30,10 +30,17 @@ public final class HostJson {
     }
 
     public static Map<String, Object> toMap(Record r) {
+        Map<String, Object> m = components(r);
+        m.replaceAll((k, v) -> convert(v));
+        return m;
+    }
+
+    /** A record's components in declaration order, by name, values as they are (null kept). */
+    static Map<String, Object> components(Record r) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             try {
-                m.put(c.getName(), convert(c.getAccessor().invoke(r)));
+                m.put(c.getName(), c.getAccessor().invoke(r));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }

@@ -5,11 +5,9 @@ import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Query;
 import dev.fleetroll.util.Durations;
 import dev.fleetroll.ssh.Outcome;
-import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -64,20 +62,10 @@ public final class ValuePrinter {
      */
     static String properties(HostState s) {
         StringBuilder b = new StringBuilder();
-        RecordComponent[] cs = HostState.class.getRecordComponents();
-        int w = Arrays.stream(cs).mapToInt(c -> c.getName().length()).max().orElse(0);
-        for (RecordComponent c : cs) {
-            b.append(String.format("%-" + w + "s  %s%n", c.getName(), human(get(c, s), s.asOf())));
-        }
+        Map<String, Object> m = HostJson.components(s);
+        int w = m.keySet().stream().mapToInt(String::length).max().orElse(0);
+        m.forEach((k, v) -> b.append(String.format("%-" + w + "s  %s%n", k, human(v, s.asOf()))));
         return b.toString();
-    }
-
-    private static Object get(RecordComponent c, Record r) {
-        try {
-            return c.getAccessor().invoke(r);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String human(Object v, Instant now) {
@@ -93,12 +81,11 @@ public final class ValuePrinter {
         }
         if (v instanceof Record r) {
             StringBuilder b = new StringBuilder();
-            for (RecordComponent c : r.getClass().getRecordComponents()) {
-                Object part = get(c, r);
+            HostJson.components(r).forEach((k, part) -> {
                 if (part != null) {
-                    b.append(b.isEmpty() ? "" : ", ").append(c.getName()).append('=').append(human(part, now));
+                    b.append(b.isEmpty() ? "" : ", ").append(k).append('=').append(human(part, now));
                 }
-            }
+            });
             return b.isEmpty() ? "(empty)" : b.toString();
         }
         return plain(v);
