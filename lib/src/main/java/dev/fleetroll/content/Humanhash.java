@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -50,11 +51,21 @@ public final class Humanhash {
         }
     }
 
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+
     private Humanhash() {}
 
     /** Two-word humanhash of a hex digest (a sha256 in practice). */
     public static String of(String hexDigest) {
         return humanize(hexDigest, WORDS);
+    }
+
+    /**
+     * Two-word humanhash of {@code digest} when it is a sha256 (64 hex digits, any case), else null: for values read
+     * from hosts or the store, which may be missing, truncated or a git commit id.
+     */
+    public static String tryOf(String digest) {
+        return digest != null && SHA256.matcher(digest).matches() ? of(digest) : null;
     }
 
     /** Two-word humanhash of a raw digest. */

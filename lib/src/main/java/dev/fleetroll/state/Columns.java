@@ -180,7 +180,7 @@ public final class Columns {
         if (sha == null || sha.isBlank()) {
             return null;
         }
-        String name = Humanhash.of(sha);
+        String name = Humanhash.tryOf(sha);
         return shortSha(sha, 8) + (name == null ? "" : " " + name);
     }
 

@@ -98,7 +98,7 @@ public record HostState(
             FileFacts f = facts.override();
             if (f != null) {
                 OverrideSettings s = facts.overrideSettings();
-                override = new OverrideState(f.sha256(), Humanhash.of(f.sha256()),
+                override = new OverrideState(f.sha256(), Humanhash.tryOf(f.sha256()),
                         s == null ? null : s.repo(), s == null ? null : s.branch(), s == null ? null : s.mail(),
                         s == null ? null : s.workerType(), f.path());
             }

@@ -235,7 +235,7 @@ public final class Query {
                 String o = operand.toLowerCase(Locale.ROOT);
                 yield v -> {
                     String sha = ((String) v).toLowerCase(Locale.ROOT);
-                    return sha.startsWith(o) || o.equals(Humanhash.of(sha));
+                    return sha.startsWith(o) || o.equals(Humanhash.tryOf(sha));
                 };
             }
             case DURATION -> {

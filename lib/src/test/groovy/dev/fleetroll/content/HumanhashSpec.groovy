@@ -45,6 +45,20 @@ class HumanhashSpec extends Specification {
         Humanhash.compress([1, 2, 3, 4, 5] as byte[], 2) == [1 ^ 2, 3 ^ 4 ^ 5] as int[]
     }
 
+    def "tryOf names sha256 values only: #digest.inspect() -> #expected.inspect()"() {
+        expect:
+        Humanhash.tryOf(digest) == expected
+
+        where:
+        digest                  || expected
+        'a' * 64                || Humanhash.of('a' * 64)
+        'A' * 64                || Humanhash.of('a' * 64)
+        null                    || null
+        'abc1234'               || null   // a short git commit id: odd length
+        'deadbeef' + '0' * 32   || null   // a full git sha1
+        'z' * 64                || null
+    }
+
     def "rejects #digest"() {
         when:
         Humanhash.humanize(digest, words)

@@ -47,6 +47,23 @@ class HostStateSpec extends Specification {
         s.auditedAt() == NOW - Duration.ofMinutes(1)
     }
 
+    def "an override whose sha256 the audit could not read has no humanhash, and the state is still built"() {
+        given:
+        def o = ok('h1')
+        def noSha = new Observation(o.host(), o.ts(), o.outcome(), o.error(), o.exitCode(), o.elapsedMs(), o.os(),
+                o.hostname(), o.uptimeSeconds(), o.role(),
+                new FileFacts(o.override().path(), '644', 'root', 'root', 120L, o.ts(), null),
+                o.overrideSettings(), o.vault(), o.puppet(), o.workerRunning(), o.warnings())
+
+        when:
+        def s = HostState.of('h1', noSha, noSha, NOW)
+
+        then:
+        s.override().sha() == null
+        s.override().humanhash() == null
+        s.override().branch() == 'main'
+    }
+
     def "a host never audited has no facts and is not reachable"() {
         when:
         def s = HostState.unknown('h9', NOW)

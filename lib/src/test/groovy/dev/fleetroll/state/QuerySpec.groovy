@@ -21,6 +21,20 @@ class QuerySpec extends Specification {
             'down-1': HostState.of('down-1', failed('down-1'), null, NOW),
     ]
 
+    def "sha columns compare against git commit ids of any length without failing (pp_sha=#operand)"() {
+        given: 'a host whose puppet run reported a short, odd-length commit id'
+        def odd = state('ms-20', gitSha: 'abc1234')
+
+        expect:
+        Query.parse("pp_sha=${operand}").apply(hosts.values().toList() + [odd])*.name() as Set == expected as Set
+
+        where:
+        operand     || expected
+        'abc12'     || ['ms-20']
+        'deadbeef'  || ['ms-10']
+        'ffff'      || []
+    }
+
     private List<String> run(String q) {
         Query.parse(q).apply(hosts.values().toList())*.name()
     }
