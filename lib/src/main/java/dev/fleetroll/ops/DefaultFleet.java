@@ -17,6 +17,7 @@ import dev.fleetroll.ssh.SshEngine;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.store.SqliteStore;
 import dev.fleetroll.store.Store;
+import dev.fleetroll.store.StoreException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -188,9 +189,10 @@ public final class DefaultFleet implements Fleet {
 
     /** The newest OK observation of each of {@code hosts} that has one: one store query. */
     private Map<String, Observation> knownObservations(List<String> hosts) {
+        Store st = store(); // a store that cannot be opened stops the audit here, before any host is contacted
         try {
-            return pick(store().latestOkByHost(), hosts);
-        } catch (RuntimeException e) {
+            return pick(st.latestOkByHost(), hosts);
+        } catch (StoreException e) {
             // an unreadable store costs a full audit, never the audit
             LOG.warn("could not read the last observations; auditing every file in full: {}", e.getMessage());
             return Map.of();

@@ -440,11 +440,21 @@ public final class SqliteStore implements Store {
         });
     }
 
-    private static List<Observation> observations(PreparedStatement q) throws SQLException {
+    /**
+     * The observations a query returns. A row that no longer parses (hand-edited, written by an incompatible
+     * version) is skipped with a warning: one bad row must not make every read of the fleet fail.
+     */
+    private List<Observation> observations(PreparedStatement q) throws SQLException {
         List<Observation> out = new ArrayList<>();
         try (ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
-                out.add(ObservationJson.read(rs.getString(1)));
+                String json = rs.getString(1);
+                try {
+                    out.add(ObservationJson.read(json));
+                } catch (RuntimeException e) {
+                    log.warn("store {}: skipping an observation that cannot be read ({}): {}", file, e.getMessage(),
+                            json == null ? "null" : json.length() > 120 ? json.substring(0, 120) + "..." : json);
+                }
             }
         }
         return out;

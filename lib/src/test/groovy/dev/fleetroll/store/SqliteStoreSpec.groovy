@@ -171,6 +171,21 @@ class SqliteStoreSpec extends Specification {
         store.latest('h1').get() == Observations.ok('h1', at(0))
     }
 
+    def "a row that no longer parses is skipped: the rest of the fleet still reads"() {
+        given:
+        open()
+        store.save(Observations.ok('h1', at(0)))
+        store.save(Observations.ok('h2', at(0)))
+        DriverManager.getConnection('jdbc:sqlite:' + store.file()).withCloseable { c ->
+            c.createStatement().execute("UPDATE observations SET data = '{not json' WHERE host = 'h2'")
+        }
+
+        expect:
+        store.latestByHost().keySet() == ['h1'] as Set
+        store.latestOkByHost().keySet() == ['h1'] as Set
+        store.latest('h2').isEmpty()
+    }
+
     def "millisecond timestamps: two audits in the same second are both kept, in order"() {
         given:
         open()

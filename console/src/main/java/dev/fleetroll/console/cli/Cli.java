@@ -1,5 +1,6 @@
 package dev.fleetroll.console.cli;
 
+import dev.fleetroll.store.StoreException;
 import dev.fleetroll.UserError;
 import dev.fleetroll.Version;
 import dev.fleetroll.config.Workspace;
@@ -79,6 +80,13 @@ public final class Cli {
                 e.printStackTrace(ctx.err());
             }
             return USAGE;
+        } catch (StoreException e) {
+            // the disk, not the operator or fleetroll: one line naming the store and the cause, exit 1
+            ctx.err().println("fleetroll: " + e.getMessage());
+            if (ctx.debug()) {
+                e.printStackTrace(ctx.err());
+            }
+            return FAILED;
         } catch (InterruptedException e) {
             ctx.err().println("fleetroll: interrupted");
             return INTERRUPTED;

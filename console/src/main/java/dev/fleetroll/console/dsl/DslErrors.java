@@ -1,6 +1,7 @@
 package dev.fleetroll.console.dsl;
 
 import dev.fleetroll.UserError;
+import dev.fleetroll.store.StoreException;
 import dev.fleetroll.inventory.EditDistance;
 import groovy.lang.MissingMethodException;
 import groovy.lang.MissingPropertyException;
@@ -75,7 +76,7 @@ public final class DslErrors {
      */
     public static String describe(Throwable t, Collection<String> bindingNames) {
         Throwable e = unwrap(t);
-        if (e instanceof UserError || e instanceof DslFailure || e instanceof DslCancelled) {
+        if (e instanceof UserError || e instanceof StoreException || e instanceof DslFailure || e instanceof DslCancelled) {
             return e.getMessage();
         }
         if (e instanceof MissingMethodException mm && !mm.isStatic() && mm.getType() != null) {

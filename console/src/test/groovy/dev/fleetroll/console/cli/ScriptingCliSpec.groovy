@@ -96,6 +96,27 @@ class ScriptingCliSpec extends Specification {
         fr.fleetLog().isEmpty()
     }
 
+    def "a store that is not a database is one line naming it, from a script and from a command that then contacts no host"() {
+        given:
+        def broken = new FleetrollProcess(fake: false)
+        broken.home.resolve('fleetroll.db').text = 'this is not an SQLite database, just text that is long enough\n' * 3
+
+        when:
+        def script = broken.run(['-e', 'inventory().size()'])
+        def command = broken.run(['gather-host', '127.0.0.1', '-q'])
+
+        then:
+        script.status == 1   // a script's run-time error
+        command.status == 2  // the command refuses before contacting any host
+        [script, command].every { r ->
+            r.err.readLines().size() == 1 && r.err.contains("cannot open the store ${broken.home.resolve('fleetroll.db')}") &&
+                    !r.err.contains('internal error') && !r.err.contains('\tat ')
+        }
+
+        cleanup:
+        broken?.cleanup()
+    }
+
     def "arguments after -- reach the script, --help among them included"() {
         given:
         def f = fr.dir.resolve('args.groovy')
