@@ -1,5 +1,6 @@
 package dev.fleetroll.ssh;
 
+import dev.fleetroll.UserError;
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.config.Workspace;
 import java.nio.file.Path;
@@ -53,7 +54,11 @@ public final class SshEngine implements AutoCloseable {
         String sock = env.get("SSH_AUTH_SOCK");
         SshAuth auth = new SshAuth(sock == null || sock.isBlank() ? null : Path.of(sock), home, SshjCrypto.keyFileFactories());
         KnownHostsVerifier verifier = new KnownHostsVerifier();
-        KnownHostsVerifier.Policy.parse(s.strictHostKeyChecking()); // reject a bad value early
+        try {
+            KnownHostsVerifier.Policy.parse(s.strictHostKeyChecking()); // reject a bad value before any connection
+        } catch (IllegalArgumentException e) {
+            throw new UserError("ssh.strict_host_key_checking: " + e.getMessage() + " (fix it in the fleetroll config)");
+        }
         SshjExecutor.Settings settings = new SshjExecutor.Settings(
                 s.handshakeConcurrency(), s.connectTimeout(), s.commandTimeout(), s.connectRetries(), s.retryBackoff(),
                 s.strictHostKeyChecking(), s.keepaliveInterval(), s.idleClose(), s.outputCapBytes(),
