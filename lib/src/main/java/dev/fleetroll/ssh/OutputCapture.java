@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,7 +68,7 @@ final class OutputCapture {
             return null;
         }
         Path target = spillPath();
-        try (OutputStream o = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (OutputStream o = Files.newOutputStream(createPrivate(target), StandardOpenOption.WRITE)) {
             o.write(("# fleetroll output: host " + host + ", command: " + firstLine(command) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             for (Stream s : new Stream[] {out, err}) {
@@ -102,11 +103,21 @@ final class OutputCapture {
 
     private synchronized Path spillPath() throws IOException {
         if (spillFile == null) {
-            Files.createDirectories(spillDir);
+            if (!Files.isDirectory(spillDir)) {
+                Files.createDirectories(spillDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             stamp = LocalDateTime.now().format(TS) + "-" + SEQ.incrementAndGet();
             spillFile = spillDir.resolve(safe(host) + "-" + stamp + ".log");
         }
         return spillFile;
+    }
+
+    /**
+     * Creates {@code file} readable by its owner only: captured output can hold anything a command printed, an
+     * audit's fetched vault among it.
+     */
+    private static Path createPrivate(Path file) throws IOException {
+        return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
 
     private static String safe(String host) {
@@ -138,7 +149,7 @@ final class OutputCapture {
             if (keep < len) {
                 if (partOut == null) {
                     part = Path.of(spillPath() + "." + name + ".part");
-                    partOut = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+                    partOut = Files.newOutputStream(createPrivate(part), StandardOpenOption.WRITE);
                 }
                 partOut.write(b, off + keep, len - keep);
             }

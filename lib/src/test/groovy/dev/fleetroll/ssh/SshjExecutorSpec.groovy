@@ -121,6 +121,9 @@ Host *
         r.spillFile() != null
         r.spillFile().parent == dir.resolve('spill')
         r.spillFile().fileName.toString().startsWith('s1-')
+        // output may hold anything, a fetched vault among it: owner only
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(r.spillFile())) == 'rw-------'
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve('spill'))) == 'rwx------'
         def log = Files.readString(r.spillFile())
         log.contains('1\n2\n3\n')
         log.contains('1999\n2000\n')
