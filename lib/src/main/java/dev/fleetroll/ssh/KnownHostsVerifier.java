@@ -1,5 +1,6 @@
 package dev.fleetroll.ssh;
 
+import dev.fleetroll.util.Shell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -113,7 +114,7 @@ public final class KnownHostsVerifier {
                     + policyText.toLowerCase(Locale.ROOT)
                     + (policyText.equalsIgnoreCase("ask") ? " (treated as yes: fleetroll never prompts)" : "")
                     + "; after checking " + keyType + " " + fingerprint(keyBlob) + " add it with: ssh-keyscan"
-                    + (port == 22 || alias ? "" : " -p " + port) + " -t " + keyType + " " + name + " >> " + target);
+                    + (port == 22 || alias ? "" : " -p " + port) + " -t " + keyType + " " + Shell.quote(name) + " >> " + Shell.quote(target.toString()));
         }
         if (userFiles.isEmpty()) {
             LOG.debug("no UserKnownHostsFile for {}; new key accepted but not recorded", lookup);
@@ -137,7 +138,7 @@ public final class KnownHostsVerifier {
                 yield Verdict.refused("host key for " + lookup + " changed: it now presents " + keyType + " "
                         + fingerprint(keyBlob) + ", which differs from " + m.file + ":" + m.line
                         + "; if the host was reinstalled, remove the old key with: ssh-keygen -R "
-                        + shellWord(lookup) + " -f " + m.file);
+                        + Shell.quote(lookup) + " -f " + Shell.quote(m.file.toString()));
             }
             case NEW -> null;
         };
@@ -264,10 +265,6 @@ public final class KnownHostsVerifier {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String shellWord(String s) {
-        return s.startsWith("[") ? "'" + s + "'" : s;
     }
 
     // ---------------------------------------------------------------- one file

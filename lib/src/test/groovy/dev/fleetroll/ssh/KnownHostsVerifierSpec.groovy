@@ -24,6 +24,16 @@ class KnownHostsVerifierSpec extends Specification {
         verifier.verify(name, port, false, [file], [], policy, type, k)
     }
 
+    def "the fix-it commands in messages quote a known_hosts path with spaces, so they paste into a shell"() {
+        given:
+        Path kh = Files.createDirectories(dir.resolve("my keys")).resolve('known_hosts')
+        Files.writeString(kh, "web1 ssh-ed25519 ${b64(key(1))}\n")
+
+        expect:
+        check('web1', 22, kh, 'accept-new', key(2)).message().contains("ssh-keygen -R web1 -f '${kh}'")
+        check('new1', 22, kh, 'yes', key(3)).message().endsWith("ssh-keyscan -t ssh-ed25519 new1 >> '${kh}'")
+    }
+
     def "a known key is accepted; a changed one is refused naming host, file:line and the fix"() {
         given:
         Path kh = dir.resolve('known_hosts')
