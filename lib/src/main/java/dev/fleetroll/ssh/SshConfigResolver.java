@@ -57,7 +57,8 @@ public final class SshConfigResolver {
     private final List<ConfigFile> files;
     private final Path home;
     private final String localUser;
-    private final String localHostName;
+    /** This machine's name, for %l, %L and %C only: looked up (DNS, which can stall) the first time one is used. */
+    private volatile String localHostName;
     /** Resolution is a pure function of the parsed files and the name: each host is resolved once per process. */
     private final Map<String, ResolvedHost> resolved = new ConcurrentHashMap<>();
     /** Config lines already warned about (see {@link #unsupported}). */
@@ -67,7 +68,6 @@ public final class SshConfigResolver {
         this.files = files;
         this.home = home;
         this.localUser = localUser;
-        this.localHostName = localHostName();
     }
 
     /**
@@ -521,9 +521,9 @@ public final class SshConfigResolver {
                 case 'd' -> b.append(home);
                 case 'k' -> b.append(t.hostKeyAlias != null ? t.hostKeyAlias : t.hostName);
                 case 'j' -> b.append(t.jump == null ? "" : t.jump);
-                case 'l' -> b.append(localHostName);
-                case 'L' -> b.append(localHostName.contains(".") ? localHostName.substring(0, localHostName.indexOf('.')) : localHostName);
-                case 'C' -> b.append(sha1Hex(localHostName + t.hostName + t.port + t.user + (t.jump == null ? "" : t.jump)));
+                case 'l' -> b.append(localHostName());
+                case 'L' -> b.append(localHostName().contains(".") ? localHostName().substring(0, localHostName().indexOf('.')) : localHostName());
+                case 'C' -> b.append(sha1Hex(localHostName() + t.hostName + t.port + t.user + (t.jump == null ? "" : t.jump)));
                 default -> b.append('%').append(k);
             }
         }
@@ -538,12 +538,17 @@ public final class SshConfigResolver {
         }
     }
 
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
+    private String localHostName() {
+        String n = localHostName;
+        if (n == null) {
+            try {
+                n = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                n = "localhost";
+            }
+            localHostName = n;
         }
+        return n;
     }
 
     // ------------------------------------------------------------------ parsing
