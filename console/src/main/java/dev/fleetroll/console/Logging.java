@@ -1,6 +1,6 @@
 package dev.fleetroll.console;
 
-import java.util.Arrays;
+import dev.fleetroll.console.cli.Cli;
 
 /**
  * Configures slf4j-simple before the first logger exists: warnings only (to stderr) unless {@code --debug}.
@@ -10,7 +10,7 @@ final class Logging {
     private Logging() {}
 
     static void configure(String[] args) {
-        boolean debug = Arrays.asList(args).contains("-d") || Arrays.asList(args).contains("--debug");
+        boolean debug = Cli.debugRequested(args);
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
         setDefault("org.slf4j.simpleLogger.log.net.schmizz", debug ? "info" : "off");

@@ -59,9 +59,25 @@ public final class Cli {
         return o;
     }
 
+    /**
+     * Whether {@code -d}/{@code --debug} is among fleetroll's own arguments: those before a {@code --}, after which
+     * the words belong to a script ({@code fleetroll run x.groovy -- -d} is the script's {@code -d}).
+     */
+    public static boolean debugRequested(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("-d") || a.equals("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Runs with the process's streams and environment. */
     public int run(String[] args) {
-        boolean debug = Arrays.asList(args).contains("-d") || Arrays.asList(args).contains("--debug");
+        boolean debug = debugRequested(args);
         CliContext ctx = new CliContext(System.in, System.out, System.err, System.getenv(),
                 Tty.isTerminal(0), Tty.isTerminal(1), Tty.isTerminal(2), debug,
                 () -> Workspace.fromEnvironment(System.getenv()));

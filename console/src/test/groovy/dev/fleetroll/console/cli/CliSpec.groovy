@@ -41,6 +41,19 @@ class CliSpec extends Specification {
         cli().run('gather-host', '--help').out.contains('aliases: host-audit')
     }
 
+    def "debug is fleetroll's -d/--debug before any --, never a script's argument: #args"() {
+        expect:
+        Cli.debugRequested(args as String[]) == expected
+
+        where:
+        args                                          || expected
+        ['-d', 'gather-host', 'sandbox']              || true
+        ['gather-host', 'sandbox', '--debug']         || true
+        ['run', 'rollout.groovy', '--', '-d']         || false
+        ['run', 'rollout.groovy', '--', '--debug']    || false
+        ['gather-host', 'sandbox']                    || false
+    }
+
     def "usage errors are one line with a hint, exit 2: #args"() {
         when:
         def r = cli().run(args as String[])
