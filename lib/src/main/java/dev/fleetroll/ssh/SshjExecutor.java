@@ -932,9 +932,10 @@ public final class SshjExecutor implements RemoteExecutor {
                 });
             }
             List<SshAuth.Candidate> candidates = auth.candidates(rh);
+            String noKey = "no key was accepted for " + rh.user() + "@" + rh.hostName() + " ("
+                    + auth.describeTried(rh, candidates) + ")";
             if (candidates.isEmpty()) {
-                throw new ConnectFailed(new Failure(Outcome.AUTH_FAILED, "no key was accepted for " + rh.user() + "@"
-                        + rh.hostName() + " (" + auth.describeTried(rh, candidates) + ")", false, 1));
+                throw new ConnectFailed(new Failure(Outcome.AUTH_FAILED, noKey, false, 1));
             }
             List<AuthMethod> methods = new ArrayList<>();
             for (SshAuth.Candidate c : candidates) {
@@ -944,8 +945,12 @@ public final class SshjExecutor implements RemoteExecutor {
             try {
                 client.auth(rh.user(), methods);
             } catch (UserAuthException e) {
-                throw new ConnectFailed(new Failure(Outcome.AUTH_FAILED, "no key was accepted for " + rh.user() + "@"
-                        + rh.hostName() + " (" + auth.describeTried(rh, candidates) + ")", false, 1));
+                // SSHJ reports a server that stopped answering, and a key that could not sign, as auth failures too
+                if (at.watchdogFired || isTimeout(e)) {
+                    throw new ConnectFailed(classify(rh, at, e, ct));
+                }
+                throw new ConnectFailed(new Failure(Outcome.AUTH_FAILED,
+                        noKey + (e.getCause() == null ? "" : "; " + oneLine(rootCause(e))), false, 1));
             }
             if (at.watchdogFired) {
                 throw new SocketTimeoutException("connect timeout");

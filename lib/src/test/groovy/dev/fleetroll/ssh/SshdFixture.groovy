@@ -157,8 +157,11 @@ LogLevel VERBOSE
         ss.localPort
     }
 
-    /** Starts a real ssh-agent on a socket in the temp dir and loads {@code keys} with ssh-add; returns the socket. */
-    Path agent(List<Path> keys) {
+    /**
+     * Starts a real ssh-agent on a socket in the temp dir and loads {@code keys} with ssh-add (with {@code confirm},
+     * as keys that need confirming at each use); returns the socket.
+     */
+    Path agent(List<Path> keys, boolean confirm = false) {
         Path sock = dir.resolve("agent.${System.nanoTime()}.sock")
         def p = new ProcessBuilder('ssh-agent', '-D', '-a', sock.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve('agent.out').toFile()).start()
@@ -167,7 +170,8 @@ LogLevel VERBOSE
         while (!Files.exists(sock) && System.nanoTime() < end) {
             Thread.sleep(10)
         }
-        keys.each { run(['ssh-add', it.toString()], [SSH_AUTH_SOCK: sock.toString()]) }
+        // -c: every use must be confirmed through ssh-askpass, which a test has none of, so the agent refuses to sign
+        keys.each { run(['ssh-add'] + (confirm ? ['-c'] : []) + [it.toString()], [SSH_AUTH_SOCK: sock.toString()]) }
         sock
     }
 

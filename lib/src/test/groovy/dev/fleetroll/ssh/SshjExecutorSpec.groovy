@@ -326,6 +326,21 @@ Host *
         r.attempts() == 1
     }
 
+    def "an agent that refuses to sign is auth-failed with the agent's reason, not only 'no key was accepted'"() {
+        given:
+        Path sock = fx.agent([fx.clientKey], true)
+        String cfg = "Host a\n  HostName 127.0.0.1\n  Port ${s1.port}\n  User root\n  UserKnownHostsFile @DIR@/kh_confirm\n"
+        executor(config: cfg, agent: sock)
+
+        when:
+        def r = ex.exec('a', RemoteCommand.of('true'), Cancellation.none())
+
+        then:
+        r.outcome() == Outcome.AUTH_FAILED
+        r.error().startsWith('no key was accepted for root@127.0.0.1 (tried agent ')
+        r.error().contains('ssh-agent refused to sign')
+    }
+
     def "cancelling a running command returns quickly and leaves the connection usable"() {
         given:
         executor()
