@@ -150,6 +150,23 @@ public final class AuditLog {
         return written;
     }
 
+    /**
+     * Throws the same {@link UserError} an append would when the log cannot be opened for writing (a directory in
+     * its place, a read-only file system), without writing anything: writes check this before they touch a host, so
+     * a host is never changed without a record of it.
+     */
+    public void checkWritable() {
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel ignored = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                // opened: appends will be able to open it too
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot append to the audit log " + file + ": " + e.getMessage()
+                    + " (check FLEETROLL_HOME permissions and free space); nothing was written to any host", e);
+        }
+    }
+
     /** The line as it is written: the record's JSON, then its own hash. */
     static byte[] encode(AuditRecord r) {
         try {

@@ -94,6 +94,7 @@ final class WriteEngine {
             return new WriteResults(plan, decision, List.of(), null, List.of(), elapsed(start));
         }
 
+        ctx.auditLog().checkWritable(); // no host is changed without a record of it
         List<String> warnings = new ArrayList<>();
         if (source != null) {
             try {
@@ -114,7 +115,13 @@ final class WriteEngine {
             ExecResult r = byHost.get(h);
             writes.add(r == null ? missing(h) : classify(r));
         }
-        auditWrites(plan, decision, writes);
+        try {
+            auditWrites(plan, decision, writes);
+        } catch (UserError e) {
+            // the hosts are written: report what happened to them rather than lose it with the exception
+            LOG.error("{} on {} hosts was not recorded in the audit log: {}", action.auditName(), writes.size(), e.getMessage());
+            warnings.add("not recorded in the audit log: " + e.getMessage());
+        }
 
         AuditReport reaudit = null;
         List<String> touched = writes.stream().filter(w -> w.outcome() != WriteOutcome.UNREACHABLE).map(HostWrite::host).toList();

@@ -7,6 +7,7 @@ import dev.fleetroll.config.Workspace
 import dev.fleetroll.puppet.InvalidFileError
 import dev.fleetroll.ssh.BatchListener
 import dev.fleetroll.ssh.Cancellation
+import dev.fleetroll.ssh.RemoteCommand
 import dev.fleetroll.state.FileFacts
 import groovy.json.JsonSlurper
 import spock.lang.Specification
@@ -148,6 +149,45 @@ PUPPET_MAIL='relops@mozilla.com'
         records()[0].hosts == ['h1', 'h2']
         records()[0].observed.rule == 'branch-characters'
         records()[0].ok == false
+    }
+
+    def "an audit log that cannot be written stops the write before any host is touched"() {
+        given:
+        Files.createDirectories(log.file()) // a directory where the log file belongs
+
+        when:
+        set(['h1'], OVR)
+
+        then:
+        def e = thrown(UserError)
+        e.message.startsWith("cannot append to the audit log ${log.file()}")
+        e.message.endsWith('nothing was written to any host')
+        fleet.commands.isEmpty()
+        !Files.exists(fleet.dir('h1').resolve('ronin_settings'))
+    }
+
+    def "when the audit log fails after the hosts were written, the results are still reported, with a warning"() {
+        given: 'a fleet whose exec breaks the log once the hosts are written'
+        def breaking = new LocalFleet(fleet.workspace, tmp.resolve('hosts2')) {
+            @Override
+            ExecReport exec(List<String> hosts, RemoteCommand command, BatchListener listener, Cancellation cancellation) {
+                def r = super.exec(hosts, command, listener, cancellation)
+                Files.deleteIfExists(log.file())
+                Files.createDirectories(log.file())
+                r
+            }
+        }
+        def c = new WriteContext(breaking, log, content, Clock.systemUTC())
+
+        when:
+        def r = new SetOverride(c).run(['h1'], WriteSource.text(OVR), opts(), WriteGate.confirmed('--confirm'),
+                BatchListener.NONE, Cancellation.none())
+
+        then:
+        r.changed() == ['h1']
+        breaking.dir('h1').resolve('ronin_settings').text == OVR
+        r.warnings().any { it.startsWith('not recorded in the audit log: cannot append to the audit log') }
+        breaking.audits == [['h1']] // the re-audit still ran
     }
 
     def "dry run, declined and refused write nothing; each is audited; refused throws (fail closed)"() {
