@@ -209,7 +209,8 @@ public final class Cli {
         out.println();
         out.println("Environment: FLEETROLL_HOME (state, default ~/.fleetroll), FLEETROLL_PROJECT (checkout with configs/),");
         out.println("FLEETROLL_ACTOR (name in the audit log), NO_COLOR.");
-        out.println("Exit status: 0 ok, 1 some host or check failed, 2 usage error, 130 interrupted.");
+        out.println("Exit status: 0 ok, 1 some host or check failed, 2 usage error, 130 interrupted; 70 internal error"
+                + " (the one-line message names the file with the details).");
         out.println("Run 'fleetroll COMMAND --help' for a command's options.");
     }
 

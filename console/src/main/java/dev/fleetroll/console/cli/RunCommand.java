@@ -56,7 +56,7 @@ final class RunCommand implements Command {
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Option.builder().longOpt("dry-run").desc("writes only say what they would do (the default)").get());
+        o.addOption(Option.builder().longOpt("dry-run").desc("writes only say what they would do (the default on a terminal; without one, a write needs --dry-run or --confirm)").get());
         o.addOption(Option.builder().longOpt("confirm").desc("writes act").get());
         o.addOption(Option.builder().longOpt("timeout").hasArg().argName("DURATION")
                 .desc("stop the script after this long, e.g. 30m").get());

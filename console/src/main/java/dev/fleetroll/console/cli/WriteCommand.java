@@ -109,7 +109,7 @@ final class WriteCommand implements Command {
                 what the hosts have now and the diff) is printed and a dry-run record goes to the audit log.
                 Without a terminal, --confirm or --dry-run is required. Every attempt is in the audit log.
                 Exit status: 0 all hosts ok (or dry run), 1 some host failed, blocked or unreachable, 2 usage
-                error or invalid file.
+                error, invalid file, or a write refused without a terminal.
 
                 Examples:
                   fleetroll %s %slinux/1804 --reason canary
