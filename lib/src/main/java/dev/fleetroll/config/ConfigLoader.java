@@ -63,7 +63,14 @@ public final class ConfigLoader {
         return bind(merged, "the merged configuration");
     }
 
+    /** The built-in defaults, parsed once per process; callers get a copy they may merge into. */
     static ObjectNode defaults() {
+        return DEFAULTS.deepCopy();
+    }
+
+    private static final ObjectNode DEFAULTS = parseDefaults();
+
+    private static ObjectNode parseDefaults() {
         try (InputStream in = ConfigLoader.class.getResourceAsStream("defaults.yaml")) {
             return (ObjectNode) YAML.readTree(in);
         } catch (IOException e) {
