@@ -4,8 +4,6 @@ import dev.fleetroll.util.Shell;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -44,7 +42,7 @@ final class ResidentShell {
     volatile boolean broken;
     /** Commands written to this shell so far (guarded by {@link #lock}). */
     int commands;
-    /** sha-256 of the preludes this shell has run (guarded by {@link #lock}). */
+    /** The preludes this shell has run (guarded by {@link #lock}); a few constant strings, their hash cached. */
     private final Set<String> preludes = new HashSet<>();
 
     /** A shell not yet started; the constructing thread holds its lock. */
@@ -85,21 +83,13 @@ final class ResidentShell {
 
     /** {@code prelude} when this shell has not run it yet, else null. */
     String needs(String prelude) {
-        return prelude == null || prelude.isEmpty() || preludes.contains(sha256(prelude)) ? null : prelude;
+        return prelude == null || prelude.isEmpty() || preludes.contains(prelude) ? null : prelude;
     }
 
     /** Notes that {@code prelude} (null: none) has been written to this shell. */
     void ran(String prelude) {
         if (prelude != null) {
-            preludes.add(sha256(prelude));
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            preludes.add(prelude);
         }
     }
 
