@@ -20,10 +20,6 @@ public final class HostNames {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    public static boolean isValid(String name) {
-        return problem(name) == null;
-    }
-
     /** Why {@code name} is not a host name, or {@code null} when it is one. */
     public static String problem(String name) {
         if (name == null || name.isEmpty()) {

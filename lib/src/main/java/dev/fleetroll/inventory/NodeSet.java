@@ -26,17 +26,6 @@ public final class NodeSet {
 
     private NodeSet() {}
 
-    /** True when {@code text} uses node-set syntax (brackets or operators) rather than being a plain name. */
-    public static boolean isPattern(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '[' || c == ',' || c == '!' || c == '&' || c == '^') {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Expands {@code expression} into names in order of first appearance. Names are not validated here. */
     public static List<String> expand(String expression) {
         String expr = expression.trim();

@@ -1,6 +1,5 @@
 package dev.fleetroll.puppet;
 
-import java.util.Locale;
 
 /**
  * The one table of where things live on a host (DESIGN.md section 3), chosen on the host by {@code uname -s}.
@@ -48,8 +47,4 @@ public enum HostPaths {
         return ROLE;
     }
 
-    /** The table for a {@code uname -s} value; anything that is not Darwin uses the Linux paths. */
-    public static HostPaths forUname(String uname) {
-        return uname != null && uname.strip().toLowerCase(Locale.ROOT).equals("darwin") ? DARWIN : LINUX;
-    }
 }

@@ -58,14 +58,6 @@ public record HostPlan(int index, String name, HostOs os, Scenario scenario, Str
         return Duration.ofSeconds(uptimeSeconds);
     }
 
-    public HostPlan withName(String n) {
-        return new HostPlan(index, n, os, scenario, role, overrideBranch, vault, uptimeSeconds);
-    }
-
-    public HostPlan withOs(HostOs o) {
-        return new HostPlan(index, name, o, scenario, role, overrideBranch, vault, uptimeSeconds);
-    }
-
     /** Changes the scenario; a branch is added ({@code resolverd-fix}) or dropped when the scenario needs it. */
     public HostPlan withScenario(Scenario s) {
         String branch = overrideBranch;
@@ -78,19 +70,7 @@ public record HostPlan(int index, String name, HostOs os, Scenario scenario, Str
         return new HostPlan(index, name, os, s, r, branch, vault, uptimeSeconds);
     }
 
-    public HostPlan withRole(String r) {
-        return new HostPlan(index, name, os, scenario, r, overrideBranch, vault, uptimeSeconds);
-    }
-
-    public HostPlan withOverrideBranch(String b) {
-        return new HostPlan(index, name, os, scenario, role, b, vault, uptimeSeconds);
-    }
-
     public HostPlan withVault(boolean v) {
         return new HostPlan(index, name, os, scenario, role, overrideBranch, v, uptimeSeconds);
-    }
-
-    public HostPlan withUptime(Duration d) {
-        return new HostPlan(index, name, os, scenario, role, overrideBranch, vault, d.toSeconds());
     }
 }

@@ -76,15 +76,6 @@ final class Procs {
         }
     }
 
-    /** The pid namespace ({@code pid:[4026532...]}) of a process; null when unreadable. */
-    static String pidNamespace(long pid) {
-        try {
-            return Files.readSymbolicLink(PROC.resolve(Long.toString(pid)).resolve("ns/pid")).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
-    }
-
     /** Proportional set size of a process in bytes (shared pages divided among their users); 0 when unreadable. */
     static long pssBytes(long pid) {
         try {

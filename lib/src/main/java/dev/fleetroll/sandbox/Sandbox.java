@@ -37,7 +37,7 @@ public final class Sandbox {
     private static final List<String> TOOLS = List.of("unshare", "nsenter", "setsid", "mount", "mknod", "git", "kill");
     static final String SSHD = "/usr/sbin/sshd";
 
-    private static volatile SlotRegistry registry = new SlotRegistry(SlotRegistry.DEFAULT_DIR);
+    private static final SlotRegistry registry = new SlotRegistry(SlotRegistry.DEFAULT_DIR);
 
     private Sandbox() {}
 
@@ -95,11 +95,6 @@ public final class Sandbox {
             }
         }
         return null;
-    }
-
-    /** Tests of the registry itself point it elsewhere. */
-    static void useRegistry(SlotRegistry r) {
-        registry = r;
     }
 
     static SlotRegistry registry() {

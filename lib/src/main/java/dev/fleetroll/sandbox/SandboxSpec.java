@@ -65,7 +65,4 @@ public record SandboxSpec(FleetrollHome home, Path dir, List<HostPlan> hosts, St
         return new SandboxSpec(home, dir, hosts, loginUser, tied, puppetOnBoot);
     }
 
-    public SandboxSpec withPuppetOnBoot(boolean p) {
-        return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, p);
-    }
 }

@@ -22,8 +22,6 @@ public final class SshAgentClient {
     static final int SIGN_REQUEST = 13;
     static final int SIGN_RESPONSE = 14;
     static final int FAILURE = 5;
-    /** Sign with rsa-sha2-256 / rsa-sha2-512 instead of ssh-rsa (SHA-1). */
-    public static final int RSA_SHA2_256 = 2;
     public static final int RSA_SHA2_512 = 4;
     private static final int MAX_MESSAGE = 256 * 1024;
 

@@ -4,7 +4,6 @@ import dev.fleetroll.UserError;
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.config.Workspace;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +20,11 @@ import java.util.Map;
  * }</pre>
  */
 public final class SshEngine implements AutoCloseable {
-    private final SshConfigResolver resolver;
-    private final KnownHostsVerifier verifier;
     private final SshjExecutor executor;
     private final FleetrollConfig.Ssh settings;
     private final FanOut fanOut;
 
-    private SshEngine(SshConfigResolver resolver, KnownHostsVerifier verifier, SshjExecutor executor,
-                      FleetrollConfig.Ssh settings, int fanout) {
-        this.resolver = resolver;
-        this.verifier = verifier;
+    private SshEngine(SshjExecutor executor, FleetrollConfig.Ssh settings, int fanout) {
         this.executor = executor;
         this.settings = settings;
         this.fanOut = new FanOut(fanout);
@@ -64,7 +58,7 @@ public final class SshEngine implements AutoCloseable {
                 s.strictHostKeyChecking(), s.keepaliveInterval(), s.idleClose(), s.outputCapBytes(),
                 ws.home().logs().resolve("output"));
         SshjExecutor executor = new SshjExecutor(resolver, verifier, auth, settings);
-        return new SshEngine(resolver, verifier, executor, s, fanout != null ? fanout : s.fanout());
+        return new SshEngine(executor, s, fanout != null ? fanout : s.fanout());
     }
 
     /**
@@ -88,27 +82,6 @@ public final class SshEngine implements AutoCloseable {
 
     public RemoteExecutor executor() {
         return executor;
-    }
-
-    public SshConfigResolver resolver() {
-        return resolver;
-    }
-
-    public KnownHostsVerifier verifier() {
-        return verifier;
-    }
-
-    public FanOut fanOut() {
-        return fanOut;
-    }
-
-    /** A fan-out with another width (for {@code --fanout}), sharing this engine's connections. */
-    public FanOut fanOut(int width) {
-        return new FanOut(width);
-    }
-
-    public Duration batchDeadline() {
-        return settings.batchDeadline();
     }
 
     /** Runs {@code command} on every host with the configured fan-out and batch deadline. */

@@ -5,7 +5,6 @@ import dev.fleetroll.util.Durations;
 import dev.fleetroll.util.Shell;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -135,14 +134,6 @@ public final class SshjExecutor implements RemoteExecutor {
     /** Hosts with an open pooled connection. */
     public int openConnections() {
         return (int) slots.values().stream().filter(s -> s.client != null).count();
-    }
-
-    public SshConfigResolver resolver() {
-        return resolver;
-    }
-
-    public Settings settings() {
-        return settings;
     }
 
     // ================================================================== exec

@@ -119,10 +119,6 @@ public final class Query {
         return conditions;
     }
 
-    public List<SortKey> sortKeys() {
-        return sort;
-    }
-
     public boolean hasSort() {
         return !sort.isEmpty();
     }

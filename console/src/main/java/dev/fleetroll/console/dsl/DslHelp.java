@@ -4,9 +4,7 @@ import dev.fleetroll.state.HostState;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,7 +24,6 @@ public final class DslHelp {
     public record Entry(Kind kind, String name, String signature, String summary, String example) {}
 
     private static final List<Entry> ENTRIES = new ArrayList<>();
-    private static final Map<String, Entry> STATE = new LinkedHashMap<>();
 
     private static void add(Kind k, String name, String signature, String summary, String example) {
         ENTRIES.add(new Entry(k, name, signature, summary, example));
@@ -160,8 +157,7 @@ public final class DslHelp {
     }
 
     private static void state(String name, String summary) {
-        STATE.put(name, new Entry(Kind.STATE, name, name, summary, ""));
-        ENTRIES.add(STATE.get(name));
+        add(Kind.STATE, name, name, summary, "");
     }
 
     private DslHelp() {}

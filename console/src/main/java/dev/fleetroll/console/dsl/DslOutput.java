@@ -55,10 +55,6 @@ public final class DslOutput {
         return out;
     }
 
-    public PrintStream infoStream() {
-        return info;
-    }
-
     public void info(String line) {
         info.println(line);
     }
