@@ -93,7 +93,7 @@ public final class Columns {
         List<Column> c = new ArrayList<>();
         c.add(Column.of("host", Column.Type.TEXT, true, "host name", HostState::name, HostState::name, "name"));
         c.add(Column.of("os", Column.Type.TEXT, true, "operating system: L (Linux), M (macOS), W (Windows)",
-                HostState::osLetter, HostState::osLetter).withNormalizer(Columns::osLetter));
+                HostState::osLetter, HostState::osLetter).withNormalizer(HostState::osLetter));
         c.add(Column.of("role", Column.Type.TEXT, true, "Puppet role from /etc/puppet_role", HostState::role, HostState::role));
         c.add(Column.of("vlt_sha", Column.Type.SHA, true, "sha256 of the vault file (and its humanhash)",
                 HostState::vaultSha, s -> shaAndName(s.vaultSha())));
@@ -122,15 +122,6 @@ public final class Columns {
         c.add(Column.of("reachable", Column.Type.FLAG, false, "the latest audit worked",
                 s -> s.outcome() == null ? null : s.reachable(), s -> s.outcome() == null ? null : flag(s.reachable())));
         return c;
-    }
-
-    static String osLetter(String operand) {
-        return switch (operand.toLowerCase(Locale.ROOT)) {
-            case "linux" -> "L";
-            case "darwin", "mac", "macos", "osx" -> "M";
-            case "windows", "win" -> "W";
-            default -> operand;
-        };
     }
 
     private static Object overrideBranch(HostState s) {

@@ -140,13 +140,21 @@ public record HostState(
 
     /** The short OS letter the monitor shows: {@code L}, {@code M} (macOS), {@code W}, else the first letter. */
     public String osLetter() {
+        return osLetter(os);
+    }
+
+    /**
+     * The one OS-letter table, for host values ({@code uname -s}) and query operands alike ({@code os=mac},
+     * {@code os=M}): L, M, W, else the first letter; null for none.
+     */
+    public static String osLetter(String os) {
         if (os == null || os.isBlank()) {
             return null;
         }
         return switch (os.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "linux" -> "L";
-            case "darwin", "macos" -> "M";
-            case "windows", "windows_nt" -> "W";
+            case "darwin", "mac", "macos", "osx" -> "M";
+            case "windows", "windows_nt", "win" -> "W";
             default -> os.strip().substring(0, 1).toUpperCase(java.util.Locale.ROOT);
         };
     }

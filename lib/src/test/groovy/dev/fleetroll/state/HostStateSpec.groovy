@@ -64,6 +64,23 @@ class HostStateSpec extends Specification {
         s.override().branch() == 'main'
     }
 
+    def "one OS-letter table for host values and query operands: #os -> #letter"() {
+        expect:
+        HostState.osLetter(os) == letter
+        state('h1', os: os).osLetter() == letter
+        Query.parse("os=${os}").apply([state('h1', os: letter == null ? 'Linux' : os)])*.name() == ['h1']
+
+        where:
+        os           || letter
+        'Linux'      || 'L'
+        'Darwin'     || 'M'
+        'osx'        || 'M'
+        'mac'        || 'M'
+        'Windows_NT' || 'W'
+        'win'        || 'W'
+        'FreeBSD'    || 'F'
+    }
+
     def "a host never audited has no facts and is not reachable"() {
         when:
         def s = HostState.unknown('h9', NOW)
