@@ -1,5 +1,6 @@
 package dev.fleetroll.auditlog;
 
+import dev.fleetroll.util.Sha256;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -24,14 +25,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,7 +118,7 @@ public final class AuditLog {
                 long size = ch.size();
                 byte[] last = lastLine(ch, size);
                 boolean needsNewline = size > 0 && !endsWithNewline(ch, size);
-                String prev = last == null ? GENESIS : sha256Hex(last);
+                String prev = last == null ? GENESIS : Sha256.hex(last);
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 if (needsNewline) {
                     out.write('\n'); // a torn last line stays visible to verify(); ours starts on a line of its own
@@ -131,7 +129,7 @@ public final class AuditLog {
                     byte[] line = encode(full);
                     out.write(line);
                     out.write('\n');
-                    prev = sha256Hex(line);
+                    prev = Sha256.hex(line);
                     written.add(full);
                 }
                 ByteBuffer buf = ByteBuffer.wrap(out.toByteArray());
@@ -173,7 +171,7 @@ public final class AuditLog {
             String json = JSON.writeValueAsString(r);
             String body = json.substring(0, json.length() - 1);
             byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-            return (body + HASH_KEY + sha256Hex(bodyBytes) + "\"}").getBytes(StandardCharsets.UTF_8);
+            return (body + HASH_KEY + Sha256.hex(bodyBytes) + "\"}").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("audit record not serializable: " + e.getMessage(), e);
         }
@@ -246,7 +244,7 @@ public final class AuditLog {
                 if (problem != null) {
                     return new Verification(n, n, problem);
                 }
-                prev = sha256Hex(bytes);
+                prev = Sha256.hex(bytes);
             }
             return new Verification(count[0], 0, null);
         } catch (NoSuchFileException e) {
@@ -268,7 +266,7 @@ public final class AuditLog {
         }
         byte[] body = java.util.Arrays.copyOf(bytes, bytes.length - SUFFIX_LEN);
         String claimed = text.substring(text.length() - 66, text.length() - 2);
-        if (!claimed.equals(sha256Hex(body))) {
+        if (!claimed.equals(Sha256.hex(body))) {
             return "line " + n + " does not match its hash (the line was edited after it was written)";
         }
         JsonNode node;
@@ -373,13 +371,6 @@ public final class AuditLog {
         return TS.format(ts);
     }
 
-    static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static ObjectMapper mapper() {
         SimpleModule time = new SimpleModule("fleetroll-audit-time");

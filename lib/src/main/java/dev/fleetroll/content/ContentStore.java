@@ -1,5 +1,6 @@
 package dev.fleetroll.content;
 
+import dev.fleetroll.util.Sha256;
 import dev.fleetroll.config.FleetrollHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,11 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -105,7 +103,7 @@ public final class ContentStore {
      * @throws UncheckedIOException when the directory is not writable
      */
     public Entry put(byte[] content) {
-        String sha = sha256Hex(content);
+        String sha = Sha256.hex(content);
         try {
             ensureDir();
             int len = PREFIX_LEN;
@@ -175,7 +173,7 @@ public final class ContentStore {
             }
             try {
                 byte[] bytes = Files.readAllBytes(p);
-                if (sha256Hex(bytes).equals(sha)) {
+                if (Sha256.hex(bytes).equals(sha)) {
                     return Optional.of(entry(sha, p, bytes.length));
                 }
             } catch (IOException e) {
@@ -231,7 +229,7 @@ public final class ContentStore {
                 }
                 try {
                     byte[] bytes = Files.readAllBytes(p);
-                    String sha = sha256Hex(bytes);
+                    String sha = Sha256.hex(bytes);
                     if (!sha.startsWith(name)) {
                         log.warn("ignoring {}: its content does not match its name", p);
                         continue;
@@ -266,7 +264,7 @@ public final class ContentStore {
                 return Optional.empty();
             }
             byte[] bytes = Files.readAllBytes(target);
-            String sha = sha256Hex(bytes);
+            String sha = Sha256.hex(bytes);
             return sha.startsWith(target.getFileName().toString()) ? Optional.of(entry(sha, target, bytes.length))
                     : Optional.empty();
         } catch (IOException e) {
@@ -276,7 +274,7 @@ public final class ContentStore {
 
     private boolean sameContent(Path existing, String sha) throws IOException {
         try {
-            return Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS) && sha256Hex(Files.readAllBytes(existing)).equals(sha);
+            return Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS) && Sha256.hex(Files.readAllBytes(existing)).equals(sha);
         } catch (NoSuchFileException e) {
             return false;
         }
@@ -313,12 +311,4 @@ public final class ContentStore {
         return new Entry(sha, path, Humanhash.of(sha), size);
     }
 
-    /** Lower-case hex sha256 of {@code bytes}. */
-    public static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.fleetroll.ops;
 
+import dev.fleetroll.util.Sha256;
 import dev.fleetroll.UserError;
 import dev.fleetroll.auditlog.AuditRecord;
 import dev.fleetroll.config.FleetrollConfig;
@@ -14,16 +15,12 @@ import dev.fleetroll.ssh.ExecResult;
 import dev.fleetroll.ssh.Outcome;
 import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.state.Observation;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +56,7 @@ final class WriteEngine {
     }
 
     private WritePlan plan(List<String> distinct, WriteSource source, WritePlanner.Settings settings) {
-        String sha = source == null ? null : sha256(source.bytes());
+        String sha = source == null ? null : Sha256.hex(source.bytes());
         Map<String, Observation> latest = distinct.isEmpty() ? Map.of() : ctx.fleet().latestOk(distinct);
         return WritePlanner.plan(action, distinct, source, sha, settings, latest, ctx.content());
     }
@@ -264,7 +261,7 @@ final class WriteEngine {
         Map<String, Object> p = new LinkedHashMap<>();
         if (source != null) {
             p.put("source", source.name());
-            p.put("sha256", sha256(source.bytes()));
+            p.put("sha256", Sha256.hex(source.bytes()));
             p.put("size", source.bytes().length);
         }
         Map<String, Object> obs = new LinkedHashMap<>();
@@ -325,11 +322,4 @@ final class WriteEngine {
         ctx.auditLog().appendAll(records);
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).toLowerCase(Locale.ROOT);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

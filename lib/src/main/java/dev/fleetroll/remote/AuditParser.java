@@ -177,7 +177,7 @@ public final class AuditParser {
                 overrideContent = content("OVERRIDE", "override", override, true);
                 if (override.sha256() == null && overrideContent != null) {
                     warnings.add("override: sha256 not reported by the host; computed from the content");
-                    override = withSha(override, ContentStore.sha256Hex(overrideContent));
+                    override = withSha(override, dev.fleetroll.util.Sha256.hex(overrideContent));
                 }
                 if (overrideContent != null) {
                     settings = OverrideFile.parse(decodeText(overrideContent, "override")).settings();
@@ -443,7 +443,7 @@ public final class AuditParser {
                 return null;
             }
             if (facts.sha256() != null) {
-                String actual = ContentStore.sha256Hex(bytes);
+                String actual = dev.fleetroll.util.Sha256.hex(bytes);
                 if (!actual.equals(facts.sha256())) {
                     warnings.add(what + ": content does not match the host's sha256 (file changed during the audit?): "
                             + "host " + facts.sha256().substring(0, 12) + ", content " + actual.substring(0, 12));

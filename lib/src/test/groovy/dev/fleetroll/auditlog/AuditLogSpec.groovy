@@ -42,7 +42,7 @@ class AuditLogSpec extends Specification {
         first.observed == [old_sha256: null]
         second.hosts == ['h1.test', 'h2.test']
         second.dry_run == true
-        second.prev == AuditLog.sha256Hex(lines[0].getBytes('UTF-8'))
+        second.prev == dev.fleetroll.util.Sha256.hex(lines[0].getBytes('UTF-8'))
         log.verify().ok()
         log.verify().lines() == 2
     }
@@ -91,7 +91,7 @@ class AuditLogSpec extends Specification {
 
     static String rehash(String line) {
         def body = line.substring(0, line.indexOf(',"hash":"'))
-        body + ',"hash":"' + AuditLog.sha256Hex(body.getBytes('UTF-8')) + '"}'
+        body + ',"hash":"' + dev.fleetroll.util.Sha256.hex(body.getBytes('UTF-8')) + '"}'
     }
 
     def "a torn last line is reported, and the next append starts on a fresh line"() {
@@ -110,7 +110,7 @@ class AuditLogSpec extends Specification {
 
         then:
         lines.size() == 3
-        new JsonSlurper().parseText(lines[2]).prev == AuditLog.sha256Hex(lines[1].getBytes('UTF-8'))
+        new JsonSlurper().parseText(lines[2]).prev == dev.fleetroll.util.Sha256.hex(lines[1].getBytes('UTF-8'))
         log.verify().badLine() == 2
         log.verify().problem().contains('does not match its hash') || log.verify().problem().contains('no hash')
     }

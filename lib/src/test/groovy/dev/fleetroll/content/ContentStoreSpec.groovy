@@ -32,7 +32,7 @@ class ContentStoreSpec extends Specification {
 
         then:
         a == b
-        a.sha256() == ContentStore.sha256Hex(content)
+        a.sha256() == dev.fleetroll.util.Sha256.hex(content)
         a.name() == a.sha256().substring(0, 12)
         a.path() == home().overrides().resolve(a.name())
         a.humanhash() == Humanhash.of(a.sha256())
@@ -69,7 +69,7 @@ class ContentStoreSpec extends Specification {
         given: 'files squatting on the 12- and 16-char names with other content (a crafted collision)'
         def store = ContentStore.overrides(home())
         byte[] content = 'the real content\n'.bytes
-        String sha = ContentStore.sha256Hex(content)
+        String sha = dev.fleetroll.util.Sha256.hex(content)
         Files.createDirectories(store.dir())
         Files.write(store.dir().resolve(sha.substring(0, 12)), 'squatter one'.bytes)
         Files.write(store.dir().resolve(sha.substring(0, 16)), 'squatter two'.bytes)

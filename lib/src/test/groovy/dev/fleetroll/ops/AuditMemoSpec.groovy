@@ -134,7 +134,7 @@ class AuditMemoSpec extends Specification {
 
         then:
         !r.reused(h.fqdn()).contains(AuditParse.Reused.OVERRIDE)
-        o.override().sha256() == ContentStore.sha256Hex(changed.getBytes(StandardCharsets.UTF_8))
+        o.override().sha256() == dev.fleetroll.util.Sha256.hex(changed.getBytes(StandardCharsets.UTF_8))
         o.override().size() == h.override().length()
         o.overrideSettings().mail() == null
         f.overrideContents().get(o.override().sha256()).isPresent()
@@ -166,11 +166,11 @@ class AuditMemoSpec extends Specification {
 
         then: 'the host shows the very stat line the known audit saw, yet the content differs'
         statNow == statAfterA
-        a.observations()[0].override().sha256() == ContentStore.sha256Hex(v1.bytes)
+        a.observations()[0].override().sha256() == dev.fleetroll.util.Sha256.hex(v1.bytes)
 
         and: 'the second audit did not trust it'
         !b.reused(h.fqdn()).contains(AuditParse.Reused.OVERRIDE)
-        o.override().sha256() == ContentStore.sha256Hex(v2.bytes)
+        o.override().sha256() == dev.fleetroll.util.Sha256.hex(v2.bytes)
 
         cleanup:
         rewrite(h, h.override(), false)
@@ -193,10 +193,10 @@ class AuditMemoSpec extends Specification {
 
         then:
         !right.reused(h.fqdn()).contains(AuditParse.Reused.OVERRIDE)
-        right.observations()[0].override().sha256() == ContentStore.sha256Hex(changed.bytes)
+        right.observations()[0].override().sha256() == dev.fleetroll.util.Sha256.hex(changed.bytes)
         !fresh.reused(h.fqdn()).contains(AuditParse.Reused.OVERRIDE) // changed less than 2 s before the known stat
         settled.reused(h.fqdn()).contains(AuditParse.Reused.OVERRIDE)
-        [fresh, settling, settled].every { it.observations()[0].override().sha256() == ContentStore.sha256Hex(changed.bytes) }
+        [fresh, settling, settled].every { it.observations()[0].override().sha256() == dev.fleetroll.util.Sha256.hex(changed.bytes) }
 
         cleanup:
         rewrite(h, h.override(), true)

@@ -19,7 +19,7 @@ class AuditParserSpec extends Specification {
 
     static String b64(byte[] b) { b.encodeBase64().toString() }
 
-    static String sha(byte[] b) { ContentStore.sha256Hex(b) }
+    static String sha(byte[] b) { dev.fleetroll.util.Sha256.hex(b) }
 
     /** What the script prints on a healthy Linux host, as an ordered map (null value = leave the key out). */
     static Map<String, String> goodKeys() {

@@ -55,7 +55,7 @@ class AuditScriptSpec extends Specification {
           "vault_path": "/root/vault.yaml",
           "vault_sha": "NA",
           "override_path": "/etc/puppet/ronin_settings",
-          "override_sha": "''' + ContentStore.sha256Hex(OVERRIDE.bytes) + '''"
+          "override_sha": "''' + dev.fleetroll.util.Sha256.hex(OVERRIDE.bytes) + '''"
         }
         '''
 
@@ -100,12 +100,12 @@ class AuditScriptSpec extends Specification {
         o.role() == 'gecko_t_linux_talos extra words'
 
         o.override() == new FileFacts('/etc/puppet/ronin_settings', '640', 'nobody', 'nogroup', OVERRIDE.bytes.length,
-                Instant.ofEpochSecond(1_714_564_800L), ContentStore.sha256Hex(OVERRIDE.bytes))
+                Instant.ofEpochSecond(1_714_564_800L), dev.fleetroll.util.Sha256.hex(OVERRIDE.bytes))
         o.overrideSettings() == new OverrideSettings('https://github.com/jdoe/ronin_puppet.git', 'fix/resolverd', 'jdoe@example.com', null)
         p.overrideContent() == OVERRIDE.bytes
 
         o.vault() == new FileFacts('/root/vault.yaml', '600', 'root', 'root', VAULT.length,
-                Instant.ofEpochSecond(1_714_000_000L), ContentStore.sha256Hex(VAULT))
+                Instant.ofEpochSecond(1_714_000_000L), dev.fleetroll.util.Sha256.hex(VAULT))
         (p.vaultContent() == VAULT) == fetchVault
         (p.vaultContent() == null) == !fetchVault
 
@@ -124,7 +124,7 @@ class AuditScriptSpec extends Specification {
             vaultPath() == '/root/vault.yaml'
             vaultSha() == null
             overridePath() == '/etc/puppet/ronin_settings'
-            overrideSha() == ContentStore.sha256Hex(OVERRIDE.bytes)
+            overrideSha() == dev.fleetroll.util.Sha256.hex(OVERRIDE.bytes)
         }
         o.workerRunning()
 
@@ -216,10 +216,10 @@ class AuditScriptSpec extends Specification {
         o.uptimeSeconds() <= FakeHost.MAC_UPTIME_S + 2
         o.role() == 'gecko_t_osx_1400_r8'
         o.override() == new FileFacts('/opt/puppet_environments/ronin_settings', '644', 'root', 'daemon', OVERRIDE.bytes.length,
-                Instant.ofEpochSecond(1_714_564_900L), ContentStore.sha256Hex(OVERRIDE.bytes))
+                Instant.ofEpochSecond(1_714_564_900L), dev.fleetroll.util.Sha256.hex(OVERRIDE.bytes))
         o.overrideSettings().branch() == 'fix/resolverd'
         o.vault() == new FileFacts('/var/root/vault.yaml', '600', 'root', 'root', VAULT.length,
-                Instant.ofEpochSecond(1_714_000_100L), ContentStore.sha256Hex(VAULT))
+                Instant.ofEpochSecond(1_714_000_100L), dev.fleetroll.util.Sha256.hex(VAULT))
         p.vaultContent() == VAULT
         o.puppet().overridePath() == '/opt/puppet_environments/ronin_settings'
         o.puppet().gitSha() == '0123456789abcdef0123456789abcdef01234567'
@@ -247,7 +247,7 @@ class AuditScriptSpec extends Specification {
         o.role() == 'gecko_t_linux_talos extra words'
         o.override().path() == '/etc/puppet/ronin_settings'
         o.override().mode() == null
-        o.override().sha256() == ContentStore.sha256Hex(OVERRIDE.bytes) // computed from the exact content
+        o.override().sha256() == dev.fleetroll.util.Sha256.hex(OVERRIDE.bytes) // computed from the exact content
         o.overrideSettings().branch() == 'fix/resolverd'
         o.vault().sha256() == null
         o.puppet().gitSha() == '0123456789abcdef0123456789abcdef01234567'
@@ -446,7 +446,7 @@ class AuditScriptSpec extends Specification {
         again.observation().warnings() == []
         again.reused() == [AuditParse.Reused.VAULT, AuditParse.Reused.PUPPET] as Set
         again.overrideContent() == changed.bytes
-        again.observation().override().sha256() == ContentStore.sha256Hex(changed.bytes)
+        again.observation().override().sha256() == dev.fleetroll.util.Sha256.hex(changed.bytes)
         again.observation().override().size() == full.observation().override().size()
         again.observation().overrideSettings().branch() == 'fix/resolverX'
         again.observation().memo().override() != full.observation().memo().override()

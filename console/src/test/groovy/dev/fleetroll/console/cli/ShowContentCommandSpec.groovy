@@ -120,7 +120,7 @@ hosts:     3 at their last good audit: ms-[2-3,10]
         given: 'two overrides whose sha256 share the first hex digit'
         def store = ContentStore.overrides(home)
         def texts = (1..40).collect { OVR + "# ${it}\n" }
-        def pair = texts.groupBy { ContentStore.sha256Hex(it.bytes)[0] }.values().find { it.size() >= 2 }
+        def pair = texts.groupBy { dev.fleetroll.util.Sha256.hex(it.bytes)[0] }.values().find { it.size() >= 2 }
         def a = store.put(pair[0].bytes)
         def b = store.put(pair[1].bytes)
         def prefix = a.sha256()[0]
@@ -146,7 +146,7 @@ hosts:     3 at their last good audit: ms-[2-3,10]
         List<String> pair = null
         for (int i = 0; pair == null; i++) {
             String t = OVR + "# ${i}\n"
-            String hh = Humanhash.of(ContentStore.sha256Hex(t.bytes))
+            String hh = Humanhash.of(dev.fleetroll.util.Sha256.hex(t.bytes))
             if (seen.containsKey(hh)) {
                 pair = [seen[hh], t]
             } else {
