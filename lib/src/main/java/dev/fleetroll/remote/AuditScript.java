@@ -1,5 +1,6 @@
 package dev.fleetroll.remote;
 
+import dev.fleetroll.ssh.SshjExecutor;
 import dev.fleetroll.puppet.HostPaths;
 import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.util.Shell;
@@ -95,9 +96,12 @@ public final class AuditScript {
         return (known == null ? AuditKnown.NONE : known).assignments() + text;
     }
 
-    /** The exact command line one would pass to {@code ssh HOST}: {@code sh -c '<script>'}. */
+    /**
+     * The exact command line fleetroll passes to {@code ssh root@HOST} for a full audit: {@code sh -c '<script>'}
+     * (for another login user the executor puts {@code sudo -n} in front).
+     */
     public String wrapped() {
-        return "sh -c " + Shell.quote(text());
+        return SshjExecutor.commandLine(command(), "root");
     }
 
     /** The command for a {@link dev.fleetroll.ssh.RemoteExecutor}: a full audit, as root. */

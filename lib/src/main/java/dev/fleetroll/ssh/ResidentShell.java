@@ -54,7 +54,7 @@ final class ResidentShell {
 
     /** The command line that starts a resident shell: {@code sh -s}, under {@code sudo -n} for root when not root. */
     static String commandLine(boolean asRoot, String loginUser) {
-        return asRoot && !"root".equals(loginUser) ? "sudo -n sh -s" : "sh -s";
+        return SshjExecutor.sudo(asRoot, loginUser) + "sh -s";
     }
 
     static String token() {

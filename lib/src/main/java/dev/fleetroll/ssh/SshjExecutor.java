@@ -195,8 +195,12 @@ public final class SshjExecutor implements RemoteExecutor {
 
     /** The command line sent to the host: {@code sh -c '<script>'}, under {@code sudo -n} when root is needed. */
     public static String commandLine(RemoteCommand command, String loginUser) {
-        String sh = "sh -c " + Shell.quote(command.fullScript());
-        return command.asRoot() && !"root".equals(loginUser) ? "sudo -n " + sh : sh;
+        return sudo(command.asRoot(), loginUser) + "sh -c " + Shell.quote(command.fullScript());
+    }
+
+    /** {@code "sudo -n "} when root is needed and the login user is not root, else {@code ""}: the one sudo rule. */
+    static String sudo(boolean asRoot, String loginUser) {
+        return asRoot && !"root".equals(loginUser) ? "sudo -n " : "";
     }
 
     /** A resident command without stdin bytes runs in the resident shell (its stdin is the shell's command stream). */
