@@ -82,6 +82,7 @@ public final class Repl {
     private Throwable lastError;
     private int counter;
     private volatile Thread worker;
+    private final Map<String, String> env;
     private volatile boolean busy;
     private volatile long interruptedAt;
     private long historyStamp = Long.MIN_VALUE;
@@ -89,6 +90,7 @@ public final class Repl {
     public Repl(Supplier<Workspace> workspace, FleetrollHome home, Map<String, String> env, boolean debug) {
         this.workspace = workspace;
         this.home = home;
+        this.env = env;
         this.debug = debug;
     }
 
@@ -102,7 +104,7 @@ public final class Repl {
         terminal = term;
         try {
             PrintStream termOut = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
-            boolean colour = !"dumb".equals(terminal.getType()) && System.getenv("NO_COLOR") == null;
+            boolean colour = !"dumb".equals(terminal.getType()) && !env.containsKey("NO_COLOR");
             output = new DslOutput(termOut, termOut, terminal.output(), colour, terminal::getWidth);
             // writes show their plan and ask [y/N] on this terminal
             ConsoleWriteGate gate = new ConsoleWriteGate(ConsoleWriteGate.Context.INTERACTIVE, false, false, true,
