@@ -105,12 +105,12 @@ final class GatherHostCommand implements Command {
         List<String> hosts = new dev.fleetroll.inventory.Inventory(ctx.workspace()).resolve(line.getArgList());
         DefaultFleet.Options options = SshOptions.fleetOptions(line, name(), line.hasOption("fetch-vault"));
 
-        Cancellation[] current = {new Cancellation()};
+        Cancellation current = new Cancellation();
         boolean[] stop = {false};
         Thread main = Thread.currentThread();
         Runnable restore = Interrupts.onSigint(() -> {
             stop[0] = true;
-            current[0].cancel("interrupted");
+            current.cancel("interrupted");
             main.interrupt();
         });
         int status = Cli.OK;
@@ -121,7 +121,7 @@ final class GatherHostCommand implements Command {
                 BatchListener progress = ProgressLine.forTerminal(ctx, "auditing");
                 AuditReport report;
                 try {
-                    report = fleet.audit(hosts, progress, current[0]);
+                    report = fleet.audit(hosts, progress, current);
                 } finally {
                     ProgressLine.finish(progress);
                 }
