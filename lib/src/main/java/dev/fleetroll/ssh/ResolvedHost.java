@@ -56,6 +56,16 @@ public record ResolvedHost(
     }
 
     /** The name looked up in known_hosts: HostKeyAlias if set, else the HostName (as OpenSSH does). */
+    /** The connect timeout fleetroll uses: the ssh config's ConnectTimeout (0 or none = unset), else {@code fallback}. */
+    public Duration effectiveConnectTimeout(Duration fallback) {
+        return connectTimeout != null && !connectTimeout.isZero() ? connectTimeout : fallback;
+    }
+
+    /** The host-key policy fleetroll uses: the ssh config's StrictHostKeyChecking, else {@code fallback}. */
+    public String effectiveStrictHostKeyChecking(String fallback) {
+        return strictHostKeyChecking != null ? strictHostKeyChecking : fallback;
+    }
+
     public String knownHostsName() {
         return hostKeyAlias != null ? hostKeyAlias : hostName;
     }

@@ -42,9 +42,8 @@ public final class SshEngine implements AutoCloseable {
     public static SshEngine open(Workspace ws, Path sshConfigOverride, Integer fanout) {
         FleetrollConfig.Ssh s = ws.config().ssh();
         Map<String, String> env = ws.env();
-        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
-        String user = env.getOrDefault("USER", env.getOrDefault("LOGNAME", System.getProperty("user.name")));
-        SshConfigResolver resolver = resolver(ws, sshConfigOverride, home, user);
+        Path home = home(ws);
+        SshConfigResolver resolver = resolver(ws, sshConfigOverride);
         String sock = env.get("SSH_AUTH_SOCK");
         SshAuth auth = new SshAuth(sock == null || sock.isBlank() ? null : Path.of(sock), home, SshjCrypto.keyFileFactories());
         KnownHostsVerifier verifier = new KnownHostsVerifier();
@@ -59,6 +58,17 @@ public final class SshEngine implements AutoCloseable {
                 ws.home().logs().resolve("output"));
         SshjExecutor executor = new SshjExecutor(resolver, verifier, auth, settings);
         return new SshEngine(executor, s, fanout != null ? fanout : s.fanout());
+    }
+
+    /** The resolver the engine uses for {@code ws}: HOME and USER (else LOGNAME) from the workspace's environment. */
+    public static SshConfigResolver resolver(Workspace ws, Path sshConfigOverride) {
+        Map<String, String> env = ws.env();
+        String user = env.getOrDefault("USER", env.getOrDefault("LOGNAME", System.getProperty("user.name")));
+        return resolver(ws, sshConfigOverride, home(ws), user);
+    }
+
+    private static Path home(Workspace ws) {
+        return Path.of(ws.env().getOrDefault("HOME", System.getProperty("user.home")));
     }
 
     /**

@@ -878,7 +878,7 @@ public final class SshjExecutor implements RemoteExecutor {
             Thread.currentThread().interrupt();
             throw new ConnectFailed(new Failure(Outcome.CANCELLED, "interrupted", false, 1));
         }
-        Duration ct = rh.connectTimeout() != null && !rh.connectTimeout().isZero() ? rh.connectTimeout() : settings.connectTimeout();
+        Duration ct = rh.effectiveConnectTimeout(settings.connectTimeout());
         int ctMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, ct.toMillis()));
         Attempt at = new Attempt();
         SSHClient client = new SSHClient(config);
@@ -889,7 +889,7 @@ public final class SshjExecutor implements RemoteExecutor {
             client.setTimeout(ctMs);
             client.getConnection().getKeepAlive().setKeepAliveInterval(0);
             client.setSocketFactory(new NoDelaySocketFactory(at));
-            String policy = rh.strictHostKeyChecking() != null ? rh.strictHostKeyChecking() : settings.strictHostKeyChecking();
+            String policy = rh.effectiveStrictHostKeyChecking(settings.strictHostKeyChecking());
             at.hostKeys = new HostKeyCheck(verifier, rh, policy);
             client.addHostKeyVerifier(at.hostKeys);
             watchdog = scheduler.schedule(() -> {

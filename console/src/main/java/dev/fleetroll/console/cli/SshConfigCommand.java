@@ -3,7 +3,6 @@ package dev.fleetroll.console.cli;
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.ssh.ResolvedHost;
-import dev.fleetroll.ssh.SshConfigResolver;
 import dev.fleetroll.ssh.SshEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,12 +68,9 @@ final class SshConfigCommand implements Command {
                 throw new UserError("ssh-config: cannot read ssh config " + file + " (no such file)");
             }
         }
-        Path home = Path.of(ctx.env().getOrDefault("HOME", System.getProperty("user.home")));
-        String user = ctx.env().getOrDefault("USER", ctx.env().getOrDefault("LOGNAME", System.getProperty("user.name")));
-        SshConfigResolver resolver = SshEngine.resolver(ws, file, home, user);
-        ResolvedHost r = resolver.resolve(args.get(0));
-        String policy = r.strictHostKeyChecking() != null ? r.strictHostKeyChecking() : ws.config().ssh().strictHostKeyChecking();
-        Duration timeout = r.connectTimeout() != null ? r.connectTimeout() : ws.config().ssh().connectTimeout();
+        ResolvedHost r = SshEngine.resolver(ws, file).resolve(args.get(0));
+        String policy = r.effectiveStrictHostKeyChecking(ws.config().ssh().strictHostKeyChecking());
+        Duration timeout = r.effectiveConnectTimeout(ws.config().ssh().connectTimeout());
         for (String l : r.sshGLines()) {
             if (l.startsWith("stricthostkeychecking ")) {
                 l = "stricthostkeychecking " + switch (policy.toLowerCase(Locale.ROOT)) {

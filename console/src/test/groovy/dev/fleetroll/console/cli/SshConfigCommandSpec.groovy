@@ -70,6 +70,16 @@ class SshConfigCommandSpec extends Specification {
         proc?.dir?.toFile()?.deleteDir()
     }
 
+    def "ConnectTimeout 0 means unset, as the engine treats it: the printed timeout is fleetroll's default"() {
+        given:
+        Path cfg = dir.resolve('cfg-ct0')
+        Files.writeString(cfg, 'Host web*\n  ConnectTimeout 0\nHost db*\n  ConnectTimeout 3\n')
+
+        expect:
+        run(['ssh-config', '-F', cfg.toString(), 'web1']).out.readLines().contains('connecttimeout 10')
+        run(['ssh-config', '-F', cfg.toString(), 'db1']).out.readLines().contains('connecttimeout 3')
+    }
+
     def "an unreadable config is a one-line error with exit 2"() {
         given:
         Path d = dir.resolve('not-a-file')
