@@ -14,6 +14,7 @@ import dev.fleetroll.ssh.FanOut;
 import dev.fleetroll.ssh.Outcome;
 import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.ssh.SshEngine;
+import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.store.SqliteStore;
 import dev.fleetroll.store.Store;
@@ -124,6 +125,18 @@ public final class DefaultFleet implements Fleet {
     @Override
     public Map<String, Observation> latestOk(List<String> hosts) {
         return pick(store().latestOkByHost(), hosts);
+    }
+
+    /** One store snapshot for both observations of every host (two separate reads could straddle a write). */
+    @Override
+    public Map<String, HostState> states(List<String> hosts, Instant now) {
+        Map<String, Store.HostStatus> all = store().statusByHost();
+        Map<String, HostState> out = new LinkedHashMap<>();
+        for (String h : hosts) {
+            Store.HostStatus s = all.get(h);
+            out.put(h, HostState.of(h, s == null ? null : s.latest(), s == null ? null : s.latestOk(), now));
+        }
+        return out;
     }
 
     private static Map<String, Observation> pick(Map<String, Observation> all, List<String> hosts) {

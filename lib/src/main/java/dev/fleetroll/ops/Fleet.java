@@ -5,7 +5,10 @@ import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ssh.BatchListener;
 import dev.fleetroll.ssh.Cancellation;
 import dev.fleetroll.ssh.RemoteCommand;
+import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +31,20 @@ public interface Fleet extends AutoCloseable {
 
     /** The newest successful stored observation per host (no network). */
     Map<String, Observation> latestOk(List<String> hosts);
+
+    /**
+     * The stored state of each of {@code hosts} as of {@code now} (no network): built from its newest observation and
+     * its newest successful one. Implementations backed by a store read both in one snapshot.
+     */
+    default Map<String, HostState> states(List<String> hosts, Instant now) {
+        Map<String, Observation> latest = latest(hosts);
+        Map<String, Observation> ok = latestOk(hosts);
+        Map<String, HostState> out = new LinkedHashMap<>();
+        for (String h : hosts) {
+            out.put(h, HostState.of(h, latest.get(h), ok.get(h), now));
+        }
+        return out;
+    }
 
     /** Audits the hosts over SSH in parallel, stores every observation (failures too) and returns them. */
     AuditReport audit(List<String> hosts, BatchListener listener, Cancellation cancellation);

@@ -8,13 +8,11 @@ import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.WriteContext;
 import dev.fleetroll.ssh.Cancellation;
 import dev.fleetroll.state.HostState;
-import dev.fleetroll.state.Observation;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -221,15 +219,7 @@ public final class DslSession implements AutoCloseable {
         if (names.isEmpty()) {
             return Map.of();
         }
-        Fleet f = fleet();
-        Map<String, Observation> latest = f.latest(names);
-        Map<String, Observation> ok = f.latestOk(names);
-        Instant now = now();
-        Map<String, HostState> out = new LinkedHashMap<>();
-        for (String n : names) {
-            out.put(n, HostState.of(n, latest.get(n), ok.get(n), now));
-        }
-        return out;
+        return fleet().states(names, now());
     }
 
     /** Resolves a path the way scripts expect: absolute; else the working directory; else the project checkout. */
