@@ -40,10 +40,10 @@ import java.util.regex.Pattern;
  * </ol>
  */
 public final class OverrideValidator {
-    public static final String REPO = "PUPPET_REPO";
-    public static final String BRANCH = "PUPPET_BRANCH";
-    public static final String MAIL = "PUPPET_MAIL";
-    public static final String WORKER_TYPE = "WORKER_TYPE_OVERRIDE";
+    private static final String REPO = OverrideFile.REPO;
+    private static final String BRANCH = OverrideFile.BRANCH;
+    private static final String MAIL = OverrideFile.MAIL;
+    private static final String WORKER_TYPE = OverrideFile.WORKER_TYPE;
     private static final List<String> KNOWN = List.of(REPO, BRANCH, MAIL, WORKER_TYPE);
 
     private static final Set<String> RESERVED = Set.of("PATH", "IFS", "ENV", "BASH_ENV", "CDPATH", "SHELLOPTS",
