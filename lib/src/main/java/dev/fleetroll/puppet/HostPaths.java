@@ -1,5 +1,7 @@
 package dev.fleetroll.puppet;
 
+import dev.fleetroll.util.Shell;
+
 
 /**
  * The one table of where things live on a host (DESIGN.md section 3), chosen on the host by {@code uname -s}.
@@ -45,6 +47,21 @@ public enum HostPaths {
 
     public String role() {
         return ROLE;
+    }
+
+    /**
+     * {@code template} with the path placeholders of on-host scripts filled, each value shell-quoted:
+     * {@code @LINUX_OVERRIDE@}, {@code @DARWIN_VAULT@}, {@code @LINUX_METADATA@} (and so on for every OS), and
+     * {@code @ROLE@}. The audit script and the sandbox's run-puppet.sh take their paths from here.
+     */
+    public static String fill(String template) {
+        String s = template;
+        for (HostPaths p : values()) {
+            s = s.replace("@" + p.name() + "_OVERRIDE@", Shell.quote(p.override()))
+                    .replace("@" + p.name() + "_VAULT@", Shell.quote(p.vault()))
+                    .replace("@" + p.name() + "_METADATA@", Shell.quote(p.metadata()));
+        }
+        return s.replace("@ROLE@", Shell.quote(ROLE));
     }
 
 }

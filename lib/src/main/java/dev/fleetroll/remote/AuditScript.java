@@ -3,7 +3,6 @@ package dev.fleetroll.remote;
 import dev.fleetroll.ssh.SshjExecutor;
 import dev.fleetroll.puppet.HostPaths;
 import dev.fleetroll.ssh.RemoteCommand;
-import dev.fleetroll.util.Shell;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -141,13 +140,7 @@ public final class AuditScript {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + RESOURCE);
             }
-            String raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            for (HostPaths p : HostPaths.values()) {
-                raw = raw.replace("@" + p.name() + "_OVERRIDE@", Shell.quote(p.override()))
-                        .replace("@" + p.name() + "_VAULT@", Shell.quote(p.vault()))
-                        .replace("@" + p.name() + "_METADATA@", Shell.quote(p.metadata()));
-            }
-            raw = raw.replace("@ROLE@", Shell.quote(HostPaths.ROLE));
+            String raw = HostPaths.fill(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             if (raw.matches("(?s).*@[A-Z_]+@.*")) {
                 throw new IllegalStateException(RESOURCE + ": unreplaced placeholder");
             }

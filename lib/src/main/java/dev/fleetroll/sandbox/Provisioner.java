@@ -1,6 +1,7 @@
 package dev.fleetroll.sandbox;
 
 import dev.fleetroll.config.FleetrollHome;
+import dev.fleetroll.puppet.HostPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -97,7 +98,8 @@ final class Provisioner {
         }
         Files.createDirectories(root);
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
-        Path puppetDir = mac ? h.resolve("opt/puppet_environments") : etc.resolve("puppet");
+        Path overrideFile = h.resolve(p.os().overridePath().substring(1)); // the path table is HostPaths, via HostOs
+        Path puppetDir = overrideFile.getParent();
         Files.createDirectories(puppetDir);
         if (mac) {
             Files.createDirectories(h.resolve("opt.work"));
@@ -116,8 +118,8 @@ final class Provisioner {
         }
         String override = p.overrideBranch() == null ? null : FleetPlan.overrideFor(p.overrideBranch());
         if (override != null) {
-            Path target = p.scenario() == Scenario.OVERRIDE_PENDING ? h.resolve("stage/ronin_settings")
-                    : puppetDir.resolve("ronin_settings");
+            Path target = p.scenario() == Scenario.OVERRIDE_PENDING ? h.resolve("stage").resolve(overrideFile.getFileName())
+                    : overrideFile;
             Files.createDirectories(target.getParent());
             write(target, override, "rw-r--r--");
         }
@@ -333,7 +335,7 @@ final class Provisioner {
             if (in == null) {
                 throw new IllegalStateException("resource " + RES + name + " missing from the jar");
             }
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@SANDBOX@", sb);
+            String text = HostPaths.fill(new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@SANDBOX@", sb));
             Files.createDirectories(target.getParent());
             write(target, text, mode);
         }

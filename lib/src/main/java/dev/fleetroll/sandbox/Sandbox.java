@@ -293,8 +293,7 @@ public final class Sandbox {
     }
 
     static String readMetadata(SandboxLayout layout, SandboxHost h) {
-        Path upper = layout.host(h.name()).resolve(h.os() == HostOs.MACOS ? "opt/puppet_environments" : "etc/puppet")
-                .resolve("last_run_metadata.json");
+        Path upper = layout.host(h.name()).resolve(h.metadataPath().substring(1));
         try {
             return Files.exists(upper) ? Files.readString(upper) : null;
         } catch (IOException e) {

@@ -12,20 +12,20 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 sandbox=@SANDBOX@
 . "$sandbox/lib/puppet_state_functions.sh"
 
+# paths from dev.fleetroll.puppet.HostPaths, filled in when the sandbox is written
 case $(uname -s) in
     Darwin)
-        override=/opt/puppet_environments/ronin_settings
-        vault=/var/root/vault.yaml
-        state=/opt/puppet_environments/last_run_metadata.json
-        workdir=/opt/puppet_environments/ronin_puppet
+        override=@DARWIN_OVERRIDE@
+        vault=@DARWIN_VAULT@
+        state=@DARWIN_METADATA@
         ;;
     *)
-        override=/etc/puppet/ronin_settings
-        vault=/root/vault.yaml
-        state=/etc/puppet/last_run_metadata.json
-        workdir=/etc/puppet/ronin_puppet
+        override=@LINUX_OVERRIDE@
+        vault=@LINUX_VAULT@
+        state=@LINUX_METADATA@
         ;;
 esac
+workdir=$(dirname "$override")/ronin_puppet
 
 PUPPET_REPO='https://github.com/mozilla-platform-ops/ronin_puppet.git'
 PUPPET_BRANCH='master'
