@@ -1,5 +1,6 @@
 package dev.fleetroll.auditlog;
 
+import dev.fleetroll.util.Instants;
 import dev.fleetroll.util.Sha256;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -27,8 +28,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +63,6 @@ public final class AuditLog {
 
     private static final String HASH_KEY = ",\"hash\":\"";
     private static final int SUFFIX_LEN = HASH_KEY.length() + 64 + 2;
-    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = mapper();
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
@@ -368,7 +366,7 @@ public final class AuditLog {
 
     /** Formats {@code ts} as the log does: {@code 2026-08-13T10:11:12.345Z}. */
     public static String formatTs(Instant ts) {
-        return TS.format(ts);
+        return Instants.millisUtc(ts);
     }
 
 
@@ -377,7 +375,7 @@ public final class AuditLog {
         time.addSerializer(Instant.class, new JsonSerializer<>() {
             @Override
             public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-                gen.writeString(TS.format(value));
+                gen.writeString(Instants.millisUtc(value));
             }
         });
         time.addDeserializer(Instant.class, new JsonDeserializer<>() {

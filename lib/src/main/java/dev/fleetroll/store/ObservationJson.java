@@ -1,5 +1,6 @@
 package dev.fleetroll.store;
 
+import dev.fleetroll.util.Instants;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,8 +19,6 @@ import dev.fleetroll.state.Observation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The JSON form of an {@link Observation} as stored: field names as in the record, instants as UTC
@@ -31,8 +30,6 @@ public final class ObservationJson {
     /** Version of the JSON shape written by {@link #write}. */
     public static final int SCHEMA = 1;
 
-    private static final DateTimeFormatter MILLIS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private static final ObjectMapper MAPPER = createMapper();
 
@@ -67,7 +64,7 @@ public final class ObservationJson {
         fleetroll.addSerializer(Instant.class, new JsonSerializer<>() {
             @Override
             public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-                gen.writeString(MILLIS.format(value));
+                gen.writeString(Instants.millisUtc(value));
             }
         });
         fleetroll.addSerializer(Outcome.class, new JsonSerializer<>() {
