@@ -162,6 +162,17 @@ public final class ContentStore {
 
     /** The entry with exactly this full sha256, if stored. */
     public Optional<Entry> get(String sha256) {
+        return lookup(sha256).map(f -> entry(f.sha(), f.path(), f.bytes().length));
+    }
+
+    /** The content stored under exactly this full sha256, read and verified once. */
+    public Optional<byte[]> content(String sha256) {
+        return lookup(sha256).map(Found::bytes);
+    }
+
+    private record Found(String sha, Path path, byte[] bytes) {}
+
+    private Optional<Found> lookup(String sha256) {
         String sha = sha256.toLowerCase(Locale.ROOT);
         if (sha.length() != 64 || !HEX.matcher(sha).matches()) {
             return Optional.empty();
@@ -174,7 +185,7 @@ public final class ContentStore {
             try {
                 byte[] bytes = Files.readAllBytes(p);
                 if (Sha256.hex(bytes).equals(sha)) {
-                    return Optional.of(entry(sha, p, bytes.length));
+                    return Optional.of(new Found(sha, p, bytes));
                 }
             } catch (IOException e) {
                 log.warn("cannot read {}: {}", p, e.getMessage());

@@ -25,8 +25,7 @@ public final class StoreContentAccess implements ContentAccess {
 
     @Override
     public Optional<byte[]> find(ManagedFile kind, String sha256) {
-        ContentStore store = of(kind);
-        return store.get(sha256).map(store::read);
+        return of(kind).content(sha256);
     }
 
     @Override

@@ -85,6 +85,7 @@ class ContentStoreSpec extends Specification {
         and: 'idempotent at the longer name too, and found by prefix or sha'
         store.put(content) == e
         store.get(sha).get() == e
+        store.content(sha).get() == content // past the squatters, verified
         store.find(sha.substring(0, 12)) == [e]
         store.find(sha) == [e]
     }
@@ -100,6 +101,8 @@ class ContentStoreSpec extends Specification {
         store.get(e.sha256().substring(0, 12)).isEmpty()
         store.get('0' * 64).isEmpty()
         store.get('not a sha').isEmpty()
+        store.content(e.sha256()).get() == 'a\n'.bytes
+        store.content('0' * 64).isEmpty()
     }
 
     def "find by prefix, humanhash, or an operator's symlink; ambiguous prefixes return every match"() {
