@@ -34,8 +34,6 @@ public final class Sandbox {
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._/+@-]*");
     private static final List<String> FORBIDDEN = List.of("/etc", "/usr", "/run", "/var/log", "/var/root", "/opt",
             "/proc", "/sys", "/dev", "/bin", "/sbin", "/lib", "/boot");
-    private static final List<String> TOOLS = List.of("unshare", "nsenter", "setsid", "mount", "mknod", "git", "kill");
-    static final String SSHD = "/usr/sbin/sshd";
 
     private static final SlotRegistry registry = new SlotRegistry(SlotRegistry.DEFAULT_DIR);
 
@@ -57,23 +55,32 @@ public final class Sandbox {
         return null;
     }
 
-    /** Throws a {@link UserError} (one sentence) unless this machine can run a sandbox. */
+    /**
+     * Throws a {@link UserError} (one sentence) unless this machine can run a sandbox: Linux and root. The programs
+     * a sandbox needs are checked, and installed when missing, by {@link #up}; {@code status}, {@code down} and the
+     * fault knobs work on a fleet that is already there.
+     */
     public static void requireSupported() {
         String why = unsupportedReason();
         if (why != null) {
             throw new UserError(why);
         }
-        if (!Files.isExecutable(Path.of(SSHD))) {
-            throw new UserError("the sandbox needs OpenSSH's server at " + SSHD + " (apt-get install openssh-server)");
-        }
-        for (String tool : TOOLS) {
-            if (which(tool) == null) {
-                throw new UserError("the sandbox needs '" + tool + "' on PATH (util-linux, coreutils, git)");
-            }
-        }
     }
 
-    private static long uid() {
+    /**
+     * {@link #requireSupported()}, then installs what a sandbox needs ({@link Prerequisite#SANDBOX}, and sudo when the
+     * hosts log in as a non-root user) when it is missing, or throws one sentence saying what to do.
+     */
+    static void prepare(SandboxSpec spec, SandboxProgress progress) {
+        requireSupported();
+        java.util.EnumSet<Prerequisite> needs = java.util.EnumSet.copyOf(Prerequisite.SANDBOX);
+        if (spec.loginUser() != null) {
+            needs.add(Prerequisite.SUDO);
+        }
+        PackageInstaller.system().ensure(needs, "the sandbox", progress);
+    }
+
+    static long uid() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Uid:")) {
@@ -110,10 +117,7 @@ public final class Sandbox {
      * returns when every host answers on port 22 and has finished its first boot. On failure nothing is left behind.
      */
     public static RunningSandbox up(SandboxSpec spec, SandboxProgress progress) {
-        if (unsupportedReason() == null) {
-            SshdInstaller.system().ensure(progress);
-        }
-        requireSupported();
+        prepare(spec, progress);
         long t0 = System.nanoTime();
         Path dir = spec.sandboxDir();
         checkDir(dir);

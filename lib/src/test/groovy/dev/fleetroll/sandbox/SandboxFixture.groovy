@@ -42,9 +42,12 @@ class SandboxFixture implements AutoCloseable {
         Runtime.runtime.addShutdownHook(hook)
     }
 
-    /** Whether this machine can run sandboxes (Linux, root, OpenSSH server installed). */
+    /**
+     * Whether this machine can run sandboxes (Linux, root, every {@link Prerequisite#SANDBOX} program). Under
+     * {@code mvn verify} it always can: the build's prerequisite step installs them or stops the build first.
+     */
     static boolean supported() {
-        Sandbox.unsupportedReason() == null && Files.isExecutable(Path.of(Sandbox.SSHD))
+        Sandbox.unsupportedReason() == null && Prerequisite.SANDBOX.every { it.present() }
     }
 
     /**

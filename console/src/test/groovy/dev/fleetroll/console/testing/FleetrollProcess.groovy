@@ -58,7 +58,13 @@ exec '${java}' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=A
 
     /** Runs {@code fleetroll args} with stdin/stdout/stderr as pipes (no terminal). */
     Result run(List<String> args, String stdin = '', Map<String, String> env = [:], long timeoutSeconds = 120) {
-        def pb = new ProcessBuilder(([launcher.toString()] + args)*.toString())
+        runVia([], args, stdin, env, timeoutSeconds)
+    }
+
+    /** Like {@link #run}, with {@code wrapper} in front of the launcher (e.g. a script that hides programs first). */
+    Result runVia(List<String> wrapper, List<String> args, String stdin = '', Map<String, String> env = [:],
+                  long timeoutSeconds = 120) {
+        def pb = new ProcessBuilder((wrapper + [launcher.toString()] + args)*.toString())
         pb.environment().remove('TERM')
         pb.environment().putAll(env)
         def p = pb.start()
