@@ -5,6 +5,7 @@ import dev.fleetroll.util.Durations;
 import dev.fleetroll.util.Shell;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -60,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * {@link RemoteExecutor} on SSHJ: one pooled connection per host (opened on first use by whichever thread needs it,
  * shared by later commands from any thread, closed after {@code idleClose}), one channel per command.
  *
- * <p>Connecting: a global semaphore caps concurrent handshakes; TCP connect, key exchange and authentication share
- * one connect deadline, enforced by a watchdog that closes the socket; TCP_NODELAY is set (loopback and LAN
+ * <p>Connecting: a global semaphore caps concurrent handshakes; the connect timeout of TCP connect, key exchange and
+ * authentication counts the server's silence, not wall time ({@link HandshakeWatch}: fleetroll's own queueing and a
+ * busy CPU never make a healthy host time out), and the watch closes the socket when it fires; TCP_NODELAY is set (loopback and LAN
  * handshakes otherwise stall on delayed ACKs). Only connect-phase failures (refused, reset or closed before the
  * handshake finished, TCP connect timeout) are retried, with jittered exponential backoff. ProxyJump goes through
  * the jump host's own pooled connection ({@code direct-tcpip}), recursively for chains.
@@ -850,7 +852,7 @@ public final class SshjExecutor implements RemoteExecutor {
     private static final class Attempt {
         volatile Socket socket;
         volatile boolean tcpConnected;
-        volatile boolean watchdogFired;
+        volatile HandshakeWatch watch;
         volatile HostKeyCheck hostKeys;
         volatile boolean authenticating;
     }
@@ -881,19 +883,21 @@ public final class SshjExecutor implements RemoteExecutor {
         Duration ct = rh.effectiveConnectTimeout(settings.connectTimeout());
         int ctMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, ct.toMillis()));
         Attempt at = new Attempt();
+        at.watch = jumpClient != null ? HandshakeWatch.wallClock(ct) : HandshakeWatch.silence(ct, ceiling(ct));
+        int ceilingMs = (int) Math.min(Integer.MAX_VALUE, at.watch.ceiling().toMillis());
         SSHClient client = new SSHClient(config);
-        ScheduledFuture<?> watchdog = null;
         boolean ok = false;
         try {
             client.setConnectTimeout(ctMs);
-            client.setTimeout(ctMs);
+            // No SO_TIMEOUT and no short SSHJ waits: the watch decides when the server has been silent too long.
+            client.setTimeout(0);
+            client.getTransport().setTimeoutMs(ceilingMs);
             client.getConnection().getKeepAlive().setKeepAliveInterval(0);
             client.setSocketFactory(new NoDelaySocketFactory(at));
             String policy = rh.effectiveStrictHostKeyChecking(settings.strictHostKeyChecking());
             at.hostKeys = new HostKeyCheck(verifier, rh, policy);
             client.addHostKeyVerifier(at.hostKeys);
-            watchdog = scheduler.schedule(() -> {
-                at.watchdogFired = true;
+            at.watch.start(scheduler, () -> {
                 Socket s = at.socket;
                 if (s != null) {
                     try {
@@ -903,7 +907,7 @@ public final class SshjExecutor implements RemoteExecutor {
                     }
                 }
                 client.getTransport().die(new TransportException("connect timeout"));
-            }, ctMs, TimeUnit.MILLISECONDS);
+            });
             if (jumpClient != null) {
                 DirectConnection dc;
                 try {
@@ -926,7 +930,8 @@ public final class SshjExecutor implements RemoteExecutor {
                     }
                 });
             }
-            List<SshAuth.Candidate> candidates = auth.candidates(rh);
+            // reading identity files and asking the agent is the client's own work, not server silence
+            List<SshAuth.Candidate> candidates = at.watch.busy(() -> auth.candidates(rh));
             String noKey = "no key was accepted for " + rh.user() + "@" + rh.hostName() + " ("
                     + auth.describeTried(rh, candidates) + ")";
             if (candidates.isEmpty()) {
@@ -941,21 +946,17 @@ public final class SshjExecutor implements RemoteExecutor {
                 client.auth(rh.user(), methods);
             } catch (UserAuthException e) {
                 // SSHJ reports a server that stopped answering, and a key that could not sign, as auth failures too
-                if (at.watchdogFired || isTimeout(e)) {
-                    throw new ConnectFailed(classify(rh, at, e, ct));
+                if (at.watch.verdict() != null || isTimeout(e)) {
+                    throw new ConnectFailed(classify(rh, at, e));
                 }
                 throw new ConnectFailed(new Failure(Outcome.AUTH_FAILED,
                         noKey + (e.getCause() == null ? "" : "; " + oneLine(rootCause(e))), false, 1));
             }
-            if (at.watchdogFired) {
+            at.watch.stop();
+            if (at.watch.verdict() != null) {
                 throw new SocketTimeoutException("connect timeout");
             }
-            watchdog.cancel(false);
             // Pooled connections idle for long: no read timeout on the socket, a bounded wait for channel opens.
-            Socket s = client.getSocket();
-            if (s != null) {
-                s.setSoTimeout(0);
-            }
             client.getTransport().setTimeoutMs(ctMs);
             client.getConnection().setTimeoutMs(Math.max(ctMs, 10_000));
             connectionsOpened.incrementAndGet();
@@ -968,11 +969,9 @@ public final class SshjExecutor implements RemoteExecutor {
         } catch (ConnectFailed e) {
             throw e;
         } catch (Exception e) {
-            throw new ConnectFailed(classify(rh, at, e, ct));
+            throw new ConnectFailed(classify(rh, at, e));
         } finally {
-            if (watchdog != null) {
-                watchdog.cancel(false);
-            }
+            at.watch.stop();
             handshakes.release();
             if (!ok) {
                 disconnectQuietly(client);
@@ -980,9 +979,20 @@ public final class SshjExecutor implements RemoteExecutor {
         }
     }
 
+    /**
+     * The longest a whole handshake may take while the server keeps answering (each answer within the budget): ten
+     * budgets, at least a minute. Only a server trickling bytes forever, or a machine overloaded beyond use, meets it.
+     */
+    static Duration ceiling(Duration budget) {
+        Duration ten = budget.multipliedBy(10);
+        return ten.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : ten;
+    }
+
     /** Turns a connect-phase exception into an outcome with a one-line reason. */
-    private Failure classify(ResolvedHost rh, Attempt at, Exception e, Duration ct) {
+    private Failure classify(ResolvedHost rh, Attempt at, Exception e) {
         String dest = rh.hostName() + ":" + rh.port();
+        HandshakeWatch.Verdict timedOut = at.watch.verdict();
+        Duration ct = at.watch.budget();
         HostKeyCheck hk = at.hostKeys;
         if (hk != null && hk.verdict != null && !hk.verdict.accepted()) {
             return new Failure(Outcome.HOST_KEY_MISMATCH, hk.verdict.message(), false, 1);
@@ -998,14 +1008,21 @@ public final class SshjExecutor implements RemoteExecutor {
             if (root instanceof ConnectException) {
                 return new Failure(Outcome.UNREACHABLE, "connection refused by " + dest, true, 1);
             }
-            if (root instanceof SocketTimeoutException || at.watchdogFired) {
+            if (root instanceof SocketTimeoutException || timedOut != null) {
                 return new Failure(Outcome.UNREACHABLE, "connect to " + dest + " timed out after " + Durations.format(ct), true, 1);
             }
             return new Failure(Outcome.UNREACHABLE, "cannot connect to " + dest + ": " + oneLine(root), root instanceof SocketException, 1);
         }
-        if (at.watchdogFired || root instanceof SocketTimeoutException || isTimeout(e)) {
-            return new Failure(Outcome.TIMED_OUT, (at.authenticating ? "authentication" : "SSH handshake") + " with " + dest
-                    + " did not finish within " + Durations.format(ct) + " (connected, but the server did not answer)", false, 1);
+        if (timedOut != null || root instanceof SocketTimeoutException || isTimeout(e)) {
+            String what = (at.authenticating ? "authentication" : "SSH handshake") + " with " + dest;
+            if (timedOut == HandshakeWatch.Verdict.SILENT) {
+                return new Failure(Outcome.TIMED_OUT, what + " timed out: connected, but the server sent nothing for "
+                        + Durations.format(ct) + " while fleetroll waited for it", false, 1);
+            }
+            Duration limit = at.watch.ceiling();
+            return new Failure(Outcome.TIMED_OUT, what + " did not finish within " + Durations.format(limit)
+                    + (limit.equals(ct) ? " (connected, but the server did not answer)"
+                            : " (the server kept answering, too slowly)"), false, 1);
         }
         if (at.authenticating) {
             return new Failure(Outcome.AUTH_FAILED, "authentication with " + rh.user() + "@" + dest + " failed: " + oneLine(root), false, 1);
@@ -1059,7 +1076,10 @@ public final class SshjExecutor implements RemoteExecutor {
         }
     }
 
-    /** Plain sockets with TCP_NODELAY, remembering the socket for the watchdog. */
+    /**
+     * Plain sockets with TCP_NODELAY, remembering the socket for the handshake watch, whose streams it watches (the
+     * watch counts silence only while a read is blocked and no byte moved).
+     */
     private static final class NoDelaySocketFactory extends SocketFactory {
         private final Attempt at;
 
@@ -1070,14 +1090,34 @@ public final class SshjExecutor implements RemoteExecutor {
         @Override
         public Socket createSocket() throws IOException {
             Socket s = new Socket() {
+                private InputStream in;
+                private OutputStream out;
+
                 @Override
                 public void connect(SocketAddress endpoint, int timeout) throws IOException {
                     super.connect(endpoint, timeout);
                     at.tcpConnected = true;
                 }
+
+                @Override
+                public synchronized InputStream getInputStream() throws IOException {
+                    if (in == null) {
+                        in = at.watch.watch(super.getInputStream());
+                    }
+                    return in;
+                }
+
+                @Override
+                public synchronized OutputStream getOutputStream() throws IOException {
+                    if (out == null) {
+                        out = at.watch.watch(super.getOutputStream());
+                    }
+                    return out;
+                }
             };
             s.setTcpNoDelay(true);
             at.socket = s;
+            at.watch.socket(s);
             return s;
         }
 

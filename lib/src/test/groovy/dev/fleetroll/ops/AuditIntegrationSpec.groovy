@@ -175,17 +175,14 @@ class AuditIntegrationSpec extends Specification {
         fleet.tarpit(h.name())
 
         when:
-        long t0 = System.nanoTime()
         def report = audit(fleet.hosts()*.fqdn())
-        double seconds = (System.nanoTime() - t0) / 1e9
         def o = report.observations().find { it.host() == h.fqdn() }
 
-        then:
+        then: 'timed-out for 5 s of silence (not before), the others all answered'
         o.outcome() == Outcome.TIMED_OUT
-        o.error().contains('within 5s')
-        o.elapsedMs() >= 4500 && o.elapsedMs() < 5000 + 1500
+        o.error().contains('the server sent nothing for 5s')
+        o.elapsedMs() >= 5000 && o.elapsedMs() < 60_000
         report.ok()*.host().toSet() == (fleet.hosts()*.fqdn() - h.fqdn()).toSet()
-        seconds < 5 + 10
 
         cleanup:
         fleet.untarpit(h.name())

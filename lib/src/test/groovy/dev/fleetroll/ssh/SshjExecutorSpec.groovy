@@ -154,7 +154,10 @@ Host *
         def threads = (1..6).collect { i -> Thread.start { results << ex.exec('s2', RemoteCommand.of("echo $i"), Cancellation.none()) } }
         threads*.join()
         results << ex.exec('s2', RemoteCommand.of('true'), Cancellation.none())
-        Thread.sleep(200) // sshd writes its log asynchronously
+        // sshd writes its log asynchronously: wait for the first line, then count
+        for (int i = 0; i < 500 && s2.accepted() == before; i++) {
+            Thread.sleep(20)
+        }
 
         then:
         results.every { it.outcome() == Outcome.OK }
@@ -209,19 +212,20 @@ Host *
         }
 
         when:
-        long t0 = System.nanoTime()
         def rs = new FanOut(8).exec(ex, ['tarpit', 's0', 's1', 's2'], RemoteCommand.of('echo up'), listener,
-                Cancellation.none(), Duration.ofSeconds(30))
-        double secs = (System.nanoTime() - t0) / 1e9
+                Cancellation.none(), Duration.ofSeconds(120))
 
-        then:
+        then: 'the tarpit is timed-out for its silence: never before its budget, and long before the batch deadline'
         rs*.host() == ['tarpit', 's0', 's1', 's2']
         rs[0].outcome() == Outcome.TIMED_OUT
-        rs[0].error().contains('did not finish within 1s500ms')
-        rs[0].elapsed() < Duration.ofMillis(2500)
+        rs[0].error() ==~ /SSH handshake with 127\.0\.0\.1:\d+ timed out: connected, but the server sent nothing for 1s500ms while fleetroll waited for it/
+        rs[0].elapsed() >= Duration.ofMillis(1500)
+        rs[0].elapsed() < Duration.ofSeconds(60)
         rs[1..3].every { it.outcome() == Outcome.OK }
-        finished.indexOf('tarpit') == 3  // the others did not wait for it
-        secs < 3
+        finished.toSet() == rs*.host().toSet()
+
+        and: 'the others did not queue behind it: each started before the tarpit was given up'
+        rs[1..3].every { it.started() < rs[0].started() + rs[0].elapsed() }
     }
 
     def "a changed host key is a per-host mismatch naming the known_hosts line; policy no accepts it"() {
@@ -350,14 +354,14 @@ Host *
         when:
         Thread.start { Thread.sleep(500); c.cancel('operator pressed Ctrl-C') }
         long t0 = System.nanoTime()
-        def r = ex.exec('s0', RemoteCommand.of('sleep 30'), c)
+        def r = ex.exec('s0', RemoteCommand.of('sleep 300'), c)
         double secs = (System.nanoTime() - t0) / 1e9
         def after = ex.exec('s0', RemoteCommand.of('echo still-here'), Cancellation.none())
 
-        then:
+        then: 'cancelled, not waited for (the command sleeps five minutes)'
         r.outcome() == Outcome.CANCELLED
         r.error() == 'operator pressed Ctrl-C'
-        secs < 2
+        secs < 60
         after.outcome() == Outcome.OK
         after.stdoutText() == 'still-here\n'
         ex.connectionsOpened() == 1
@@ -368,14 +372,15 @@ Host *
         executor()
 
         when:
-        def r = ex.exec('s1', RemoteCommand.of('echo started; sleep 30').withTimeout(Duration.ofMillis(700)), Cancellation.none())
+        def r = ex.exec('s1', RemoteCommand.of('echo started; sleep 300').withTimeout(Duration.ofSeconds(5)), Cancellation.none())
         def after = ex.exec('s1', RemoteCommand.of('true'), Cancellation.none())
 
-        then:
+        then: 'what it printed before the timeout is kept; the command was not waited for (it sleeps five minutes)'
         r.outcome() == Outcome.TIMED_OUT
-        r.error() == 'command did not finish within 700ms'
+        r.error() == 'command did not finish within 5s'
         r.stdoutText() == 'started\n'
-        r.elapsed() < Duration.ofSeconds(3)
+        r.elapsed() >= Duration.ofSeconds(5)
+        r.elapsed() < Duration.ofSeconds(60)
         after.ok()
         ex.connectionsOpened() == 1
     }
@@ -386,13 +391,13 @@ Host *
 
         when:
         long t0 = System.nanoTime()
-        def rs = new FanOut(2).exec(ex, ['s0', 's1', 's2'], RemoteCommand.of('sleep 30'), null, Cancellation.none(), Duration.ofSeconds(1))
+        def rs = new FanOut(2).exec(ex, ['s0', 's1', 's2'], RemoteCommand.of('sleep 300'), null, Cancellation.none(), Duration.ofSeconds(1))
         double secs = (System.nanoTime() - t0) / 1e9
 
-        then:
+        then: 'all cancelled at the deadline, none waited for (they sleep five minutes)'
         rs*.outcome() == [Outcome.CANCELLED] * 3
         rs.every { it.error().contains('batch deadline 1s passed') }
-        secs < 4
+        secs >= 1 && secs < 60
     }
 
     def "a pooled connection whose server restarted is re-opened once"() {
