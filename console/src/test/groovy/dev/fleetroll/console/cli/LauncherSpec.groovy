@@ -8,8 +8,9 @@ import java.nio.file.Path
 import java.util.concurrent.TimeUnit
 
 /**
- * The ./fleetroll launcher's clear failures: no JDK 21+, no Maven when the jar must be built. (The happy path is
- * not run here: during the build the jar is not packaged yet, and the launcher would start a nested build.)
+ * The ./fleetroll launcher: its happy path in a copy of this checkout (a fresh build with the machine's JDK 17 first
+ * on PATH, then the cached start that builds nothing), and its clear failures: no JDK 21+, no Maven when the jar
+ * must be built.
  */
 class LauncherSpec extends Specification {
     static final Path LAUNCHER = Path.of(System.getProperty('user.dir')).resolve('../fleetroll').normalize()
@@ -24,7 +25,7 @@ class LauncherSpec extends Specification {
         pb.redirectErrorStream(false)
         def p = pb.start()
         p.outputStream.close()
-        assert p.waitFor(120, TimeUnit.SECONDS)
+        assert p.waitFor(600, TimeUnit.SECONDS)
         [status: p.exitValue(), out: p.inputStream.text, err: p.errorStream.text]
     }
 
@@ -65,5 +66,46 @@ class LauncherSpec extends Specification {
         r.status == 2
         r.err.readLines().size() == 1
         r.err.contains('Maven is not installed')
+    }
+
+    def "a fresh checkout: the first start builds the jar with a JDK >= 21 it finds itself; the next start just runs"() {
+        given: 'a copy of this checkout without anything built, and PATH as on a fresh machine (its default java first)'
+        Path root = LAUNCHER.parent
+        Path checkout = Files.createDirectories(tmp.resolve('fresh'))
+        def files = ['git', '-C', root.toString(), 'ls-files', '-z', '--cached', '--others', '--exclude-standard'].execute()
+        def names = files.inputStream.text.split('\u0000').findAll { it && Files.isRegularFile(root.resolve(it)) }
+        names.each { n ->
+            Path to = checkout.resolve(n)
+            Files.createDirectories(to.parent)
+            Files.copy(root.resolve(n), to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES)
+        }
+        assert !Files.exists(checkout.resolve('console/target'))
+        def env = [PATH: System.getenv('PATH'), HOME: System.getProperty('user.home'),
+                   FLEETROLL_HOME: Files.createDirectories(tmp.resolve('home')).toString()]
+
+        when:
+        def first = run(checkout.resolve('fleetroll'), env, '--version')
+
+        then: 'one line says it builds; the jar is there and runs'
+        first.status == 0
+        first.err.readLines() == ['fleetroll: building (first run or sources changed)...']
+        first.out.startsWith('fleetroll ')
+        Files.isRegularFile(checkout.resolve('console/target/fleetroll.jar'))
+
+        and: 'with a JDK >= 21, whatever java PATH has first'
+        def chosen = checkout.resolve('console/target/.java-path').text.trim()
+        def feature = [chosen, '-XshowSettings:properties', '-version'].execute().err.text
+                .readLines().find { it.contains('java.specification.version') }.split('=')[1].trim() as int
+        feature >= 21
+
+        when:
+        long jarTime = Files.getLastModifiedTime(checkout.resolve('console/target/fleetroll.jar')).toMillis()
+        def second = run(checkout.resolve('fleetroll'), env, '--version')
+
+        then: 'the cached start: no build, the same jar, the same answer'
+        second.status == 0
+        second.err == ''
+        second.out == first.out
+        Files.getLastModifiedTime(checkout.resolve('console/target/fleetroll.jar')).toMillis() == jarTime
     }
 }
