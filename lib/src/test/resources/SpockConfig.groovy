@@ -6,8 +6,8 @@ import org.spockframework.runtime.model.parallel.ExecutionMode
 runner {
     parallel {
         enabled true
-        defaultSpecificationExecutionMode = ExecutionMode.CONCURRENT
-        defaultExecutionMode = ExecutionMode.SAME_THREAD
+        defaultSpecificationExecutionMode ExecutionMode.CONCURRENT
+        defaultExecutionMode ExecutionMode.SAME_THREAD
         fixed(3)
     }
 }
