@@ -444,10 +444,10 @@ PUPPET_MAIL='relops@mozilla.com'
         where:
         how                                       | fraction | cut
         'client closes the channel (Ctrl-C)'      | 0.05     | { Cancellation c -> c.cancel('interrupted') }
-        'client closes the channel (Ctrl-C)'      | 0.6      | { Cancellation c -> c.cancel('interrupted') }
-        "host's sshd session killed"              | 0.3      | { Cancellation c -> hosts.sessions('h1').each { it.destroyForcibly() } }
-        "host's sshd session killed"              | 0.9      | { Cancellation c -> hosts.sessions('h1').each { it.destroyForcibly() } }
+        'client closes the channel (Ctrl-C)'      | 0.5      | { Cancellation c -> c.cancel('interrupted') }
+        "host's sshd session killed"              | 0.05     | { Cancellation c -> WritesSandboxSpec.freezeThenKill(hosts.sessions('h1')) }
+        "host's sshd session killed"              | 0.5      | { Cancellation c -> WritesSandboxSpec.freezeThenKill(hosts.sessions('h1')) }
         'client closes the channel (Ctrl-C)'      | 1.0      | { Cancellation c -> c.cancel('interrupted') }
-        "host's sshd session killed"              | 1.0      | { Cancellation c -> hosts.sessions('h1').each { it.destroyForcibly() } }
+        "host's sshd session killed"              | 1.0      | { Cancellation c -> WritesSandboxSpec.freezeThenKill(hosts.sessions('h1')) }
     }
 }

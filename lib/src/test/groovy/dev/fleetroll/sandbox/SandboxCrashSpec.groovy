@@ -8,7 +8,11 @@ import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.TimeUnit
 
-/** A test JVM that dies hard leaves its fleet running; the next up or down --all-stale reaps it. */
+/**
+ * A test JVM that dies hard leaves its fleet running; the next up or down --all-stale reaps it. Isolated: any other
+ * spec's Sandbox.up reaps stale fleets too, and would take this one before downStale() can report it.
+ */
+@spock.lang.Isolated
 @Requires({ SandboxFixture.supported() })
 class SandboxCrashSpec extends Specification {
     @TempDir

@@ -329,14 +329,12 @@ class ResidentShellSpec extends Specification {
         when:
         def a = ex.exec(h, RemoteCommand.asRoot('echo $$ $(id -u)').inResidentShell(), Cancellation.none())
         def b = run(h, 'echo $$ $(id -u)')
-        def before = residentShellsOn(host)
-        def gone = (1..60).find { sleep 100; ex.openConnections() == 0 && residentShellsOn(host) == 0 }
+        def gone = (1..300).find { sleep 100; ex.openConnections() == 0 && residentShellsOn(host) == 0 }
         def c = run(h, 'echo $$')
 
-        then:
+        then: 'one shell (the same $$) served both; idle close took it with the connection'
         a.stdoutText() == b.stdoutText()
         a.stdoutText().endsWith(' 0\n')
-        before == 1
         gone != null
         c.ok()
         ex.connectionsOpened() == 2
