@@ -380,6 +380,9 @@ PUPPET_MAIL='relops@mozilla.com'
             }
         }
         Path hostDir = hosts.hostDir(host)
+        // the pooled connection's sshd processes, found before the write: walking every process of a busy machine
+        // at the moment of the cut takes longer than the rest of the transfer
+        List<ProcessHandle> pooled = hosts.sessions(host)
         long deadline = System.nanoTime() + 120_000_000_000L
         boolean cutDone = false
         while (t.alive && System.nanoTime() < deadline) {
@@ -387,7 +390,7 @@ PUPPET_MAIL='relops@mozilla.com'
             boolean due = fraction >= 1.0 ? tmp != null && tmp.length() == size
                     : tmp != null && tmp.length() >= (long) (size * fraction) && tmp.length() < size
             if (due) {
-                cut.call(cancellation)
+                cut.call(cancellation, pooled)
                 cutDone = true
                 break
             }
@@ -443,11 +446,11 @@ PUPPET_MAIL='relops@mozilla.com'
 
         where:
         how                                       | fraction | cut
-        'client closes the channel (Ctrl-C)'      | 0.05     | { Cancellation c -> c.cancel('interrupted') }
-        'client closes the channel (Ctrl-C)'      | 0.5      | { Cancellation c -> c.cancel('interrupted') }
-        "host's sshd session killed"              | 0.05     | { Cancellation c -> WritesSandboxSpec.freezeThenKill(hosts.sessions('h1')) }
-        "host's sshd session killed"              | 0.5      | { Cancellation c -> WritesSandboxSpec.freezeThenKill(hosts.sessions('h1')) }
-        'client closes the channel (Ctrl-C)'      | 1.0      | { Cancellation c -> c.cancel('interrupted') }
-        "host's sshd session killed"              | 1.0      | { Cancellation c -> WritesSandboxSpec.freezeThenKill(hosts.sessions('h1')) }
+        'client closes the channel (Ctrl-C)'      | 0.05     | { Cancellation c, List<ProcessHandle> pooled -> c.cancel('interrupted') }
+        'client closes the channel (Ctrl-C)'      | 0.5      | { Cancellation c, List<ProcessHandle> pooled -> c.cancel('interrupted') }
+        "host's sshd session killed"              | 0.05     | { Cancellation c, List<ProcessHandle> pooled -> WritesSandboxSpec.freezeThenKill(pooled) }
+        "host's sshd session killed"              | 0.5      | { Cancellation c, List<ProcessHandle> pooled -> WritesSandboxSpec.freezeThenKill(pooled) }
+        'client closes the channel (Ctrl-C)'      | 1.0      | { Cancellation c, List<ProcessHandle> pooled -> c.cancel('interrupted') }
+        "host's sshd session killed"              | 1.0      | { Cancellation c, List<ProcessHandle> pooled -> WritesSandboxSpec.freezeThenKill(pooled) }
     }
 }
