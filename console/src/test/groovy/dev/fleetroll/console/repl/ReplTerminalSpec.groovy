@@ -307,9 +307,11 @@ class ReplTerminalSpec extends Specification {
         tmux.attachClient(s)
         tmux.attachClient(s)
 
-        when:
+        when: 'a resize redraws the screen at its own time, so the result is awaited, not the number of prompts'
         tmux.resize(s, 90, 30)
-        def screen = enter(s, "hosts('web').where { role == 'r1' }")
+        tmux.type(s, "hosts('web').where { role == 'r1' }")
+        tmux.keys(s, 'Enter')
+        def screen = tmux.waitFor(s, ~/web1\.ex\s+L\s+r1[\s\S]*fleetroll> /, 60)
 
         then:
         screen =~ /web1\.ex\s+L\s+r1/
