@@ -406,8 +406,8 @@ PUPPET_MAIL='relops@mozilla.com'
 
     def "the connection cut mid-write leaves the target old or new, never truncated or missing (#how at #fraction)"() {
         given: 'h1 has a big override already'
-        String oldText = bigOverride('old', 48)
-        String newText = bigOverride('new', 48)
+        String oldText = bigOverride('old', 16)
+        String newText = bigOverride('new', 16)
         def first = new SetOverride(ctx).run(['h1'], WriteSource.text(oldText),
                 WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [path: ovrPath(), force: true, reaudit: false]),
                 WriteGate.confirmed('--confirm'), BatchListener.NONE, Cancellation.none())
