@@ -4,6 +4,7 @@ import dev.fleetroll.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -72,7 +73,7 @@ public final class PackageInstaller {
                     + " run as root, or install them first (" + byHand + ")");
         }
         progress.notice("installing " + packages + " (apt-get install; missing: " + programs + ")");
-        boolean ownPolicy = !Files.exists(policyRcD, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        boolean ownPolicy = !Files.exists(policyRcD, LinkOption.NOFOLLOW_LINKS);
         try {
             if (ownPolicy) {
                 Files.writeString(policyRcD, POLICY);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +74,7 @@ public final class Sandbox {
      */
     static void prepare(SandboxSpec spec, SandboxProgress progress) {
         requireSupported();
-        java.util.EnumSet<Prerequisite> needs = java.util.EnumSet.copyOf(Prerequisite.SANDBOX);
+        EnumSet<Prerequisite> needs = EnumSet.copyOf(Prerequisite.SANDBOX);
         if (spec.loginUser() != null) {
             needs.add(Prerequisite.SUDO);
         }
