@@ -262,7 +262,9 @@ final class Provisioner {
         c.append("    UserKnownHostsFile ").append(layout.knownHosts()).append('\n');
         c.append("    GlobalKnownHostsFile /dev/null\n");
         c.append("    StrictHostKeyChecking accept-new\n");
-        c.append("    ConnectTimeout 5\n");
+        // the budget for the server's silence (HandshakeWatch): these sshds share the machine's CPU with the client,
+        // the specs and everything else, and a host that just booted is busy with its first puppet run
+        c.append("    ConnectTimeout 20\n");
         c.append("    BatchMode yes\n");
         c.append("    KexAlgorithms ^curve25519-sha256\n");
         c.append("    LogLevel ERROR\n");

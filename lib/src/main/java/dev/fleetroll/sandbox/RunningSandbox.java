@@ -134,7 +134,7 @@ public final class RunningSandbox implements AutoCloseable {
 
     public CommandResult exec(String host, String command, Duration timeout) {
         SandboxHost h = host(host);
-        long connect = Math.max(1, Math.min(5, timeout.toSeconds()));
+        long connect = Math.max(1, Math.min(20, timeout.toSeconds()));
         return Exec.run(List.of("ssh", "-F", sshConfig().toString(), "-o", "ConnectTimeout=" + connect, h.fqdn(), command),
                 Map.of(), null, timeout, null);
     }

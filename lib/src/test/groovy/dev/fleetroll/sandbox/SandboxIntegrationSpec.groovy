@@ -27,7 +27,7 @@ class SandboxIntegrationSpec extends Specification {
     Instant upAt = Instant.now()
 
     /** Plain OpenSSH with nothing but the generated config. */
-    CommandResult ssh(String host, String command, int connectTimeout = 5) {
+    CommandResult ssh(String host, String command, int connectTimeout = 20) {
         def p = new ProcessBuilder('ssh', '-F', fleet.sshConfig().toString(), '-o', "ConnectTimeout=${connectTimeout}",
                 host, command).redirectInput(new File('/dev/null')).start()
         def out = new StringBuilder()
