@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.codehaus.groovy.control.CompilationFailedException;
 
@@ -69,10 +70,11 @@ public final class ScriptRunner {
                 failure.set(t);
             }
         });
-        long[] stopAt = {0};
+        // written by the signal handler's thread, read by this one
+        AtomicLong stopAt = new AtomicLong();
         Runnable restore = sigint.apply(() -> {
             session.cancel("interrupted");  // the verb reports pending hosts cancelled ...
-            stopAt[0] = System.nanoTime();  // ... and the thread is interrupted shortly after if it keeps going
+            stopAt.set(System.nanoTime());  // ... and the thread is interrupted shortly after if it keeps going
         });
         boolean timedOut = false;
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
@@ -84,13 +86,14 @@ public final class ScriptRunner {
                 if (!timedOut && System.nanoTime() > deadline) {
                     timedOut = true;
                     session.cancel("timed out");
-                    stopAt[0] = System.nanoTime();
+                    stopAt.set(System.nanoTime());
                 }
-                if (stopAt[0] != 0 && !interruptSent && System.nanoTime() - stopAt[0] > 600_000_000L) {
+                long stop = stopAt.get();
+                if (stop != 0 && !interruptSent && System.nanoTime() - stop > 600_000_000L) {
                     interruptSent = true;
                     worker.interrupt();
                 }
-                if (timedOut && System.nanoTime() - stopAt[0] > 5_000_000_000L) {
+                if (timedOut && System.nanoTime() - stop > 5_000_000_000L) {
                     break; // give up on a script that ignores interrupts; the process exits anyway
                 }
             }

@@ -147,11 +147,17 @@ class ScriptingCliSpec extends Specification {
         }
         Thread.sleep(500)
         new ProcessBuilder('kill', '-INT', "${p.pid()}".toString()).start().waitFor()
-        boolean exited = p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)
+        boolean exited = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)
+        if (!exited) {
+            new ProcessBuilder(java.nio.file.Path.of(System.getProperty('java.home'), 'bin', 'jstack').toString(), "${p.pid()}".toString()).redirectErrorStream(true).start().with { j ->
+                err << "\n--- jstack ---\n" << j.inputStream.text
+            }
+            p.destroyForcibly()
+        }
         t1.join(); t2.join()
 
         then:
-        exited
+        assert exited: "still running 60 s after SIGINT; stdout:\n${out}\nstderr:\n${err}"
         p.exitValue() == 130
         !out.toString().contains('not reached')
         err.toString().contains('interrupted (audit: 2 hosts in')
