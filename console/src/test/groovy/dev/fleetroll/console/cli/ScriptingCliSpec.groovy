@@ -158,7 +158,7 @@ class ScriptingCliSpec extends Specification {
 
         then:
         assert exited: "still running 60 s after SIGINT; stdout:\n${out}\nstderr:\n${err}"
-        p.exitValue() == 130
+        assert p.exitValue() == 130: "exit ${p.exitValue()}; stdout:\n${out}\nstderr:\n${err}"
         !out.toString().contains('not reached')
         err.toString().contains('interrupted (audit: 2 hosts in')
         err.toString().contains('1 cancelled (tar1.ex)')

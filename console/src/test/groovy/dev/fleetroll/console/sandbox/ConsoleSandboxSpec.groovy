@@ -167,7 +167,7 @@ class ConsoleSandboxSpec extends Specification {
 
         then:
         assert ended: "still running 60 s after SIGINT; stdout:\n${out}\nstderr:\n${err}"
-        p.exitValue() == 130
+        assert p.exitValue() == 130: "exit ${p.exitValue()}; stdout:\n${out}\nstderr:\n${err}"
         out.toString().count('== round') >= 3
         out.toString().count('✓ 5/5 hosts ok') >= 3
         fleet.acceptedConnections() == accepted   // later rounds reuse the connections

@@ -29,9 +29,13 @@ class FleetrollProcess {
             props << "-Dfleetroll.fleetFactory=${FakeFleetFactory.name}".toString()
         }
         launcher = dir.resolve('fleetroll')
+        // SIGINT back to its default before the JVM starts: a build started in the background without job control
+        // (nohup mvn ... &) passes SIGINT down as ignored, the JVM then cannot take it, and the Ctrl-C specs
+        // would test the harness instead of fleetroll. sh cannot reset an ignored signal; perl (Debian's
+        // essential perl-base) can.
         launcher.text = """#!/bin/sh
 export FLEETROLL_HOME='${home}' FLEETROLL_PROJECT='${project}' HOME='${dir}'
-exec '${java}' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED ${props.join(' ')} \\
+exec perl -e '\$SIG{INT} = "DEFAULT"; exec @ARGV or die "exec \$ARGV[0]: \$!\\n"' '${java}' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED ${props.join(' ')} \\
   -cp '${cp}' dev.fleetroll.console.Main "\$@"
 """
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString('rwxr-xr-x'))
