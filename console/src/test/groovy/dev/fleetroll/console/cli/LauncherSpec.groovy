@@ -68,12 +68,30 @@ class LauncherSpec extends Specification {
         r.err.contains('Maven is not installed')
     }
 
+    /** The checkout's files as git sees them (tracked and new); without git, every file outside build output. */
+    static List<String> sourceFiles(Path root) {
+        try {
+            def git = ['git', '-C', root.toString(), 'ls-files', '-z', '--cached', '--others', '--exclude-standard'].execute()
+            String listed = git.inputStream.text
+            if (git.waitFor() == 0 && listed) {
+                return listed.split('\u0000').findAll { it && Files.isRegularFile(root.resolve(it)) }
+            }
+        } catch (IOException ignored) {
+            // no git: walk the tree below
+        }
+        Files.walk(root).withCloseable { s ->
+            s.filter { Files.isRegularFile(it) }
+                    .map { root.relativize(it) }
+                    .filter { rel -> !rel.iterator().any { it.toString() in ['target', '.git'] } }
+                    .map { it.toString() }.toList()
+        }
+    }
+
     def "a fresh checkout: the first start builds the jar with a JDK >= 21 it finds itself; the next start just runs"() {
         given: 'a copy of this checkout without anything built, and PATH as on a fresh machine (its default java first)'
         Path root = LAUNCHER.parent
         Path checkout = Files.createDirectories(tmp.resolve('fresh'))
-        def files = ['git', '-C', root.toString(), 'ls-files', '-z', '--cached', '--others', '--exclude-standard'].execute()
-        def names = files.inputStream.text.split('\u0000').findAll { it && Files.isRegularFile(root.resolve(it)) }
+        def names = sourceFiles(root)
         names.each { n ->
             Path to = checkout.resolve(n)
             Files.createDirectories(to.parent)
