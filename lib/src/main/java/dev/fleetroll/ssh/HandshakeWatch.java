@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The connect timeout of one SSH handshake, counted as the time the <em>server</em> is silent, not as wall time.
@@ -61,9 +62,18 @@ final class HandshakeWatch {
         this.progress = started;
     }
 
-    /** A watch on a direct TCP connection: silence as described above. */
-    static HandshakeWatch silence(Duration budget, Duration ceiling) {
-        return new HandshakeWatch(budget, ceiling, false, System::nanoTime);
+    /** A watch on a direct TCP connection: silence as described above, within {@link #ceilingFor the ceiling}. */
+    static HandshakeWatch silence(Duration budget) {
+        return new HandshakeWatch(budget, ceilingFor(budget), false, System::nanoTime);
+    }
+
+    /**
+     * The longest a whole handshake may take while the server keeps answering (each answer within the budget): ten
+     * budgets, at least a minute. Only a server trickling bytes forever, or a machine overloaded beyond use, meets it.
+     */
+    static Duration ceilingFor(Duration budget) {
+        Duration ten = budget.multipliedBy(10);
+        return ten.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : ten;
     }
 
     /** A watch for a handshake tunnelled through a jump host: the budget is wall time from now. */
@@ -89,9 +99,14 @@ final class HandshakeWatch {
         return verdict;
     }
 
-    /** The socket to consult the kernel about and to wrap; set when it is created. */
+    /** The socket to consult the kernel about (and to close when the watch fires); set when it is created. */
     void socket(Socket s) {
         this.socket = s;
+    }
+
+    /** The connection's socket, once created; null through a jump host. */
+    Socket socket() {
+        return socket;
     }
 
     /** The connection's input, counting reads: silence accrues only while a read is blocked. */
@@ -166,7 +181,7 @@ final class HandshakeWatch {
     }
 
     /** Runs a client-side step (e.g. reading identity files before authenticating): no silence accrues meanwhile. */
-    <T, E extends Exception> T busy(ThrowingSupplier<T, E> step) throws E {
+    <T> T busy(Supplier<T> step) {
         busy.incrementAndGet();
         try {
             return step.get();
@@ -174,11 +189,6 @@ final class HandshakeWatch {
             progress = clock.getAsLong();
             busy.decrementAndGet();
         }
-    }
-
-    @FunctionalInterface
-    interface ThrowingSupplier<T, E extends Exception> {
-        T get() throws E;
     }
 
     /**
@@ -225,7 +235,7 @@ final class HandshakeWatch {
      * up, and should close the socket so the handshake fails at once.
      */
     synchronized void start(ScheduledExecutorService scheduler, Runnable onFire) {
-        schedule(scheduler, onFire, wallClock ? ceiling : budget);
+        schedule(scheduler, onFire, budget); // a wall-clock watch's ceiling is its budget
     }
 
     private synchronized void schedule(ScheduledExecutorService scheduler, Runnable onFire, long delay) {

@@ -63,8 +63,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connecting: a global semaphore caps concurrent handshakes; the connect timeout of TCP connect, key exchange and
  * authentication counts the server's silence, not wall time ({@link HandshakeWatch}: fleetroll's own queueing and a
- * busy CPU never make a healthy host time out), and the watch closes the socket when it fires; TCP_NODELAY is set (loopback and LAN
- * handshakes otherwise stall on delayed ACKs). Only connect-phase failures (refused, reset or closed before the
+ * busy CPU never make a healthy host time out), and the watch closes the socket when it fires; TCP_NODELAY is set
+ * (loopback and LAN handshakes otherwise stall on delayed ACKs). Only connect-phase failures (refused, reset or closed before the
  * handshake finished, TCP connect timeout) are retried, with jittered exponential backoff. ProxyJump goes through
  * the jump host's own pooled connection ({@code direct-tcpip}), recursively for chains.
  *
@@ -850,11 +850,14 @@ public final class SshjExecutor implements RemoteExecutor {
 
     /** What one handshake attempt knows about itself, for classifying failures. */
     private static final class Attempt {
-        volatile Socket socket;
+        final HandshakeWatch watch;
         volatile boolean tcpConnected;
-        volatile HandshakeWatch watch;
         volatile HostKeyCheck hostKeys;
         volatile boolean authenticating;
+
+        Attempt(HandshakeWatch watch) {
+            this.watch = watch;
+        }
     }
 
     private Opened handshake(ResolvedHost rh) throws ConnectFailed {
@@ -882,8 +885,7 @@ public final class SshjExecutor implements RemoteExecutor {
         }
         Duration ct = rh.effectiveConnectTimeout(settings.connectTimeout());
         int ctMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, ct.toMillis()));
-        Attempt at = new Attempt();
-        at.watch = jumpClient != null ? HandshakeWatch.wallClock(ct) : HandshakeWatch.silence(ct, ceiling(ct));
+        Attempt at = new Attempt(jumpClient != null ? HandshakeWatch.wallClock(ct) : HandshakeWatch.silence(ct));
         int ceilingMs = (int) Math.min(Integer.MAX_VALUE, at.watch.ceiling().toMillis());
         SSHClient client = new SSHClient(config);
         boolean ok = false;
@@ -898,7 +900,7 @@ public final class SshjExecutor implements RemoteExecutor {
             at.hostKeys = new HostKeyCheck(verifier, rh, policy);
             client.addHostKeyVerifier(at.hostKeys);
             at.watch.start(scheduler, () -> {
-                Socket s = at.socket;
+                Socket s = at.watch.socket();
                 if (s != null) {
                     try {
                         s.close();
@@ -924,7 +926,7 @@ public final class SshjExecutor implements RemoteExecutor {
                     client.connect(rh.hostName(), rh.port());
                     return null;
                 }, () -> {
-                    Socket s = at.socket;
+                    Socket s = at.watch.socket();
                     if (s != null) {
                         s.close();
                     }
@@ -977,15 +979,6 @@ public final class SshjExecutor implements RemoteExecutor {
                 disconnectQuietly(client);
             }
         }
-    }
-
-    /**
-     * The longest a whole handshake may take while the server keeps answering (each answer within the budget): ten
-     * budgets, at least a minute. Only a server trickling bytes forever, or a machine overloaded beyond use, meets it.
-     */
-    static Duration ceiling(Duration budget) {
-        Duration ten = budget.multipliedBy(10);
-        return ten.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : ten;
     }
 
     /** Turns a connect-phase exception into an outcome with a one-line reason. */
@@ -1116,7 +1109,6 @@ public final class SshjExecutor implements RemoteExecutor {
                 }
             };
             s.setTcpNoDelay(true);
-            at.socket = s;
             at.watch.socket(s);
             return s;
         }

@@ -117,7 +117,7 @@ class HandshakeWatchSpec extends Specification {
 
     def "the ceiling is ten budgets, at least a minute"() {
         expect:
-        SshjExecutor.ceiling(Duration.ofSeconds(10)) == Duration.ofSeconds(100)
-        SshjExecutor.ceiling(Duration.ofSeconds(2)) == Duration.ofMinutes(1)
+        HandshakeWatch.ceilingFor(Duration.ofSeconds(10)) == Duration.ofSeconds(100)
+        HandshakeWatch.ceilingFor(Duration.ofSeconds(2)) == Duration.ofMinutes(1)
     }
 }
