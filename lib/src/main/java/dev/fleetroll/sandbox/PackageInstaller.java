@@ -69,8 +69,10 @@ public final class PackageInstaller {
                     + " install " + packages + " with its package manager");
         }
         if (!root) {
-            throw new UserError(who + " needs " + programs + ", which are missing, and installing them needs root:"
-                    + " run as root, or install them first (" + byHand + ")");
+            String them = missing.size() == 1 ? "it" : "them";
+            throw new UserError(who + " needs " + programs + (missing.size() == 1 ? ", which is" : ", which are")
+                    + " missing, and installing " + them + " needs root: run as root, or install " + them + " first ("
+                    + byHand + ")");
         }
         progress.notice("installing " + packages + " (apt-get install; missing: " + programs + ")");
         boolean ownPolicy = !Files.exists(policyRcD, LinkOption.NOFOLLOW_LINKS);
@@ -95,7 +97,8 @@ public final class PackageInstaller {
                         + " is still missing; install it by hand and run the command again");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + policyRcD + ": " + e.getMessage(), e);
+            throw new UserError("cannot write " + policyRcD + " (it keeps the packages from starting services): "
+                    + e.getMessage() + "; install " + packages + " by hand (" + byHand + ")");
         } finally {
             if (ownPolicy) {
                 try {
@@ -117,7 +120,11 @@ public final class PackageInstaller {
         List<String> argv = new ArrayList<>();
         argv.add(aptGet.toString());
         argv.addAll(args);
-        return Exec.run(argv, Map.of("DEBIAN_FRONTEND", "noninteractive"), null, TIMEOUT, null);
+        try {
+            return Exec.run(argv, Map.of("DEBIAN_FRONTEND", "noninteractive"), null, TIMEOUT, null);
+        } catch (UncheckedIOException e) {
+            throw new UserError(e.getMessage() + "; install the packages by hand with the machine's package manager");
+        }
     }
 
     private static String lastLine(String text) {
@@ -139,7 +146,7 @@ public final class PackageInstaller {
                 throw new UserError(who + ": " + why);
             }
             system().ensure(Prerequisite.TESTS, who, (phase, done, total) -> System.err.println("fleetroll: " + phase));
-        } catch (UserError | UncheckedIOException e) {
+        } catch (UserError e) {
             System.err.println("fleetroll: " + e.getMessage());
             System.exit(1);
         }

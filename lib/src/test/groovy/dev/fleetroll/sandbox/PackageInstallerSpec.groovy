@@ -171,4 +171,41 @@ esac
         !Files.exists(log)
         !Files.exists(policy)
     }
+
+    def "not root, one program: the sentence says it, not them"() {
+        when:
+        installer(aptGet(), false).ensure([Prerequisite.TMUX], 'the test suite', progress)
+
+        then:
+        def e = thrown(UserError)
+        e.message == 'the test suite needs tmux, which is missing, and installing it needs root: run as root, or install it first (apt-get install tmux)'
+    }
+
+    def "a policy-rc.d that cannot be written is one line; apt-get is not run without it"() {
+        when:
+        new PackageInstaller(this.&present, dir.resolve('no/such/dir/policy-rc.d'), aptGet(), true)
+                .ensure([Prerequisite.SSHD], 'the sandbox', progress)
+
+        then:
+        def e = thrown(UserError)
+        e.message.startsWith("cannot write ${dir.resolve('no/such/dir/policy-rc.d')} (it keeps the packages from starting services): ")
+        e.message.endsWith('; install openssh-server by hand (apt-get install openssh-server)')
+        !Files.exists(log)
+    }
+
+    def "an apt-get that cannot be started is one line"() {
+        given:
+        Path notExecutable = dir.resolve('apt-get-broken')
+        notExecutable.text = 'not a program'
+
+        when:
+        installer(notExecutable).ensure([Prerequisite.SSHD], 'the sandbox', progress)
+
+        then:
+        def e = thrown(UserError)
+        e.message.startsWith("cannot run ${notExecutable}")
+        e.message.endsWith("; install the packages by hand with the machine's package manager")
+        !e.message.contains('\n')
+        !Files.exists(policy)
+    }
 }

@@ -63,8 +63,9 @@ final class SandboxCommand implements Command {
                   up [N]       start N hosts (default 12), replacing this FLEETROLL_HOME's sandbox; writes
                                host-lists/sandbox.list (hosts('sandbox')), per-role lists sandbox/1804, sandbox/2404,
                                sandbox/netperf and sandbox/mac, config.d/50-sandbox.yaml and an ssh_config, so every
-                               command and script runs against the fleet unchanged; installs openssh-server with
-                               apt-get when /usr/sbin/sshd is missing
+                               command and script runs against the fleet unchanged; installs what it lacks
+                               (openssh-server, git, util-linux; sudo with --login-user) with apt-get, in one
+                               call, with service starts forbidden
                   status       every host's state (up, sshd-stopped, tarpit, rebooting, halted, down) and the
                                memory the fleet uses
                   down         stop every process and remove every file the sandbox made
