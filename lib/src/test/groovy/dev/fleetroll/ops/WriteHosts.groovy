@@ -117,6 +117,17 @@ Host *
     }
 
     /** The sshd processes serving connections of {@code host} (not the listener, not the shells they run). */
+    /**
+     * Cuts a host's sshd sessions mid-transfer: SIGSTOP first (the transfer stops where it is, whatever the
+     * machine's load), then SIGKILL. For this class's hosts and the sandbox's alike.
+     */
+    static void freezeThenKill(List<ProcessHandle> processes) {
+        if (!processes.isEmpty()) {
+            new ProcessBuilder(['kill', '-STOP'] + processes*.pid()*.toString()).start().waitFor()
+        }
+        processes.each { it.destroyForcibly() }
+    }
+
     List<ProcessHandle> sessions(String host) {
         servers[host].process.descendants().filter { ph ->
             ph.info().command().map { it.endsWith('/sshd') }.orElse(false)

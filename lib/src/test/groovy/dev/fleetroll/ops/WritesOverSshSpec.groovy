@@ -448,9 +448,9 @@ PUPPET_MAIL='relops@mozilla.com'
         how                                       | fraction | cut
         'client closes the channel (Ctrl-C)'      | 0.05     | { Cancellation c, List<ProcessHandle> pooled -> c.cancel('interrupted') }
         'client closes the channel (Ctrl-C)'      | 0.5      | { Cancellation c, List<ProcessHandle> pooled -> c.cancel('interrupted') }
-        "host's sshd session killed"              | 0.05     | { Cancellation c, List<ProcessHandle> pooled -> WritesSandboxSpec.freezeThenKill(pooled) }
-        "host's sshd session killed"              | 0.5      | { Cancellation c, List<ProcessHandle> pooled -> WritesSandboxSpec.freezeThenKill(pooled) }
+        "host's sshd session killed"              | 0.05     | { Cancellation c, List<ProcessHandle> pooled -> WriteHosts.freezeThenKill(pooled) }
+        "host's sshd session killed"              | 0.5      | { Cancellation c, List<ProcessHandle> pooled -> WriteHosts.freezeThenKill(pooled) }
         'client closes the channel (Ctrl-C)'      | 1.0      | { Cancellation c, List<ProcessHandle> pooled -> c.cancel('interrupted') }
-        "host's sshd session killed"              | 1.0      | { Cancellation c, List<ProcessHandle> pooled -> WritesSandboxSpec.freezeThenKill(pooled) }
+        "host's sshd session killed"              | 1.0      | { Cancellation c, List<ProcessHandle> pooled -> WriteHosts.freezeThenKill(pooled) }
     }
 }

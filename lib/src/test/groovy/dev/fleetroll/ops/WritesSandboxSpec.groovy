@@ -230,14 +230,6 @@ class WritesSandboxSpec extends Specification {
     }
 
     /** The sshd processes serving connections on the host (children of its listener), as global process handles. */
-    /** SIGSTOP first (the transfer stops where it is, whatever the machine's load), then SIGKILL. */
-    static void freezeThenKill(List<ProcessHandle> processes) {
-        if (!processes.isEmpty()) {
-            new ProcessBuilder(['kill', '-STOP'] + processes*.pid()*.toString()).start().waitFor()
-        }
-        processes.each { it.destroyForcibly() }
-    }
-
     List<ProcessHandle> sessions(String host) {
         long init = Long.parseLong(sandbox.hostDir(host).resolve('run/init.pid').text.trim())
         ProcessHandle.of(init).get().descendants().filter { ph ->
@@ -276,7 +268,7 @@ class WritesSandboxSpec extends Specification {
         while (t.alive && !cut && System.nanoTime() < deadline) {
             def tmp = etcPuppet.toFile().listFiles().find { it.name.startsWith('.ronin_settings.fleetroll.') }
             if (tmp != null && tmp.length() > 0 && tmp.length() < newText.length()) {
-                how == 'client' ? cancellation.cancel('interrupted') : freezeThenKill(pooled)
+                how == 'client' ? cancellation.cancel('interrupted') : WriteHosts.freezeThenKill(pooled)
                 cut = true
             }
             Thread.sleep(1)

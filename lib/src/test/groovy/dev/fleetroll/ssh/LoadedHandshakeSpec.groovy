@@ -25,7 +25,7 @@ class LoadedHandshakeSpec extends Specification {
     @Shared List<String> healthy
 
     SshjExecutor ex
-    List<Process> hogs = []
+    List<Process> processes = [] // CPU hogs and the lock holder; gone after each feature
 
     def setupSpec() {
         tarpit = fleet.hosts()[HOSTS].fqdn()
@@ -39,7 +39,7 @@ class LoadedHandshakeSpec extends Specification {
 
     def cleanup() {
         ex?.close()
-        hogs.each { it.destroyForcibly().waitFor() }
+        processes.each { it.destroyForcibly().waitFor() }
     }
 
     /**
@@ -59,7 +59,7 @@ class LoadedHandshakeSpec extends Specification {
 
     /** Two processes that keep both cores busy for as long as the feature runs. */
     void loadTheMachine() {
-        2.times { hogs << new ProcessBuilder('sh', '-c', 'while :; do :; done').start() }
+        2.times { processes << new ProcessBuilder('sh', '-c', 'while :; do :; done').start() }
     }
 
     def "first connections to every host at once on a loaded machine: the healthy all ok, the tarpit timed-out"() {
@@ -88,14 +88,15 @@ class LoadedHandshakeSpec extends Specification {
         def java = ProcessHandle.current().info().command().orElse('java')
         def holder = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'), FileLockHolderMain.name,
                 kh.toString()).redirectErrorStream(true).start()
+        processes << holder
         assert holder.inputStream.newReader().readLine() == 'LOCKED'
         Duration budget = Duration.ofSeconds(5)
         executor(kh, budget)
         long accepted = fleet.acceptedConnections()
 
         when: 'the batch starts, and every healthy host got as far as its TCP connection'
-        def batch = Thread.start {
-            owner.rs = new FanOut(64).exec(ex, healthy + [tarpit], RemoteCommand.of('hostname'), null, Cancellation.none(), null)
+        def batch = java.util.concurrent.CompletableFuture.supplyAsync {
+            new FanOut(64).exec(ex, healthy + [tarpit], RemoteCommand.of('hostname'), null, Cancellation.none(), null)
         }
         while (fleet.acceptedConnections() < accepted + HOSTS) { // the tarpit sshd is stopped: it logs nothing
             Thread.sleep(50)
@@ -103,10 +104,10 @@ class LoadedHandshakeSpec extends Specification {
 
         and: 'the lock stays held three budgets longer, then is released'
         Thread.sleep(budget.multipliedBy(3).toMillis())
-        boolean stillRunning = batch.alive
+        boolean stillRunning = !batch.done
         holder.outputStream.close()
         holder.waitFor()
-        batch.join()
+        List<ExecResult> rs = batch.get()
 
         then: 'the handshakes were waiting for the lock all that time'
         stillRunning
@@ -120,6 +121,4 @@ class LoadedHandshakeSpec extends Specification {
         t.outcome() == Outcome.TIMED_OUT
         t.error().endsWith('the server sent nothing for 5s while fleetroll waited for it')
     }
-
-    List<ExecResult> rs
 }

@@ -178,7 +178,7 @@ exit \$rc
         def step = [java, '-cp', cp, 'dev.fleetroll.sandbox.PackageInstaller']
 
         when:
-        def ok = run(hiding([Prerequisite.TMUX, Prerequisite.INFOCMP, Prerequisite.SUDO]) + step)
+        def ok = FleetrollProcess.runCommand(hiding([Prerequisite.TMUX, Prerequisite.INFOCMP, Prerequisite.SUDO]) + step)
 
         then:
         ok.status == 0
@@ -187,24 +187,11 @@ exit \$rc
 
         when:
         aptLog.toFile().delete()
-        def failed = run(hiding([Prerequisite.TMUX], 'fail') + step)
+        def failed = FleetrollProcess.runCommand(hiding([Prerequisite.TMUX], 'fail') + step)
 
         then:
         failed.status == 1
         failed.err.readLines().findAll { !it.contains('installing ') } == [
                 "fleetroll: could not install tmux with apt-get (exit 100: E: Failed to fetch http://deb.debian.org/debian/pool/main/o/openssh/openssh-server.deb  Temporary failure resolving 'deb.debian.org'); install them by hand (apt-get install tmux) and run the command again"]
-    }
-
-    private static FleetrollProcess.Result run(List<String> argv) {
-        def p = new ProcessBuilder(argv).start()
-        def out = new ByteArrayOutputStream()
-        def err = new ByteArrayOutputStream()
-        def t1 = Thread.start { out << p.inputStream }
-        def t2 = Thread.start { err << p.errorStream }
-        p.outputStream.close()
-        assert p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)
-        t1.join()
-        t2.join()
-        new FleetrollProcess.Result(p.exitValue(), out.toString('UTF-8'), err.toString('UTF-8'))
     }
 }

@@ -68,7 +68,12 @@ exec perl -e '\$SIG{INT} = "DEFAULT"; exec @ARGV or die "exec \$ARGV[0]: \$!\\n"
     /** Like {@link #run}, with {@code wrapper} in front of the launcher (e.g. a script that hides programs first). */
     Result runVia(List<String> wrapper, List<String> args, String stdin = '', Map<String, String> env = [:],
                   long timeoutSeconds = 120) {
-        def pb = new ProcessBuilder((wrapper + [launcher.toString()] + args)*.toString())
+        runCommand(wrapper + [launcher.toString()] + args, stdin, env, timeoutSeconds)
+    }
+
+    /** Runs any command the same way: pipes, no TERM, {@code env} added; its status, stdout and stderr. */
+    static Result runCommand(List<String> argv, String stdin = '', Map<String, String> env = [:], long timeoutSeconds = 120) {
+        def pb = new ProcessBuilder(argv*.toString())
         pb.environment().remove('TERM')
         pb.environment().putAll(env)
         def p = pb.start()
@@ -79,7 +84,7 @@ exec perl -e '\$SIG{INT} = "DEFAULT"; exec @ARGV or die "exec \$ARGV[0]: \$!\\n"
         p.outputStream.withStream { it << stdin.getBytes('UTF-8') }
         if (!p.waitFor(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly()
-            throw new IllegalStateException("fleetroll ${args} did not finish in ${timeoutSeconds}s")
+            throw new IllegalStateException("${argv} did not finish in ${timeoutSeconds}s")
         }
         t1.join()
         t2.join()
