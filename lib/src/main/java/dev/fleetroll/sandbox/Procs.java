@@ -21,7 +21,7 @@ final class Procs {
     private Procs() {}
 
     /** One process, from {@code /proc/PID/stat}. */
-    record Proc(long pid, String comm, char state, long ppid, long pgrp, long startTicks) {}
+    record Proc(long pid, String comm, char state, long ppid, long pgrp, long startTicks, long cpuTicks) {}
 
     /** Every process visible now (processes that exit while we look are skipped). */
     static List<Proc> all() {
@@ -56,9 +56,12 @@ final class Procs {
             return null;
         }
         String[] f = s.substring(close + 2).split(" ");
-        // after the comm: state(0) ppid(1) pgrp(2) session(3) ... starttime(19)
+        // after the comm: state(0) ppid(1) pgrp(2) session(3) ... utime(11) stime(12) cutime(13) cstime(14) ...
+        // starttime(19); cpuTicks counts the reaped children too, so a process's work still shows once its
+        // short-lived children are gone
+        long cpu = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
         return new Proc(pid, s.substring(open + 1, close), f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                Long.parseLong(f[19]));
+                Long.parseLong(f[19]), cpu);
     }
 
     static boolean alive(long pid) {

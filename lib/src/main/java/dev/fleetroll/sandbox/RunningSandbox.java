@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * few seconds, uptime starts again).
  */
 public final class RunningSandbox implements AutoCloseable {
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final SandboxLayout layout;
     private final SandboxState state;
@@ -283,21 +283,24 @@ public final class RunningSandbox implements AutoCloseable {
         }
     }
 
-    /** Waits until the host runs, its sshd listens and its boot (puppet, generic-worker) is done. */
-    public void awaitUp(String host, Duration timeout) {
+    /**
+     * Waits until the host runs, its sshd listens and its boot (puppet, generic-worker) is done, for as long as the
+     * sandbox shows {@linkplain SignOfLife signs of life}: only {@code stall} without any fails.
+     */
+    public void awaitUp(String host, Duration stall) {
         SandboxHost h = host(host);
         Path dir = layout.host(h.name());
-        long deadline = System.nanoTime() + timeout.toNanos();
+        StallClock clock = new StallClock(stall);
         while (true) {
             Long init = readPid(dir.resolve("run/init.pid"));
             if (init != null && Procs.alive(init) && Files.exists(dir.resolve("run/booted"))
                     && Procs.tcpListeners().contains(h.address() + ":22")) {
                 return;
             }
-            if (System.nanoTime() > deadline) {
-                throw new SandboxException("sandbox host " + h.name() + " did not come up within " + timeout.toSeconds() + " s");
+            if (Files.exists(dir.resolve("halted")) && !Files.exists(dir.resolve("power-on"))) {
+                throw new SandboxException("sandbox host " + h.name() + " is halted: it stays down until powerOn");
             }
-            Teardown.sleep(50);
+            awaitSignOfLife(clock, h, "come up");
         }
     }
 
@@ -307,16 +310,27 @@ public final class RunningSandbox implements AutoCloseable {
         return n == null ? 0 : n.intValue();
     }
 
-    /** Waits until the host has booted at least {@code boots} times and is up (e.g. after its own reboot command). */
-    public void awaitBoots(String host, int boots, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /**
+     * Waits until the host has booted at least {@code boots} times and is up (e.g. after its own reboot command), for
+     * as long as the sandbox shows signs of life (a host kept down on purpose counts as one: see {@link #reboot}).
+     */
+    public void awaitBoots(String host, int boots, Duration stall) {
+        SandboxHost h = host(host);
+        StallClock clock = new StallClock(stall);
         while (boots(host) < boots) {
-            if (System.nanoTime() > deadline) {
-                throw new SandboxException("sandbox host " + host + " did not reboot within " + timeout.toSeconds() + " s");
-            }
-            Teardown.sleep(50);
+            awaitSignOfLife(clock, h, "reboot");
         }
-        awaitUp(host, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        awaitUp(host, stall);
+    }
+
+    /** Sleeps a little, or fails when the sandbox has shown no sign of life for the clock's budget. */
+    private void awaitSignOfLife(StallClock clock, SandboxHost h, String what) {
+        long now = System.nanoTime();
+        if (clock.stalled(List.of(SignOfLife.of(layout, List.of(h)), boots(h.name())), now)) {
+            throw new SandboxException("sandbox host " + h.name() + " did not " + what + " (no log line, no CPU time in the"
+                    + " sandbox for " + clock.quietSeconds(now) + " s; logs in " + layout.host(h.name()) + ")");
+        }
+        Teardown.sleep(200);
     }
 
     /** Makes every later puppet run on the host fail (exit 1), or stops doing so. */
@@ -380,8 +394,8 @@ public final class RunningSandbox implements AutoCloseable {
         reboot(h.name(), down);
     }
 
-    public void awaitUp(SandboxHost h, Duration timeout) {
-        awaitUp(h.name(), timeout);
+    public void awaitUp(SandboxHost h, Duration stall) {
+        awaitUp(h.name(), stall);
     }
 
     public long acceptedConnections(SandboxHost h) {
@@ -593,7 +607,7 @@ public final class RunningSandbox implements AutoCloseable {
         }
     }
 
-    private static Long readPid(Path file) {
+    static Long readPid(Path file) {
         try {
             String s = Files.readString(file).strip();
             return s.isEmpty() ? null : Long.parseLong(s);

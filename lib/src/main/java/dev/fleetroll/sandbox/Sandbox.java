@@ -36,6 +36,8 @@ public final class Sandbox {
     private static final List<String> FORBIDDEN = List.of("/etc", "/usr", "/run", "/var/log", "/var/root", "/opt",
             "/proc", "/sys", "/dev", "/bin", "/sbin", "/lib", "/boot");
 
+    /** How long booting hosts may show no sign of life at all before {@code up} gives up on them. */
+    static final Duration BOOT_STALL = Duration.ofSeconds(60);
     private static final SlotRegistry registry = new SlotRegistry(SlotRegistry.DEFAULT_DIR);
 
     private Sandbox() {}
@@ -232,7 +234,7 @@ public final class Sandbox {
             return null;
         });
 
-        waitUntilBooted(layout, hosts, progress, Duration.ofSeconds(60 + n / 10));
+        waitUntilBooted(layout, hosts, progress, BOOT_STALL);
 
         List<SandboxHost> withMetadata = new ArrayList<>();
         for (SandboxHost h : hosts) {
@@ -249,10 +251,16 @@ public final class Sandbox {
         return new RunningSandbox(layout, state, took);
     }
 
+    /**
+     * Waits until every host listens on port 22 and has finished its boot (first puppet run included). A slow boot
+     * is waited for as long as the sandbox shows {@linkplain SignOfLife signs of life}; only {@code stall} without
+     * any fails (a busy machine makes boots slow, and a fixed budget then fails healthy hosts).
+     */
     private static void waitUntilBooted(SandboxLayout layout, List<SandboxHost> hosts, SandboxProgress progress,
-                                        Duration timeout) {
+                                        Duration stall) {
         List<SandboxHost> pending = new ArrayList<>(hosts);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        StallClock clock = new StallClock(stall);
+        long nextLook = 0;
         while (!pending.isEmpty()) {
             Set<String> listeners = Procs.tcpListeners();
             for (var it = pending.iterator(); it.hasNext(); ) {
@@ -269,16 +277,23 @@ public final class Sandbox {
             if (pending.isEmpty()) {
                 break;
             }
-            if (System.nanoTime() > deadline) {
-                SandboxHost h = pending.get(0);
-                Path dir = layout.host(h.name());
-                throw new SandboxException(pending.size() + " sandbox hosts did not come up within " + timeout.toSeconds()
-                        + " s, e.g. " + h.name() + ": " + tail(dir.resolve("console.log")) + " / "
-                        + tail(dir.resolve("sshd.log")) + " (logs in " + dir + ")");
+            long now = System.nanoTime();
+            if (now - nextLook >= 0) {
+                nextLook = now + LOOK_EVERY_NANOS;
+                if (clock.stalled(SignOfLife.of(layout, pending), now)) {
+                    SandboxHost h = pending.get(0);
+                    Path dir = layout.host(h.name());
+                    throw new SandboxException(pending.size() + " sandbox hosts stopped booting (none came up, wrote a log line"
+                            + " or used CPU time for " + clock.quietSeconds(now) + " s), e.g. " + h.name() + ": "
+                            + tail(dir.resolve("console.log")) + " / " + tail(dir.resolve("sshd.log")) + " (logs in " + dir + ")");
+                }
             }
             Teardown.sleep(50);
         }
     }
+
+    /** How often a wait for hosts computes a {@link SignOfLife} (it reads all of /proc). */
+    static final long LOOK_EVERY_NANOS = Duration.ofMillis(500).toNanos();
 
     /**
      * Where the hosts' own files go: tmpfs ({@code /dev/shm/fleetroll-sandbox/SLOT-...}) when the machine has one,

@@ -310,6 +310,27 @@ class SandboxIntegrationSpec extends Specification {
         lines[2] == h.name()
     }
 
+    def "a halted host is reported as halted at once instead of waited for, and comes back when powered on"() {
+        given:
+        def h = fleet.host('macmini-r8-001')
+
+        when:
+        fleet.powerOff(h.name())
+        fleet.awaitUp(h.name(), Duration.ofSeconds(30))
+
+        then:
+        def e = thrown(SandboxException)
+        e.message == "sandbox host ${h.name()} is halted: it stays down until powerOn"
+        fleet.status().hosts().find { it.host().name() == h.name() }.state() == 'halted'
+
+        when:
+        fleet.powerOn(h.name())
+        fleet.awaitUp(h.name(), Duration.ofSeconds(30))
+
+        then:
+        ssh(h.name(), 'hostname').out().trim() == h.name()
+    }
+
     def "the host's own reboot command restarts it too"() {
         given:
         def h = 't-linux64-ms-001'
