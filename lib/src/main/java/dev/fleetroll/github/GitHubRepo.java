@@ -14,11 +14,11 @@ public record GitHubRepo(String owner, String repo) {
     /** Owner and repository names GitHub allows: letters, digits, {@code - _ .}. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final String PATH = "/?([^/]+)/([^/]+?)(?:\\.git)?/?";
-    /** https (optionally with user info or :443), scp-like git@, and ssh:// forms; host case-insensitive. */
+    /** https (optionally with user info or :443), scp-like git@, and ssh:// forms; scheme and host case-insensitive. */
     private static final List<Pattern> URLS = List.of(
-            Pattern.compile("https://(?:[^@/]+@)?(?i:github\\.com)(?::443)?/" + PATH),
+            Pattern.compile("(?i:https)://(?:[^@/]+@)?(?i:github\\.com)(?::443)?/" + PATH),
             Pattern.compile("git@(?i:github\\.com):" + PATH),
-            Pattern.compile("ssh://git@(?i:github\\.com)(?::22)?/" + PATH));
+            Pattern.compile("(?i:ssh)://git@(?i:github\\.com)(?::22)?/" + PATH));
 
     public GitHubRepo {
         if (!validName(owner) || !validName(repo)) {

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -54,6 +55,7 @@ public final class GitHubStandIn implements AutoCloseable {
     private final ExecutorService executor;
     private final URI apiUrl;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
     private volatile String requiredToken;
     private Instant windowStart; // guarded by this
@@ -125,6 +127,9 @@ public final class GitHubStandIn implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
     }
