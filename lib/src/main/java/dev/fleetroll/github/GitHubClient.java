@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads branch heads from the GitHub REST API: {@code GET /repos/{owner}/{repo}/git/refs/heads}, every page (the
  * {@code Link: rel="next"} header), with waits for rate limits that lift soon, retries with exponential backoff for
- * server errors, timeouts and broken connections, and one-line {@link GitHubException}s for everything else.
+ * server errors, timeouts and broken connections, redirects of renamed repositories followed on the API's own
+ * origin, and one-line {@link GitHubException}s for everything else.
  *
  * <p>Thread-safe: one client serves concurrent callers. The token is sent only to the configured API origin and
  * never appears in a message, a log line or {@link #toString()}.
@@ -41,6 +42,7 @@ public final class GitHubClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GitHubClient.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     private final Settings settings;
     private final HttpClient http;
@@ -49,7 +51,7 @@ public final class GitHubClient implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER) // followed here, same origin only (the token goes along)
                 .build();
     }
 
@@ -74,6 +76,10 @@ public final class GitHubClient implements AutoCloseable {
             HttpResponse<byte[]> response = get(next, r);
             if (response.statusCode() == 409) { // "Git Repository is empty."
                 return heads;
+            }
+            if (response.statusCode() / 100 == 3) { // a renamed or transferred repository
+                next = follow(response.headers().firstValue("location").orElseThrow(), next, r, "redirect");
+                continue;
             }
             heads.putAll(RefsJson.branchHeads(response.body(), display(next)));
             next = nextPage(response, next, r);
@@ -150,7 +156,7 @@ public final class GitHubClient implements AutoCloseable {
         }
     }
 
-    /** One GET with retries; answers 200 or 409, anything else is thrown. */
+    /** One GET with retries; answers 200, 409 or a redirect with a Location, anything else is thrown. */
     private HttpResponse<byte[]> get(URI uri, GitHubRepo repo) {
         String url = display(uri);
         for (int attempt = 1; ; attempt++) {
@@ -159,7 +165,8 @@ public final class GitHubClient implements AutoCloseable {
                 HttpResponse<byte[]> response = http.send(request(uri), HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
                 LOG.debug("GET {} -> {}", url, status);
-                if (status == 200 || status == 409) {
+                if (status == 200 || status == 409
+                        || (REDIRECTS.contains(status) && response.headers().firstValue("location").isPresent())) {
                     return response;
                 }
                 String serverMessage = serverMessage(response.body());
@@ -225,19 +232,22 @@ public final class GitHubClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new GitHubException("GitHub sent an unreadable Link header for " + display(current) + ": " + e.getMessage());
         }
-        if (target.isEmpty()) {
-            return null;
-        }
+        return target.map(t -> follow(t, current, repo, "next-page link")).orElse(null);
+    }
+
+    /** {@code target} resolved against {@code current}, when on the API's origin (the token must not leave it). */
+    private URI follow(String target, URI current, GitHubRepo repo, String what) {
         URI next;
         try {
-            next = current.resolve(new URI(target.get()));
+            next = current.resolve(new URI(target.strip()));
         } catch (URISyntaxException e) {
-            throw new GitHubException("GitHub sent an unreadable next-page link for " + repo.key() + ": "
-                    + Messages.oneLine(target.get()));
+            throw new GitHubException("GitHub sent an unreadable " + what + " for " + repo.key() + ": "
+                    + Messages.oneLine(target));
         }
         if (!sameOrigin(next, settings.apiUrl())) {
-            throw new GitHubException("GitHub's next-page link for " + repo.key() + " leads to another host ("
-                    + next.getHost() + "); not following it");
+            throw new GitHubException("GitHub's " + what + " for " + repo.key() + " leads to another server ("
+                    + next.getScheme() + "://" + next.getHost() + (next.getPort() < 0 ? "" : ":" + next.getPort())
+                    + "); not following it");
         }
         return next;
     }

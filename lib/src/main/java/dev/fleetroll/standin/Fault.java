@@ -13,6 +13,9 @@ sealed interface Fault {
     /** 429 with {@code Retry-After: seconds}. */
     record RetryAfter(int seconds) implements Fault {}
 
+    /** No answer for {@code delay} (the normal answer after it, if the client still waits). */
+    record Stall(Duration delay) implements Fault {}
+
     /** 200 with a body that is not JSON. */
     record Malformed() implements Fault {}
 }

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * A local stand-in for the part of the GitHub REST API fleetroll reads: {@code GET
  * /repos/{owner}/{repo}/git/refs/heads}, a real HTTP server on 127.0.0.1 answering in GitHub's JSON shape with
  * {@code Link} paging ({@code per_page} up to 100, default 30; {@code page}), GitHub's 404, 401 and 409 (empty
- * repository) bodies and rate-limit headers on every answer (a quota of 5000 requests an hour, enforced).
+ * repository) bodies, 301 for renamed repositories ({@link #rename}), and rate-limit headers on every answer (a quota of 5000 requests an hour, enforced).
  * Branch heads come from a {@link RefSource}. Fault knobs queue answers the next requests get instead (in the
  * order queued), for specs of retries and rate limits. {@code fleetroll sandbox up} starts one.
  */
@@ -57,6 +57,7 @@ public final class GitHubStandIn implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final Map<String, String> renamed = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile String requiredToken;
     private Instant windowStart; // guarded by this
     private int used; // guarded by this
@@ -110,6 +111,11 @@ public final class GitHubStandIn implements AutoCloseable {
         queue(count, new Fault.RetryAfter(seconds));
     }
 
+    /** The next {@code count} requests are answered only after {@code delay}, for client timeouts. */
+    public void stallNext(int count, Duration delay) {
+        queue(count, new Fault.Stall(delay));
+    }
+
     /** The next request gets 200 with a body cut off in the middle of the JSON. */
     public void malformedNext() {
         queue(1, new Fault.Malformed());
@@ -118,6 +124,14 @@ public final class GitHubStandIn implements AutoCloseable {
     /** From now on only requests with {@code Authorization: Bearer token} are answered, others get 401; null: none. */
     public void requireToken(String token) {
         this.requiredToken = token;
+    }
+
+    /**
+     * {@code oldOwner/oldRepo} was renamed or transferred to {@code owner/repo}: requests for the old name get 301
+     * to the new one, as GitHub answers.
+     */
+    public void rename(String oldOwnerRepo, String newOwnerRepo) {
+        renamed.put(oldOwnerRepo.toLowerCase(java.util.Locale.ROOT), newOwnerRepo);
     }
 
     /** Requests received so far, answered with faults included. */
@@ -168,7 +182,14 @@ public final class GitHubStandIn implements AutoCloseable {
             return auth == null ? Answer.message(401, "Requires authentication") : Answer.message(401, "Bad credentials");
         }
         Fault fault = faults.poll();
-        if (fault != null) {
+        if (fault instanceof Fault.Stall stall) {
+            try {
+                Thread.sleep(stall.delay());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stand-in closed while stalling", e);
+            }
+        } else if (fault != null) {
             return fault(fault, now);
         }
         Quota quota = take(now);
@@ -181,6 +202,12 @@ public final class GitHubStandIn implements AutoCloseable {
         }
         String owner = m.group(1);
         String repo = m.group(2);
+        String movedTo = renamed.get((owner + "/" + repo).toLowerCase(java.util.Locale.ROOT));
+        if (movedTo != null) {
+            String raw = ex.getRequestURI().getRawQuery();
+            String location = apiUrl + "/repos/" + movedTo + "/git/refs/heads" + (raw == null ? "" : "?" + raw);
+            return Answer.message(301, "Moved Permanently").withHeader("Location", location);
+        }
         Optional<Map<String, String>> heads = source.heads(owner, repo);
         if (heads.isEmpty()) {
             return Answer.message(404, "Not Found");
@@ -199,6 +226,7 @@ public final class GitHubStandIn implements AutoCloseable {
                     .withRateLimit(QUOTA, 0, now.plus(r.resetIn()));
             case Fault.RetryAfter r -> Answer.message(429, "You have exceeded a secondary rate limit. Please wait a few"
                     + " minutes before you try again.").withHeader("Retry-After", Integer.toString(r.seconds()));
+            case Fault.Stall s -> throw new IllegalStateException("a stall is not an answer");
             case Fault.Malformed m -> new Answer(200, "[{\"ref\":\"refs/heads/master\",\"object\":{\"sha\":\""
                     .getBytes(StandardCharsets.UTF_8), List.of(), null);
         };

@@ -83,6 +83,55 @@ class GitHubClientSpec extends Specification {
         client.branchHeads('o', 'empty') == [:]
     }
 
+    def "a renamed repository: the 301 to its new name is followed, with the token"() {
+        given:
+        refs.put('mozilla-platform-ops', 'ronin_puppet', [master: sha(1)])
+        github.rename('mozilla-releng/ronin_puppet', 'mozilla-platform-ops/ronin_puppet')
+        github.requireToken(TOKEN)
+        client(settings().withToken(TOKEN))
+
+        expect:
+        client.branchHeads('mozilla-releng', 'ronin_puppet') == [master: sha(1)]
+        github.requests() == 2
+    }
+
+    def "a redirect or next-page link to another host is not followed (the token would go along)"() {
+        given: 'a second server whose answers point at the stand-in, another origin'
+        def other = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.loopbackAddress, 0), 0)
+        other.createContext('/') { ex ->
+            if (ex.requestURI.path.contains('/moved/')) {
+                ex.responseHeaders.add('Location', "${github.apiUrl()}/repos/o/r/git/refs/heads")
+                ex.sendResponseHeaders(301, -1)
+            } else {
+                ex.responseHeaders.add('Link', "<${github.apiUrl()}/repos/o/r/git/refs/heads?page=2>; rel=\"next\"")
+                byte[] body = '[]'.bytes
+                ex.sendResponseHeaders(200, body.length)
+                ex.responseBody.write(body)
+            }
+            ex.close()
+        }
+        other.start()
+        client(settings().withApiUrl("http://127.0.0.1:${other.address.port}"))
+
+        when:
+        client.branchHeads('moved', 'r')
+
+        then:
+        def e = thrown(GitHubException)
+        e.message == "GitHub's redirect for moved/r leads to another server (${github.apiUrl()}); not following it"
+
+        when:
+        client.branchHeads('o', 'paged')
+
+        then:
+        def e2 = thrown(GitHubException)
+        e2.message == "GitHub's next-page link for o/paged leads to another server (${github.apiUrl()}); not following it"
+        github.requests() == 0
+
+        cleanup:
+        other?.stop(0)
+    }
+
     def "404: the repository is named, with the hint about tokens"() {
         when:
         client.branchHeads('nobody', 'nothing')
@@ -216,6 +265,21 @@ class GitHubClientSpec extends Specification {
         e.message == "GitHub answered 503 for ${github.apiUrl()}/repos/o/r/git/refs/heads?per_page=100 (gave up after 3 attempts)"
         github.requests() == 3
         waits == [Duration.ofMillis(500), Duration.ofMillis(1000)]
+    }
+
+    def "a request timeout is retried like a server error"() {
+        given: 'the first answer comes long after the client stops waiting'
+        refs.put('o', 'r', [master: sha(1)])
+        github.stallNext(1, Duration.ofSeconds(20))
+        client(settings().withRequestTimeout(Duration.ofMillis(300)))
+
+        when:
+        def got = client.branchHeads('o', 'r')
+
+        then:
+        got == [master: sha(1)]
+        waits == [Duration.ofMillis(500)]
+        github.requests() == 2
     }
 
     def "a server that cannot be reached is retried, then named"() {
