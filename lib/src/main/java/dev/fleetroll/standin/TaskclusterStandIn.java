@@ -218,8 +218,9 @@ public final class TaskclusterStandIn implements AutoCloseable {
             String resource = rawPath + (rawQuery == null ? "" : "?" + rawQuery);
             String hostHeader = Optional.ofNullable(ex.getRequestHeaders().getFirst("Host")).orElse("");
             int colon = hostHeader.lastIndexOf(':');
-            String host = colon < 0 ? hostHeader : hostHeader.substring(0, colon);
-            int port = colon < 0 ? 80 : Integer.parseInt(hostHeader.substring(colon + 1));
+            boolean hasPort = colon > hostHeader.lastIndexOf(']') && hostHeader.substring(colon + 1).matches("\\d{1,5}");
+            String host = hasPort ? hostHeader.substring(0, colon) : hostHeader;
+            int port = hasPort ? Integer.parseInt(hostHeader.substring(colon + 1)) : 80;
             long nowSec = Math.floorDiv(now().toEpochMilli(), 1000);
             Hawk.Verification v = Hawk.verify(authorization, method, resource, host, port,
                     id -> Optional.ofNullable(clients.get(id)), nowSec, Hawk.DEFAULT_SKEW);

@@ -125,6 +125,8 @@ public final class TaskclusterClient implements AutoCloseable {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.requestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // plain http is a local stand-in: no h2c upgrade attempt on each new connection
+                .version(settings.rootUrl().startsWith("https:") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .build();
     }
 

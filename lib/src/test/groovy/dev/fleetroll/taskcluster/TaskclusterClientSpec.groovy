@@ -312,6 +312,17 @@ class TaskclusterClientSpec extends Specification {
         lifted.quarantineDetails()*.clientId() == [CLIENT_ID, CLIENT_ID]
     }
 
+    def "temporary credentials sign with the certificate in ext"() {
+        given:
+        client = tc.client(new TaskclusterCredentials(CLIENT_ID, TOKEN, '{"version":1,"issuer":"root","scopes":["*"]}'))
+
+        when:
+        WorkerDetails q = client.quarantineWorker(PROV, 'osx', 'mdc1', 'macmini-r8-1', NOW + Duration.ofDays(1), 'temp')
+
+        then:
+        q.quarantineDetails()*.clientId() == [CLIENT_ID]
+    }
+
     def "quarantining an unknown worker is a 404 error"() {
         when:
         client.quarantineWorker(PROV, 'osx', 'mdc1', 'nope', NOW, 'x')
