@@ -2,6 +2,8 @@ package dev.fleetroll.ops;
 
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.content.ContentStore;
+import dev.fleetroll.github.GitHubAccess;
+import dev.fleetroll.github.GitHubClient;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.remote.AuditKnown;
 import dev.fleetroll.remote.AuditParse;
@@ -14,7 +16,12 @@ import dev.fleetroll.ssh.FanOut;
 import dev.fleetroll.ssh.Outcome;
 import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.ssh.SshEngine;
+import dev.fleetroll.config.FleetrollConfig;
+import dev.fleetroll.state.ExternalFacts;
 import dev.fleetroll.state.HostState;
+import dev.fleetroll.taskcluster.PoolMap;
+import dev.fleetroll.taskcluster.TaskclusterAccess;
+import dev.fleetroll.taskcluster.TaskclusterClient;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.store.SqliteStore;
 import dev.fleetroll.store.Store;
@@ -59,6 +66,8 @@ public final class DefaultFleet implements Fleet {
     private final Clock clock;
     private SshEngine ssh;
     private Store store;
+    private TaskclusterClient taskcluster;
+    private GitHubClient github;
 
     private DefaultFleet(Workspace workspace, Options options, Clock clock) {
         this.workspace = workspace;
@@ -131,12 +140,49 @@ public final class DefaultFleet implements Fleet {
     @Override
     public Map<String, HostState> states(List<String> hosts, Instant now) {
         Map<String, Store.HostStatus> all = store().statusByHost();
+        ExternalFacts ext = externalFacts();
         Map<String, HostState> out = new LinkedHashMap<>();
         for (String h : hosts) {
             Store.HostStatus s = all.get(h);
-            out.put(h, HostState.of(h, s == null ? null : s.latest(), s == null ? null : s.latestOk(), now));
+            out.put(h, HostState.of(h, s == null ? null : s.latest(), s == null ? null : s.latestOk(), ext, now));
         }
         return out;
+    }
+
+    @Override
+    public ExternalFacts externalFacts() {
+        FleetrollConfig c = workspace.config();
+        return new ExternalFacts(store().taskcluster(), store().branchHeads(), c.github().defaultBranch(),
+                c.taskcluster().activeWithin());
+    }
+
+    /** The Taskcluster client, made on first use from the configuration and the credentials found. */
+    public synchronized TaskclusterClient taskcluster() {
+        if (taskcluster == null) {
+            taskcluster = TaskclusterAccess.client(workspace);
+        }
+        return taskcluster;
+    }
+
+    /** The GitHub client, made on first use from the configuration and the token found. */
+    public synchronized GitHubClient github() {
+        if (github == null) {
+            github = GitHubAccess.client(workspace);
+        }
+        return github;
+    }
+
+    @Override
+    public GatherGithub.Report gatherGithub(boolean force) {
+        FleetrollConfig.Github c = workspace.config().github();
+        return new GatherGithub(github(), c.defaultBranch(), c.refreshEvery(), workspace.config().taskcluster().concurrency(),
+                clock).run(store(), force);
+    }
+
+    @Override
+    public GatherTaskcluster.Report gatherTaskcluster(List<String> hosts) {
+        FleetrollConfig.Taskcluster c = workspace.config().taskcluster();
+        return new GatherTaskcluster(taskcluster(), PoolMap.of(c), c.concurrency(), clock).run(hosts, store());
     }
 
     private static Map<String, Observation> pick(Map<String, Observation> all, List<String> hosts) {
@@ -227,6 +273,14 @@ public final class DefaultFleet implements Fleet {
             }
         } finally {
             ssh = null;
+            if (taskcluster != null) {
+                taskcluster.close();
+                taskcluster = null;
+            }
+            if (github != null) {
+                github.close();
+                github = null;
+            }
             if (store != null) {
                 store.close();
                 store = null;

@@ -5,6 +5,7 @@ import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ssh.BatchListener;
 import dev.fleetroll.ssh.Cancellation;
 import dev.fleetroll.ssh.RemoteCommand;
+import dev.fleetroll.state.ExternalFacts;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
 import java.time.Instant;
@@ -39,11 +40,33 @@ public interface Fleet extends AutoCloseable {
     default Map<String, HostState> states(List<String> hosts, Instant now) {
         Map<String, Observation> latest = latest(hosts);
         Map<String, Observation> ok = latestOk(hosts);
+        ExternalFacts ext = externalFacts();
         Map<String, HostState> out = new LinkedHashMap<>();
         for (String h : hosts) {
-            out.put(h, HostState.of(h, latest.get(h), ok.get(h), now));
+            out.put(h, HostState.of(h, latest.get(h), ok.get(h), ext, now));
         }
         return out;
+    }
+
+    /**
+     * The stored Taskcluster records and GitHub branch heads with the verdict settings (no network): what host
+     * states are built with besides the audit.
+     */
+    default ExternalFacts externalFacts() {
+        return ExternalFacts.NONE;
+    }
+
+    /** Lists the Taskcluster pools of the hosts and stores each host's worker record ({@code gather-tc}). */
+    default GatherTaskcluster.Report gatherTaskcluster(List<String> hosts) {
+        throw new UnsupportedOperationException("this fleet has no Taskcluster");
+    }
+
+    /**
+     * Fetches the heads of the branches the store's hosts follow from GitHub and stores them ({@code gather-gh});
+     * repositories fetched within the refresh interval are skipped unless {@code force}.
+     */
+    default GatherGithub.Report gatherGithub(boolean force) {
+        throw new UnsupportedOperationException("this fleet has no GitHub");
     }
 
     /** Audits the hosts over SSH in parallel, stores every observation (failures too) and returns them. */

@@ -15,10 +15,10 @@ import java.util.Optional;
 /**
  * The monitor's column set, shared by tables (DSL {@code show()}, {@code host-monitor}) and the query language.
  *
- * <p>Columns available so far: HOST, OS, ROLE, VLT_SHA, OVR_BCH, UPTIME, PP_LAST, PP_SHA, APPLIED, DATA, SSH, and
- * the filter-only keys {@code ovr_sha}, {@code wt_ovr}, {@code reachable}. Later issues add PP_EXP and PP_MATCH
- * (after PP_SHA), TC_ACT, TC_T_DUR, TC_QUAR, HEALTHY and NOTE with {@link #with} or by extending
- * {@link #standard()}; their values already have a home in {@link HostState}.
+ * <p>Columns: HOST, OS, ROLE, VLT_SHA, OVR_BCH, UPTIME, PP_LAST, PP_EXP, PP_SHA, PP_MATCH, APPLIED, TC_ACT,
+ * TC_T_DUR, TC_QUAR, DATA, HEALTHY, SSH, and the filter-only keys {@code ovr_sha}, {@code wt_ovr}, {@code reachable},
+ * {@code pool}, {@code exp_bch}, {@code quarantined}. The columns that need Taskcluster or GitHub data
+ * ({@link #EXTERNAL}) are left out of a table in which no host has any ({@link #displayedFor}).
  */
 public final class Columns {
     private static final Columns STANDARD = new Columns(standardColumns());
@@ -68,6 +68,21 @@ public final class Columns {
         return columns.stream().filter(Column::displayed).toList();
     }
 
+    /** Columns whose values come from Taskcluster ({@code gather-tc}) or GitHub ({@code gather-gh}). */
+    public static final java.util.Set<String> EXTERNAL = java.util.Set.of("pp_exp", "pp_match", "tc_act", "tc_t_dur",
+            "tc_quar", "healthy");
+
+    /**
+     * The displayed columns for a table of {@code states}: all of them, except that Taskcluster and GitHub columns
+     * are left out when not one of the hosts has a value in them (nothing was gathered yet: a row of dashes says
+     * nothing).
+     */
+    public List<Column> displayedFor(java.util.Collection<HostState> states) {
+        return displayed().stream()
+                .filter(c -> !EXTERNAL.contains(c.name()) || states.stream().anyMatch(st -> c.valueOf(st) != null))
+                .toList();
+    }
+
     /** Every accepted column name (names, then aliases). */
     public List<String> names() {
         return List.copyOf(byName.keySet());
@@ -109,19 +124,70 @@ public final class Columns {
                 s -> s.uptime() == null ? null : Durations.humanize(s.uptime())));
         c.add(Column.of("pp_last", Column.Type.DURATION, true, "time since the last Puppet run; FAIL when it failed",
                 HostState::puppetAge, Columns::puppetLast));
+        c.add(Column.of("pp_exp", Column.Type.SHA, true, "git sha the host should run: head of the branch it follows (gather-gh)",
+                HostState::expectedSha, s -> shortSha(s.expectedSha(), 7)));
         c.add(Column.of("pp_sha", Column.Type.SHA, true, "git sha the last Puppet run applied",
                 s -> s.puppet() == null ? null : s.puppet().gitSha(),
                 s -> s.puppet() == null ? null : shortSha(s.puppet().gitSha(), 7)));
+        c.add(Column.of("pp_match", Column.Type.FLAG, true, "the last Puppet run succeeded and applied exactly PP_EXP",
+                HostState::ppMatch, s -> s.ppMatch() == null ? null : flag(s.ppMatch())));
+        c.add(Column.of("exp_bch", Column.Type.TEXT, false, "owner/repo:branch the host should follow",
+                HostState::expectedBranch, HostState::expectedBranch));
         c.add(Column.of("applied", Column.Type.FLAG, true, "the last Puppet run succeeded and applied the current override",
                 s -> s.audited() ? s.applied() : null, s -> s.audited() ? flag(s.applied()) : null));
-        c.add(Column.of("data", Column.Type.DURATION, true, "age of the facts (time since the last successful audit)",
-                HostState::dataAge, s -> dataAge(s.dataAge())));
+        c.add(Column.of("tc_act", Column.Type.DURATION, true, "time since the Taskcluster worker was last active (gather-tc)",
+                Columns::tcActiveAge, Columns::tcActiveCell));
+        c.add(Column.of("tc_t_dur", Column.Type.DURATION, true, "how long the worker's latest task ran; '-' suffix: still running",
+                s -> s.tc() == null ? null : s.tc().taskDuration(s.tc().scannedAt()), Columns::taskCell));
+        c.add(Column.of("tc_quar", Column.Type.FLAG, true, "the worker is quarantined in Taskcluster",
+                HostState::quarantined, s -> Boolean.TRUE.equals(s.quarantined()) ? "YES" : null, "quarantined"));
+        c.add(Column.of("pool", Column.Type.TEXT, false, "Taskcluster provisioner/worker-type the host maps to",
+                s -> s.tc() == null ? null : s.tc().pool(), s -> s.tc() == null ? null : s.tc().pool()));
+        c.add(Column.of("data", Column.Type.DURATION, true,
+                "age of the facts (time since the last successful audit), then of the Taskcluster scan",
+                HostState::dataAge, Columns::dataCell));
+        c.add(Column.of("healthy", Column.Type.FLAG, true, "PP_MATCH, Taskcluster-active recently and not quarantined",
+                HostState::healthy, s -> s.healthy() == null ? null : flag(s.healthy())));
         c.add(Column.of("ssh", Column.Type.TEXT, true, "how the latest audit ended: ok, unreachable, timed-out, ...",
                 s -> s.outcome() == null ? null : s.outcome().label(),
                 s -> s.outcome() == null ? null : s.outcome().label(), "status"));
         c.add(Column.of("reachable", Column.Type.FLAG, false, "the latest audit worked",
                 s -> s.outcome() == null ? null : s.reachable(), s -> s.outcome() == null ? null : flag(s.reachable())));
         return c;
+    }
+
+    private static Duration tcActiveAge(HostState s) {
+        return s.tc() == null || s.tc().lastActive() == null ? null : Duration.between(s.tc().lastActive(), s.asOf());
+    }
+
+    /** The age of the worker's last activity; {@code absent} when Taskcluster does not list it, {@code no pool}. */
+    private static String tcActiveCell(HostState s) {
+        TaskclusterState tc = s.tc();
+        if (tc == null) {
+            return null;
+        }
+        if (!tc.present()) {
+            return tc.pool() == null ? "no pool" : "absent";
+        }
+        Duration age = tcActiveAge(s);
+        return age == null ? "never" : Durations.humanize(age.isNegative() ? Duration.ZERO : age);
+    }
+
+    private static String taskCell(HostState s) {
+        if (s.tc() == null) {
+            return null;
+        }
+        Duration d = s.tc().taskDuration(s.tc().scannedAt());
+        return d == null ? null : Durations.humanize(d) + (s.tc().taskRunning() ? " -" : "");
+    }
+
+    /** {@code <audit age>/<tc scan age>} once Taskcluster was scanned, else the audit age alone. */
+    private static String dataCell(HostState s) {
+        String audit = dataAge(s.dataAge());
+        if (s.tc() == null || s.tc().scannedAt() == null) {
+            return audit;
+        }
+        return (audit == null ? "-" : audit) + "/" + dataAge(Duration.between(s.tc().scannedAt(), s.asOf()));
     }
 
     private static Object overrideBranch(HostState s) {

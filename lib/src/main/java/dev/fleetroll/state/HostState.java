@@ -31,11 +31,15 @@ import java.util.Objects;
  * @param puppetAge {@code asOf - puppet.at}: time since the last Puppet run
  * @param applied the last Puppet run succeeded and applied the override now on the host ({@link Verdicts#applied})
  * @param workerRunning whether a generic-worker process was running
- * @param expectedSha the git sha the host should run (branch head from GitHub). Null until the GitHub issue lands.
- * @param ppMatch the last run succeeded and applied exactly {@code expectedSha}. Null until then.
- * @param healthy {@code ppMatch}, Taskcluster-active recently and not quarantined. Null until the Taskcluster issue.
- * @param tc the Taskcluster worker record. Null until the Taskcluster issue lands.
- * @param quarantined whether the worker is quarantined in Taskcluster. Null until then.
+ * @param expectedBranch {@code owner/repo:branch} the host should follow ({@link ExternalFacts#branchOf}); null when
+ *     its override names a repository that is not on GitHub
+ * @param expectedSha the git sha the host should run: that branch's head from {@code gather-gh}; null when unknown
+ * @param ppMatch the last run succeeded and applied exactly {@code expectedSha} ({@link Verdicts#ppMatch}); null
+ *     when unknown
+ * @param healthy {@code ppMatch}, Taskcluster-active recently and not quarantined ({@link Verdicts#healthy})
+ * @param tc the Taskcluster worker record from the last {@code gather-tc}; null when never scanned
+ * @param tcActive the worker was active within the threshold ({@link Verdicts#tcActive})
+ * @param quarantined the worker is quarantined in Taskcluster ({@link Verdicts#quarantined})
  * @param note the latest operator note. Null until the notes issue lands.
  * @param asOf the moment ages were computed for
  */
@@ -57,10 +61,12 @@ public record HostState(
         Duration puppetAge,
         boolean applied,
         Boolean workerRunning,
+        String expectedBranch,
         String expectedSha,
         Boolean ppMatch,
         Boolean healthy,
         TaskclusterState tc,
+        Boolean tcActive,
         Boolean quarantined,
         String note,
         Instant asOf) {
@@ -84,9 +90,17 @@ public record HostState(
 
     /**
      * Builds the state of {@code host} from its newest observation and its newest successful one (either may be
-     * null), with ages computed at {@code now}.
+     * null), with ages computed at {@code now}, and no Taskcluster or GitHub data.
      */
     public static HostState of(String host, Observation latest, Observation latestOk, Instant now) {
+        return of(host, latest, latestOk, ExternalFacts.NONE, now);
+    }
+
+    /**
+     * Builds the state of {@code host} from its newest observation and its newest successful one (either may be
+     * null) and what Taskcluster and GitHub said ({@code ext}), with ages and verdicts computed at {@code now}.
+     */
+    public static HostState of(String host, Observation latest, Observation latestOk, ExternalFacts ext, Instant now) {
         Observation facts = latestOk != null ? latestOk : (latest != null && latest.ok() ? latest : null);
         if (latest == null) {
             latest = facts;
@@ -106,6 +120,13 @@ public record HostState(
             puppet = facts.puppet();
         }
         boolean reachable = latest != null && latest.ok();
+        // which branch a host should follow depends on its override: unknown until an audit has worked
+        String expectedBranch = facts == null ? null : ext.branchOf(override);
+        String expectedSha = facts == null ? null : ext.expectedSha(override);
+        Boolean ppMatch = Verdicts.ppMatch(puppet, expectedSha);
+        TaskclusterState tc = ext.tcOf(host);
+        Boolean tcActive = Verdicts.tcActive(tc, now, ext.activeWithin());
+        Boolean quarantined = Verdicts.quarantined(tc, now);
         return new HostState(
                 host,
                 facts == null ? null : facts.os(),
@@ -124,7 +145,14 @@ public record HostState(
                 puppet == null ? null : age(puppet.at(), now),
                 facts != null && Verdicts.applied(facts.override(), puppet),
                 facts == null ? null : facts.workerRunning(),
-                null, null, null, null, null, null,
+                expectedBranch,
+                expectedSha,
+                ppMatch,
+                Verdicts.healthy(ppMatch, tcActive, quarantined),
+                tc,
+                tcActive,
+                quarantined,
+                null,
                 now);
     }
 

@@ -4,7 +4,9 @@ import dev.fleetroll.UserError;
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.config.FleetrollHome;
 import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.state.BranchHead;
 import dev.fleetroll.state.Observation;
+import dev.fleetroll.state.TaskclusterState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,7 +70,21 @@ public final class SqliteStore implements Store {
                         data    TEXT    NOT NULL
                     )""",
                     "CREATE INDEX observations_host_ts ON observations(host, ts_ms)",
-                    "CREATE INDEX observations_host_ok_ts ON observations(host, ok, ts_ms)")));
+                    "CREATE INDEX observations_host_ok_ts ON observations(host, ok, ts_ms)")),
+            new Migration(2, "Taskcluster worker records and GitHub branch heads, newest per host and per branch", List.of(
+                    """
+                    CREATE TABLE tc_workers (
+                        host  TEXT    PRIMARY KEY,
+                        ts_ms INTEGER NOT NULL,
+                        data  TEXT    NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE github_heads (
+                        key     TEXT    PRIMARY KEY,
+                        ts_ms   INTEGER NOT NULL,
+                        sha     TEXT,
+                        problem TEXT
+                    )""")));
 
     private static final String ORDER_NEWEST = "ORDER BY ts_ms DESC, id DESC";
 
@@ -458,6 +474,94 @@ public final class SqliteStore implements Store {
             }
         }
         return out;
+    }
+
+    // ---- Taskcluster and GitHub ----
+
+    @Override
+    public synchronized void saveTaskcluster(Map<String, TaskclusterState> byHost) {
+        if (byHost.isEmpty()) {
+            return;
+        }
+        try {
+            write(() -> {
+                try (PreparedStatement up = conn.prepareStatement(
+                        "INSERT INTO tc_workers(host, ts_ms, data) VALUES (?, ?, ?)"
+                                + " ON CONFLICT(host) DO UPDATE SET ts_ms = excluded.ts_ms, data = excluded.data")) {
+                    for (Map.Entry<String, TaskclusterState> e : byHost.entrySet()) {
+                        up.setString(1, e.getKey());
+                        up.setLong(2, e.getValue().scannedAt().toEpochMilli());
+                        up.setString(3, ObservationJson.mapper().writeValueAsString(e.getValue()));
+                        up.executeUpdate();
+                    }
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot save Taskcluster records of " + byHost.size() + " host(s) to " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, TaskclusterState> taskcluster() {
+        return read(() -> {
+            Map<String, TaskclusterState> out = new TreeMap<>(NaturalOrder.INSTANCE);
+            try (PreparedStatement q = conn.prepareStatement("SELECT host, data FROM tc_workers");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        out.put(rs.getString(1), ObservationJson.mapper().readValue(rs.getString(2), TaskclusterState.class));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        log.warn("store {}: skipping an unreadable Taskcluster record of {}: {}", file, rs.getString(1),
+                                e.getOriginalMessage());
+                    }
+                }
+            }
+            return Collections.unmodifiableMap(new LinkedHashMap<>(out));
+        });
+    }
+
+    @Override
+    public synchronized void saveBranchHeads(List<BranchHead> heads) {
+        if (heads.isEmpty()) {
+            return;
+        }
+        try {
+            write(() -> {
+                try (PreparedStatement up = conn.prepareStatement(
+                        "INSERT INTO github_heads(key, ts_ms, sha, problem) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE"
+                                + " SET ts_ms = excluded.ts_ms, sha = excluded.sha, problem = excluded.problem")) {
+                    for (BranchHead h : heads) {
+                        up.setString(1, h.key());
+                        up.setLong(2, h.fetchedAt().toEpochMilli());
+                        up.setString(3, h.sha());
+                        up.setString(4, h.problem());
+                        up.executeUpdate();
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot save " + heads.size() + " branch head(s) to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized Map<String, BranchHead> branchHeads() {
+        return read(() -> {
+            Map<String, BranchHead> out = new TreeMap<>();
+            try (PreparedStatement q = conn.prepareStatement("SELECT key, ts_ms, sha, problem FROM github_heads");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new BranchHead(rs.getString(1), rs.getString(3),
+                            Instant.ofEpochMilli(rs.getLong(2)), rs.getString(4)));
+                }
+            }
+            return Collections.unmodifiableMap(new LinkedHashMap<>(out));
+        });
     }
 
     // ---- transactions and retries ----

@@ -1,6 +1,8 @@
 package dev.fleetroll.store;
 
+import dev.fleetroll.state.BranchHead;
 import dev.fleetroll.state.Observation;
+import dev.fleetroll.state.TaskclusterState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,21 @@ public interface Store extends AutoCloseable {
 
     /** {@link HostStatus} of every host: latest, latest OK and failing-since in one call (for the monitor). */
     Map<String, HostStatus> statusByHost();
+
+    /**
+     * Replaces the Taskcluster record of each host in {@code byHost} (present, absent or unmapped) in one
+     * transaction; hosts not named keep theirs.
+     */
+    void saveTaskcluster(Map<String, TaskclusterState> byHost);
+
+    /** The newest Taskcluster record of every host ever scanned. */
+    Map<String, TaskclusterState> taskcluster();
+
+    /** Replaces the stored head of each branch named ({@link BranchHead#key()}) in one transaction. */
+    void saveBranchHeads(List<BranchHead> heads);
+
+    /** The newest head of every branch ever fetched, by {@code owner/repo:branch}. */
+    Map<String, BranchHead> branchHeads();
 
     @Override
     void close();

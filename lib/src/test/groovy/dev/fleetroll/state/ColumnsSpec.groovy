@@ -39,20 +39,21 @@ class ColumnsSpec extends Specification {
         cell(HostState.of('z', failed('z', Outcome.TIMED_OUT), null, NOW), 'ssh') == 'timed-out'
     }
 
-    def "displayed columns in monitor order"() {
+    def "displayed columns in monitor order: identity, liveness, then correctness"() {
         expect:
         Columns.standard().displayed()*.label() ==
-                ['HOST', 'OS', 'ROLE', 'VLT_SHA', 'OVR_BCH', 'UPTIME', 'PP_LAST', 'PP_SHA', 'APPLIED', 'DATA', 'SSH']
+                ['HOST', 'OS', 'ROLE', 'VLT_SHA', 'OVR_BCH', 'UPTIME', 'PP_LAST', 'PP_EXP', 'PP_SHA', 'PP_MATCH', 'APPLIED',
+                 'TC_ACT', 'TC_T_DUR', 'TC_QUAR', 'DATA', 'HEALTHY', 'SSH']
     }
 
     def "later issues plug columns in"() {
         given:
-        def healthy = Column.of('healthy', Column.Type.FLAG, true, 'healthy', { HostState s -> s.healthy() },
-                { HostState s -> s.healthy() == null ? null : (s.healthy() ? 'Y' : 'N') }, 'health')
-        def cols = Columns.standard().with(healthy)
+        def note = Column.of('note', Column.Type.TEXT, true, 'note', { HostState s -> s.note() }, { HostState s -> s.note() },
+                'notes')
+        def cols = Columns.standard().with(note)
 
         expect:
-        cols.require('health').name() == 'healthy'
-        Query.parse('healthy=', cols).matches(state('a'))
+        cols.require('notes').name() == 'note'
+        Query.parse('note=', cols).matches(state('a'))
     }
 }

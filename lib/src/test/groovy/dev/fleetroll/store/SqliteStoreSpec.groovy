@@ -5,7 +5,9 @@ import dev.fleetroll.config.FleetrollConfig
 import dev.fleetroll.config.FleetrollHome
 import dev.fleetroll.ssh.Outcome
 import dev.fleetroll.state.AuditMemo
+import dev.fleetroll.state.BranchHead
 import dev.fleetroll.state.Observation
+import dev.fleetroll.state.TaskclusterState
 import java.nio.file.Files
 import java.nio.file.Path
 import java.sql.DriverManager
@@ -53,7 +55,7 @@ class SqliteStoreSpec extends Specification {
 
         then:
         store.file() == tmp.resolve('home/fleetroll.db')
-        store.userVersion() == 1
+        store.userVersion() == 2
         sql('PRAGMA journal_mode') == [['wal']]
         sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observations' ORDER BY name") ==
                 [['observations_host_ok_ts'], ['observations_host_ts']]
@@ -65,7 +67,46 @@ class SqliteStoreSpec extends Specification {
         open()
 
         then:
-        store.userVersion() == 1
+        store.userVersion() == 2
+    }
+
+    def "Taskcluster records: one per host, replaced by each scan, absent ones too; hosts not scanned keep theirs"() {
+        given:
+        open()
+        def t1 = Instant.parse('2026-12-01T10:00:00Z')
+        def t2 = Instant.parse('2026-12-01T11:00:00Z')
+        def present = new TaskclusterState(t1, 'releng-hardware/gecko-t-linux-talos-1804', true, 'mdc1', 'h1', 'running',
+                t1.minusSeconds(86400), t1.minusSeconds(60), null, null, 'TASK1', 'running', t1.minusSeconds(300), null, null)
+
+        when:
+        store.saveTaskcluster([h1: present, h2: TaskclusterState.absent(t1, 'releng-hardware/x', 'h2', null)])
+        store.saveTaskcluster([h1: TaskclusterState.absent(t2, 'releng-hardware/gecko-t-linux-talos-1804', 'h1', null)])
+
+        then:
+        store.taskcluster().keySet() as List == ['h1', 'h2']
+        !store.taskcluster().h1.present()
+        store.taskcluster().h1.scannedAt() == t2
+        store.taskcluster().h2.pool() == 'releng-hardware/x'
+
+        when:
+        store.saveTaskcluster([h2: present])
+
+        then:
+        store.taskcluster().h2 == present
+    }
+
+    def "branch heads: newest per owner/repo:branch, with the problem when there is no sha"() {
+        given:
+        open()
+        def t = Instant.parse('2026-12-01T10:00:00Z')
+
+        when:
+        store.saveBranchHeads([new BranchHead('o/r:master', 'abc', t, null), new BranchHead('o/r:gone', null, t, 'no such branch')])
+        store.saveBranchHeads([new BranchHead('o/r:master', 'def', t.plusSeconds(60), null)])
+
+        then:
+        store.branchHeads() == ['o/r:gone': new BranchHead('o/r:gone', null, t, 'no such branch'),
+                                'o/r:master': new BranchHead('o/r:master', 'def', t.plusSeconds(60), null)]
     }
 
     def "migrations run in order, once each, and a failing step leaves the schema as it was"() {

@@ -1,5 +1,7 @@
 package dev.fleetroll.console.cli;
 
+import dev.fleetroll.RemoteServiceException;
+
 import dev.fleetroll.store.StoreException;
 import dev.fleetroll.UserError;
 import dev.fleetroll.Version;
@@ -96,6 +98,13 @@ public final class Cli {
                 e.printStackTrace(ctx.err());
             }
             return USAGE;
+        } catch (RemoteServiceException e) {
+            // Taskcluster or GitHub, after retries: one line naming the request, exit 1
+            ctx.err().println("fleetroll: " + e.getMessage());
+            if (ctx.debug()) {
+                e.printStackTrace(ctx.err());
+            }
+            return FAILED;
         } catch (StoreException e) {
             // the disk, not the operator or fleetroll: one line naming the store and the cause, exit 1
             ctx.err().println("fleetroll: " + e.getMessage());

@@ -14,6 +14,8 @@ public final class Commands {
                 new DemoCommand(),
                 new HostsCommand(),
                 new GatherHostCommand(),
+                new GatherTcCommand(),
+                new GatherGhCommand(),
                 new WriteCommand(WriteAction.OVERRIDE_SET),
                 new WriteCommand(WriteAction.OVERRIDE_UNSET),
                 new WriteCommand(WriteAction.VAULT_SET),

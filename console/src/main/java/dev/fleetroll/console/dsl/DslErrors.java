@@ -1,5 +1,6 @@
 package dev.fleetroll.console.dsl;
 
+import dev.fleetroll.RemoteServiceException;
 import dev.fleetroll.UserError;
 import dev.fleetroll.store.StoreException;
 import dev.fleetroll.inventory.EditDistance;
@@ -76,7 +77,8 @@ public final class DslErrors {
      */
     public static String describe(Throwable t, Collection<String> bindingNames) {
         Throwable e = unwrap(t);
-        if (e instanceof UserError || e instanceof StoreException || e instanceof DslFailure || e instanceof DslCancelled) {
+        if (e instanceof UserError || e instanceof StoreException || e instanceof RemoteServiceException
+                || e instanceof DslFailure || e instanceof DslCancelled) {
             return e.getMessage();
         }
         if (e instanceof MissingMethodException mm && !mm.isStatic() && mm.getType() != null) {

@@ -48,6 +48,11 @@ public final class DslHelp {
 
         add(Kind.HOSTSET, "audit", "audit()", "SSH audit of every host in parallel; returns the set with fresh state",
                 "hosts('linux/1804').audit().where { !applied }.show()");
+        add(Kind.HOSTSET, "tc", "tc()", "read every host's Taskcluster worker (gather-tc); returns the set with fresh state",
+                "hosts('linux/1804').tc().where { quarantined }.show()");
+        add(Kind.HOSTSET, "refresh", "refresh()",
+                "audit + expected shas from GitHub (hourly) + Taskcluster: everything the verdicts need",
+                "hosts('linux/1804').refresh().where { !healthy }.show()");
         add(Kind.HOSTSET, "where", "where { closure } | where('query')",
                 "hosts matching a closure over HostState, or a monitor query (COL OP VALUE, sort:COL)",
                 "where { !applied && role =~ /talos/ }   where('role~talos pp_last>20h sort:pp_last:desc')");
@@ -139,11 +144,13 @@ public final class DslHelp {
         state("puppetAge", "time since the last Puppet run (Duration)");
         state("applied", "the last Puppet run applied the override now on the host");
         state("workerRunning", "a generic-worker process was running");
-        state("expectedSha", "sha the host should run (null until the GitHub issue)");
-        state("ppMatch", "ran exactly expectedSha (null until the GitHub issue)");
-        state("healthy", "ppMatch and Taskcluster-active (null until the Taskcluster issue)");
-        state("tc", "Taskcluster worker (null until the Taskcluster issue)");
-        state("quarantined", "quarantined in Taskcluster (null until the Taskcluster issue)");
+        state("expectedBranch", "owner/repo:branch the host should follow (its override's, else the default)");
+        state("expectedSha", "sha the host should run: that branch's head (gather-gh; null: unknown)");
+        state("ppMatch", "the last Puppet run succeeded and ran exactly expectedSha (null: unknown)");
+        state("healthy", "ppMatch, Taskcluster-active within the threshold and not quarantined (null: unknown)");
+        state("tc", "Taskcluster worker: pool, present, state, lastActive, quarantinedUntil, quarantineReason, latestTask, ...");
+        state("tcActive", "the worker was active within taskcluster.active_within (null: never scanned)");
+        state("quarantined", "quarantined in Taskcluster (null: never scanned, or not listed)");
         state("note", "latest operator note (null until the notes issue)");
         state("asOf", "when ages were computed");
 

@@ -1,12 +1,15 @@
 package dev.fleetroll.console.dsl;
 
 import dev.fleetroll.UserError;
+import dev.fleetroll.console.format.GatherFormatter;
 import dev.fleetroll.inventory.EditDistance;
 import dev.fleetroll.inventory.NaturalOrder;
 import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.inventory.Selection;
 import dev.fleetroll.ops.AuditReport;
 import dev.fleetroll.ops.ExecReport;
+import dev.fleetroll.ops.GatherGithub;
+import dev.fleetroll.ops.GatherTaskcluster;
 import dev.fleetroll.ops.SetOverride;
 import dev.fleetroll.ops.SetVault;
 import dev.fleetroll.ops.UnsetOverride;
@@ -21,6 +24,7 @@ import dev.fleetroll.ssh.ExecResult;
 import dev.fleetroll.ssh.Outcome;
 import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.state.Columns;
+import dev.fleetroll.state.ExternalFacts;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.state.Query;
@@ -432,7 +436,7 @@ public final class HostSet implements Iterable<HostState> {
 
     /** Prints the monitor table of these hosts. */
     public void show() {
-        session.output().out().print(HostTable.render(states(), Columns.standard().displayed(), session.output()));
+        session.output().out().print(HostTable.render(states(), Columns.standard().displayedFor(states()), session.output()));
     }
 
     /** Prints a table of the named columns only: {@code show('host role pp_last')}. */
@@ -482,12 +486,43 @@ public final class HostSet implements Iterable<HostState> {
         Map<String, HostState> latestStates = session.states(names);
         Map<String, HostState> merged = new LinkedHashMap<>();
         Instant now = session.now();
+        ExternalFacts ext = session.fleet().externalFacts();
         for (String n : names) {
             Observation o = fresh.get(n);
             HostState stored = latestStates.get(n);
-            merged.put(n, o != null && o.ok() ? HostState.of(n, o, o, now) : stored);
+            merged.put(n, o != null && o.ok() ? HostState.of(n, o, o, ext, now) : stored);
         }
         return new HostSet(session, names, merged, results);
+    }
+
+    /**
+     * Reads what Taskcluster says about every host's worker ({@code gather-tc}: activity, latest task, quarantine),
+     * stores it and returns this set with the fresh state. A pool that cannot be listed is reported; its hosts keep
+     * their previous record.
+     */
+    public HostSet tc() {
+        if (names.isEmpty()) {
+            return this;
+        }
+        session.checkCancelled("tc");
+        GatherTaskcluster.Report r = session.fleet().gatherTaskcluster(names);
+        session.output().info(GatherFormatter.text(r).stripTrailing());
+        return new HostSet(session, names, session.states(names), null);
+    }
+
+    /**
+     * Everything fresh: audits the hosts over SSH, fetches the expected Puppet shas from GitHub (skipped when
+     * fetched within {@code github.refresh_every}) and reads their Taskcluster workers; returns this set with the
+     * fresh state ({@code hosts('linux/1804').refresh().where { !healthy }}).
+     */
+    public HostSet refresh() {
+        HostSet audited = audit();
+        session.checkCancelled("refresh");
+        GatherGithub.Report gh = session.fleet().gatherGithub(false);
+        if (!gh.failed().isEmpty()) {
+            session.output().info(GatherFormatter.text(gh).stripTrailing());
+        }
+        return audited.tc();
     }
 
     /**
@@ -711,9 +746,10 @@ public final class HostSet implements Iterable<HostState> {
         Map<String, HostState> stored = session.states(names);
         Map<String, HostState> merged = new LinkedHashMap<>(stored);
         Instant now = session.now();
+        ExternalFacts ext = session.fleet().externalFacts();
         for (Observation o : report.observations()) {
             if (o.ok()) {
-                merged.put(o.host(), HostState.of(o.host(), o, o, now));
+                merged.put(o.host(), HostState.of(o.host(), o, o, ext, now));
             }
         }
         return new HostSet(session, names, merged, null);

@@ -33,7 +33,7 @@ public final class ValuePrinter {
         }
         StringBuilder b = new StringBuilder();
         if (value instanceof HostSet h) {
-            b.append(HostTable.render(h.states(), Columns.standard().displayed(), out.colour(),
+            b.append(HostTable.render(h.states(), Columns.standard().displayedFor(h.states()), out.colour(),
                     repl ? REPL_ROWS : Integer.MAX_VALUE));
             if (h.getResults() != null && repl) {
                 b.append(h.getResults().summary()).append('\n');

@@ -1,0 +1,65 @@
+package dev.fleetroll.state;
+
+import dev.fleetroll.github.RepoBranch;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What fleetroll knows about hosts from outside them, in one snapshot: each host's Taskcluster worker record
+ * ({@code gather-tc}), the GitHub branch heads ({@code gather-gh}), and the settings the verdicts need. Host states
+ * are built from an audit observation plus these ({@link HostState#of(String, Observation, Observation,
+ * ExternalFacts, java.time.Instant)}).
+ *
+ * @param tc Taskcluster record per host name (as the store names hosts)
+ * @param heads branch heads by {@code owner/repo:branch}
+ * @param defaultBranch {@code owner/repo:branch} a host without an override (or with a non-GitHub one) follows
+ * @param activeWithin how recently a worker must have been active to count as active
+ */
+public record ExternalFacts(Map<String, TaskclusterState> tc, Map<String, BranchHead> heads, String defaultBranch,
+                            Duration activeWithin) {
+
+    /** No Taskcluster or GitHub data: the verdicts that need it are unknown. */
+    public static final ExternalFacts NONE = new ExternalFacts(Map.of(), Map.of(), null, Duration.ofHours(1));
+
+    public ExternalFacts {
+        tc = Map.copyOf(tc);
+        heads = Map.copyOf(heads);
+    }
+
+    /**
+     * The branch a host should run, as {@code owner/repo:branch}: its override's {@code PUPPET_REPO} and
+     * {@code PUPPET_BRANCH} when it has an override naming a GitHub repository, else the default branch. Null when
+     * the override names a repository that is not on GitHub (no expected sha can be known).
+     */
+    public String branchOf(HostState.OverrideState override) {
+        if (override == null || override.repo() == null || override.repo().isBlank()) {
+            return defaultBranch;
+        }
+        Optional<RepoBranch> rb = RepoBranch.of(override.repo(), branchOrDefault(override.branch()));
+        return rb.map(RepoBranch::key).orElse(null);
+    }
+
+    /** The expected sha for a host with {@code override}; null when unknown. */
+    public String expectedSha(HostState.OverrideState override) {
+        String key = branchOf(override);
+        BranchHead head = key == null ? null : heads.get(key);
+        return head == null ? null : head.sha();
+    }
+
+    /** The host's Taskcluster record, or null when it was never scanned. */
+    public TaskclusterState tcOf(String host) {
+        return tc.get(host);
+    }
+
+    /** An override that sets a repository but no branch follows the default branch's name (as run-puppet does). */
+    private String branchOrDefault(String branch) {
+        if (branch != null && !branch.isBlank()) {
+            return branch;
+        }
+        if (defaultBranch != null && defaultBranch.contains(":")) {
+            return defaultBranch.substring(defaultBranch.indexOf(':') + 1);
+        }
+        return "master";
+    }
+}
