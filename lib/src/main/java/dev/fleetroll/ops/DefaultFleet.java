@@ -1,5 +1,6 @@
 package dev.fleetroll.ops;
 
+import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.content.ContentStore;
 import dev.fleetroll.github.GitHubAccess;
@@ -177,6 +178,12 @@ public final class DefaultFleet implements Fleet {
         FleetrollConfig.Github c = workspace.config().github();
         return new GatherGithub(github(), c.defaultBranch(), c.refreshEvery(), workspace.config().taskcluster().concurrency(),
                 clock).run(store(), force);
+    }
+
+    @Override
+    public QuarantineResults quarantine(List<String> hosts, boolean lift, Duration duration, String reason, WriteGate gate,
+                                        AuditLog auditLog) throws InterruptedException {
+        return new Quarantine(store(), taskcluster(), auditLog, clock).run(hosts, lift, duration, reason, gate);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.fleetroll.ops;
 
+import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ssh.BatchListener;
@@ -67,6 +68,15 @@ public interface Fleet extends AutoCloseable {
      */
     default GatherGithub.Report gatherGithub(boolean force) {
         throw new UnsupportedOperationException("this fleet has no GitHub");
+    }
+
+    /**
+     * Quarantines the hosts' Taskcluster workers for {@code duration} (null: {@link Quarantine#DEFAULT_DURATION}), or
+     * with {@code lift} ends their quarantines, through {@code gate}, recording each in {@code auditLog}.
+     */
+    default QuarantineResults quarantine(List<String> hosts, boolean lift, java.time.Duration duration, String reason,
+                                         WriteGate gate, AuditLog auditLog) throws InterruptedException {
+        throw new UnsupportedOperationException("this fleet has no Taskcluster");
     }
 
     /** Audits the hosts over SSH in parallel, stores every observation (failures too) and returns them. */

@@ -11,7 +11,7 @@ import java.util.Objects;
 @FunctionalInterface
 public interface WriteGate {
 
-    Decision decide(WritePlan plan) throws InterruptedException;
+    Decision decide(ActionPlan plan) throws InterruptedException;
 
     enum Verdict {
         /** Go ahead and write. */

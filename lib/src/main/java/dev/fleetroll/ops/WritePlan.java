@@ -32,7 +32,7 @@ public record WritePlan(
         boolean force,
         String onlyIfSha,
         String reason,
-        List<CurrentGroup> current) {
+        List<CurrentGroup> current) implements ActionPlan {
 
     public WritePlan {
         hosts = List.copyOf(hosts);
@@ -77,6 +77,16 @@ public record WritePlan(
      * near-identical lines takes minutes. The plan says the diff was omitted.
      */
     public static final int MAX_DIFF_LINES = 2000;
+
+    @Override
+    public String verb() {
+        return action.verb();
+    }
+
+    @Override
+    public String title() {
+        return action.title();
+    }
 
     public boolean secret() {
         return action.file().secret();

@@ -26,53 +26,21 @@ import spock.lang.TempDir
  * that keeps its hosts' old records while the others are stored, the throttle, and the verdicts built on the result.
  */
 class GatherExternalSpec extends Specification {
-    static final String HEAD = 'c' * 40
-    static final String FIX_HEAD = 'f' * 40
-    static final String PROV = 'releng-hardware'
+    static final String HEAD = ExternalFixture.HEAD
+    static final String FIX_HEAD = ExternalFixture.FIX_HEAD
 
     @TempDir Path dir
-    @AutoCleanup TaskclusterStandIn tc
-    @AutoCleanup GitHubStandIn gh
-    @AutoCleanup DefaultFleet fleet
-    StaticWorkerSource workers = new StaticWorkerSource()
-    StaticRefSource refs = new StaticRefSource()
-    Instant now = Instant.now()
+    @AutoCleanup ExternalFixture ext
+
+    TaskclusterStandIn getTc() { ext.tc }
+    GitHubStandIn getGh() { ext.gh }
+    DefaultFleet getFleet() { ext.fleet }
+    StaticRefSource getRefs() { ext.refs }
+    List<String> getHosts() { ext.hosts }
 
     def setup() {
-        workers.add(PROV, 'gecko-t-linux-talos-1804', [
-                new StandInWorker('mdc1', 't-linux64-ms-001', 'running', 1, 'static', now - Duration.ofDays(9),
-                        now - Duration.ofMinutes(5), null, [new StandInWorker.TaskRef('TASK-A', 0)]),
-                StandInWorker.of('mdc1', 'someone-else', now - Duration.ofDays(2))])
-        workers.add(PROV, 'gecko-t-staging', [
-                new StandInWorker('mdc2', 't-linux64-ms-003', 'running', 1, 'static', now - Duration.ofDays(9),
-                        now - Duration.ofHours(3), null, [])])
-        workers.add(new StandInTask('TASK-A', [new StandInTask.Run(0, 'running', now - Duration.ofMinutes(12), null, 'mdc1',
-                't-linux64-ms-001')]))
-        tc = TaskclusterStandIn.start(workers, [:], dir.resolve('quarantines.json'), 0, { Instant.now() })
-        refs.put('acme', 'ronin_puppet', [master: HEAD, fix: FIX_HEAD])
-        gh = GitHubStandIn.start(refs)
-        def home = new FleetrollHome(dir.resolve('home'))
-        home.ensureExists()
-        Files.writeString(home.configFile(), """\
-                taskcluster:
-                  root_url: ${tc.rootUrl()}
-                  attempts: 2
-                  concurrency: 1
-                github:
-                  api_url: ${gh.apiUrl()}
-                  default_branch: acme/ronin_puppet:master
-                """.stripIndent())
-        fleet = DefaultFleet.open(Workspace.of(home, null, [FLEETROLL_HOME: home.dir().toString(), HOME: dir.toString()]))
-        fleet.store().saveAll([
-                ok('t-linux64-ms-001', role: 'gecko_t_linux_talos', repo: 'https://github.com/acme/ronin_puppet.git',
-                        branch: 'fix', gitSha: FIX_HEAD, ts: now - Duration.ofMinutes(1)),
-                ok('t-linux64-ms-002', role: 'gecko_t_linux_talos', override: null, gitSha: HEAD, ts: now - Duration.ofMinutes(1)),
-                ok('t-linux64-ms-003', role: 'gecko_t_linux_talos', workerType: 'gecko-t-staging', gitSha: HEAD,
-                        ts: now - Duration.ofMinutes(1)),
-                ok('t-linux64-ms-004', role: 'gecko_t_unknown', override: null, ts: now - Duration.ofMinutes(1))])
+        ext = new ExternalFixture(dir)
     }
-
-    List<String> hosts = (1..5).collect { String.format('t-linux64-ms-%03d', it) }
 
     def "gather-tc stores every host: present, absent, moved by WORKER_TYPE_OVERRIDE, unmapped, never audited"() {
         when:

@@ -16,6 +16,8 @@ public final class Commands {
                 new GatherHostCommand(),
                 new GatherTcCommand(),
                 new GatherGhCommand(),
+                new QuarantineCommand(false),
+                new QuarantineCommand(true),
                 new WriteCommand(WriteAction.OVERRIDE_SET),
                 new WriteCommand(WriteAction.OVERRIDE_UNSET),
                 new WriteCommand(WriteAction.VAULT_SET),

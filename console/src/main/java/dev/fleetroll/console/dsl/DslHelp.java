@@ -89,6 +89,11 @@ public final class DslHelp {
                 "remove the override from every host (after a backup)", "hosts('ms-[001-004]').unsetOverride(reason: 'merged')");
         add(Kind.HOSTSET, "setVault", "setVault(file('vault.yaml'), reason: '...')",
                 "validate, then write vault.yaml on every host (content never shown or logged)", "");
+        add(Kind.HOSTSET, "quarantine", "quarantine(reason: '...', for: 2.days)",
+                "quarantine every host's Taskcluster worker (default ten years; the console asks; run: dry run unless --confirm)",
+                "hosts('ms-016').quarantine(reason: 'disk failing, RELOPS-123')");
+        add(Kind.HOSTSET, "unquarantine", "unquarantine(reason: '...')", "end the Taskcluster quarantine of every host's worker",
+                "hosts('ms-016').unquarantine(reason: 'disk replaced')");
         add(Kind.HOSTSET, "getAt", "set[0] | set['host']", "the HostState of one host", "");
         add(Kind.HOSTSET, "iterator", "for (h in set)", "iterate over HostStates", "");
         add(Kind.HOSTSET, "asBoolean", "if (set)", "false when empty", "");

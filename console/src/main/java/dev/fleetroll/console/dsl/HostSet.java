@@ -10,6 +10,7 @@ import dev.fleetroll.ops.AuditReport;
 import dev.fleetroll.ops.ExecReport;
 import dev.fleetroll.ops.GatherGithub;
 import dev.fleetroll.ops.GatherTaskcluster;
+import dev.fleetroll.ops.QuarantineResults;
 import dev.fleetroll.ops.SetOverride;
 import dev.fleetroll.ops.SetVault;
 import dev.fleetroll.ops.UnsetOverride;
@@ -618,6 +619,67 @@ public final class HostSet implements Iterable<HostState> {
 
     public ChangeResults setVault(Object source) {
         return setVault(Map.of(), source);
+    }
+
+    /**
+     * Quarantines every host's Taskcluster worker: {@code quarantine(reason: 'disk failing')}, optionally
+     * {@code for: 2.days} (default: ten years, as Taskcluster's own tools do). The plan names the workers (from the
+     * last {@code tc()}); the console asks, scripts are dry runs unless {@code --confirm}; each change is in the audit
+     * log. Needs Taskcluster credentials.
+     */
+    public Results quarantine(Map<String, ?> options) {
+        Map<String, ?> o = options == null ? Map.of() : options;
+        checkOptions("quarantine", o, List.of("reason", "for"));
+        Object reason = o.get("reason");
+        Duration d = o.containsKey("for") ? toDuration(o.get("for"), "quarantine for:") : null;
+        return quarantine("quarantine", false, d, reason == null ? null : reason.toString());
+    }
+
+    /** Ends the quarantine of every host's Taskcluster worker: {@code unquarantine()}, {@code unquarantine(reason: 'fixed')}. */
+    public Results unquarantine(Map<String, ?> options) {
+        Map<String, ?> o = options == null ? Map.of() : options;
+        checkOptions("unquarantine", o, List.of("reason"));
+        Object reason = o.get("reason");
+        return quarantine("unquarantine", true, null, reason == null ? null : reason.toString());
+    }
+
+    public Results unquarantine() {
+        return unquarantine(Map.of());
+    }
+
+    private Results quarantine(String verb, boolean lift, Duration duration, String reason) {
+        session.checkCancelled(verb);
+        QuarantineResults r;
+        try {
+            r = session.fleet().quarantine(names, lift, duration, reason, session.writeGate(),
+                    session.writeContext().auditLog());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DslCancelled(verb + " interrupted");
+        }
+        List<String> hosts = r.plan().hosts();
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        for (String h : hosts) {
+            outcomes.put(h, !r.sent() || r.done().containsKey(h) ? Outcome.OK : Outcome.FAILED);
+        }
+        Results results = new Results(session, verb, hosts, outcomes, r.failed(), r.elapsed());
+        r.plan().skipped().forEach((h, why) -> session.output().info(verb + ": skipped " + h + ": " + why));
+        r.warnings().forEach(w -> session.output().info(verb + ": " + w));
+        if (r.sent()) {
+            session.output().info(results.summary());
+        }
+        session.track(results);
+        return results;
+    }
+
+    private static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
+        for (String k : options.keySet()) {
+            if (!known.contains(k)) {
+                String near = EditDistance.closest(k, known);
+                throw new UserError(verb + ": unknown option '" + k + "'" + (near == null ? "" : " (did you mean '" + near + "'?)")
+                        + "; options: " + String.join(", ", known));
+            }
+        }
     }
 
     @FunctionalInterface

@@ -1,7 +1,7 @@
 package dev.fleetroll.console.repl;
 
 import dev.fleetroll.console.writes.Confirmer;
-import dev.fleetroll.ops.WritePlan;
+import dev.fleetroll.ops.ActionPlan;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -20,7 +20,7 @@ final class JLineConfirmer implements Confirmer {
     }
 
     @Override
-    public boolean confirm(WritePlan plan, String renderedPlan) {
+    public boolean confirm(ActionPlan plan, String renderedPlan) {
         terminal.writer().print(renderedPlan);
         terminal.flush();
         LineReader answer = LineReaderBuilder.builder()

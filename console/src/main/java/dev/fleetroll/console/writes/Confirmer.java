@@ -1,6 +1,6 @@
 package dev.fleetroll.console.writes;
 
-import dev.fleetroll.ops.WritePlan;
+import dev.fleetroll.ops.ActionPlan;
 
 /**
  * Asks the operator to confirm a write after showing its plan — the REPL's {@code [y/N]}. The REPL implements it
@@ -14,12 +14,12 @@ import dev.fleetroll.ops.WritePlan;
  */
 @FunctionalInterface
 public interface Confirmer {
-    boolean confirm(WritePlan plan, String renderedPlan) throws InterruptedException;
+    boolean confirm(ActionPlan plan, String renderedPlan) throws InterruptedException;
 
     /** The question, so every implementation asks the same way. */
-    static String question(WritePlan plan) {
+    static String question(ActionPlan plan) {
         int n = plan.hosts().size();
-        return plan.action().title().substring(0, 1).toUpperCase() + plan.action().title().substring(1)
+        return plan.title().substring(0, 1).toUpperCase() + plan.title().substring(1)
                 + " on " + n + " host" + (n == 1 ? "" : "s") + "? [y/N] ";
     }
 

@@ -1,7 +1,7 @@
 package dev.fleetroll.console.writes;
 
 import dev.fleetroll.ops.WriteGate;
-import dev.fleetroll.ops.WritePlan;
+import dev.fleetroll.ops.ActionPlan;
 import java.io.PrintStream;
 
 /**
@@ -64,7 +64,7 @@ public final class ConsoleWriteGate implements WriteGate {
     }
 
     @Override
-    public Decision decide(WritePlan plan) throws InterruptedException {
+    public Decision decide(ActionPlan plan) throws InterruptedException {
         if (confirm) {
             print(formatter.render(plan, PlanFormatter.Mode.WRITE));
             return new Decision(Verdict.WRITE, "--confirm", null);
@@ -84,7 +84,7 @@ public final class ConsoleWriteGate implements WriteGate {
         }
         int n = plan.hosts().size();
         return new Decision(Verdict.REFUSED, "no terminal, no --confirm",
-                plan.action().verb() + " refused: no terminal to confirm on and no --confirm (nothing written to the "
+                plan.verb() + " refused: no terminal to confirm on and no --confirm (nothing written to the "
                         + n + " host" + (n == 1 ? "" : "s") + "; add --confirm to write, or --dry-run to see the plan)");
     }
 

@@ -1,6 +1,8 @@
 package dev.fleetroll.console.writes;
 
 import dev.fleetroll.inventory.NodeSet;
+import dev.fleetroll.ops.ActionPlan;
+import dev.fleetroll.ops.QuarantinePlan;
 import dev.fleetroll.ops.WritePlan;
 import dev.fleetroll.util.Durations;
 import java.time.Clock;
@@ -43,16 +45,51 @@ public final class PlanFormatter {
         this.clock = clock;
     }
 
-    public String render(WritePlan p, Mode mode) {
-        StringBuilder b = new StringBuilder();
+    /** Any plan the gate decides on, rendered the same way everywhere. */
+    public String render(ActionPlan plan, Mode mode) {
+        return switch (plan) {
+            case WritePlan w -> render(w, mode);
+            case QuarantinePlan q -> render(q, mode);
+        };
+    }
+
+    private void head(StringBuilder b, ActionPlan p, Mode mode) {
         int n = p.hosts().size();
         String head = switch (mode) {
             case WRITE -> "WRITE";
             case DRY_RUN -> "DRY RUN";
             case ASK -> "PLAN";
         };
-        b.append(paint(BOLD, head)).append(": ").append(p.action().title()).append(" on ").append(n)
+        b.append(paint(BOLD, head)).append(": ").append(p.title()).append(" on ").append(n)
                 .append(n == 1 ? " host: " : " hosts: ").append(n == 0 ? "(none)" : NodeSet.fold(p.hosts())).append('\n');
+    }
+
+    public String render(QuarantinePlan p, Mode mode) {
+        StringBuilder b = new StringBuilder();
+        head(b, p, mode);
+        if (!p.lift()) {
+            row(b, "until", p.until().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " ("
+                    + Durations.humanize(Duration.between(clock.instant(), p.until())) + " from now)");
+        }
+        row(b, "reason", p.reason() == null ? "(none given)" : oneLine(p.reason()));
+        b.append("  workers:\n");
+        for (QuarantinePlan.Target t : p.targets()) {
+            String now = t.currentUntil() == null || !t.currentUntil().isAfter(clock.instant()) ? "not quarantined"
+                    : "quarantined until " + t.currentUntil().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            b.append("    ").append(t.host()).append(": ").append(t.pool()).append(' ').append(t.workerGroup()).append('/')
+                    .append(t.workerId()).append(", ").append(now).append(" (scanned ")
+                    .append(Durations.humanize(Duration.between(t.scannedAt(), clock.instant()))).append(" ago)\n");
+        }
+        p.skipped().forEach((h, why) -> b.append("  skipped ").append(h).append(": ").append(why).append('\n'));
+        if (mode == Mode.DRY_RUN) {
+            b.append(paint(BOLD, "Nothing sent (dry run).")).append(" Add --confirm to send.\n");
+        }
+        return b.toString();
+    }
+
+    public String render(WritePlan p, Mode mode) {
+        StringBuilder b = new StringBuilder();
+        head(b, p, mode);
         if (!p.action().removal()) {
             row(b, "source", p.source());
             row(b, "sha256", p.sha256() + " (" + p.humanhash() + "), " + p.size() + " byte" + (p.size() == 1 ? "" : "s"));

@@ -1,6 +1,6 @@
 package dev.fleetroll.console.writes;
 
-import dev.fleetroll.ops.WritePlan;
+import dev.fleetroll.ops.ActionPlan;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,7 @@ public final class StreamConfirmer implements Confirmer {
     }
 
     @Override
-    public boolean confirm(WritePlan plan, String renderedPlan) {
+    public boolean confirm(ActionPlan plan, String renderedPlan) {
         out.print(renderedPlan);
         out.print(Confirmer.question(plan));
         out.flush();
