@@ -2,7 +2,8 @@
 # bench/gather-tc.sh [WORKERS] [POOLS] [ROUNDS] - wall time of listing every worker of POOLS pools (default 5,000
 # workers in 10 pools) from a local Taskcluster stand-in over HTTP, Hawk-signed: all pools at once and one after the
 # other, with pages of 1000 (what the service caps a page at) and of 100 (ten times the requests).
-# Prints min and median wall ms per round and the pages fetched per round. Needs JDK 21+ (JAVA_HOME) and Maven.
+# Prints min and median wall ms per round and the pages fetched per round; then times the whole gather-tc
+# operation (GatherTcOpBench). Needs JDK 21+ (JAVA_HOME) and Maven.
 set -euo pipefail
 workers="${1:-5000}"
 pools="${2:-10}"
@@ -32,3 +33,8 @@ for limit in 1000 100; do
     "$JAVA_HOME/bin/java" -cp "$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
         dev.fleetroll.taskcluster.bench.GatherTcBench "$workers" "$pools" "$rounds" "$limit"
 done
+# The whole gather-tc operation (DefaultFleet: pool mapping from stored audits, listing, every worker's latest task
+# run, one store transaction) over the same fleet; Maven supplies the full test classpath (SQLite, SSHJ, ...).
+(cd lib && mvn -B -o -q org.codehaus.mojo:exec-maven-plugin:3.6.2:java -Dexec.classpathScope=test \
+    -Dexec.mainClass=dev.fleetroll.ops.bench.GatherTcOpBench -Dexec.args="$workers $pools 5" \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn 2>&1 | grep -v '^WARNING')

@@ -39,6 +39,8 @@ import java.util.concurrent.Future;
  * quarantined workers, the quarantine's reason.
  */
 public final class GatherTaskcluster {
+    /** Task-run and worker lookups in flight per pool listing allowed at once ({@code taskcluster.concurrency}). */
+    static final int LOOKUPS_PER_LISTING = 4;
     private final TaskclusterClient client;
     private final PoolMap pools;
     private final int concurrency;
@@ -123,7 +125,7 @@ public final class GatherTaskcluster {
                 }
             }
         }
-        stored.putAll(describeAll(found, poolOf, scannedAt));
+        stored.putAll(describeAll(found, poolOf, store.taskcluster(), scannedAt));
 
         Map<String, TaskclusterState> ordered = new LinkedHashMap<>();
         for (String h : hosts) {
@@ -136,17 +138,23 @@ public final class GatherTaskcluster {
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    /** The records of the listed workers, asking for their task runs and quarantine reasons concurrently. */
-    private Map<String, TaskclusterState> describeAll(Map<String, Worker> found, Map<String, Pool> poolOf, Instant scannedAt) {
+    /**
+     * The records of the listed workers, asking for their task runs and quarantine reasons concurrently (these are
+     * one small request per worker, so more run at once than pool listings). A run already stored as resolved is
+     * not asked for again: a resolved run never changes.
+     */
+    private Map<String, TaskclusterState> describeAll(Map<String, Worker> found, Map<String, Pool> poolOf,
+                                                      Map<String, TaskclusterState> previous, Instant scannedAt) {
         Map<String, TaskclusterState> out = new LinkedHashMap<>();
         if (found.isEmpty()) {
             return out;
         }
-        ExecutorService exec = Executors.newFixedThreadPool(Math.min(concurrency, found.size()),
+        ExecutorService exec = Executors.newFixedThreadPool(Math.min(concurrency * LOOKUPS_PER_LISTING, found.size()),
                 Thread.ofPlatform().daemon(true).name("gather-tc-", 0).factory());
         try {
             Map<String, Future<TaskclusterState>> futures = new LinkedHashMap<>();
-            found.forEach((host, w) -> futures.put(host, exec.submit(() -> describe(poolOf.get(host), w, scannedAt))));
+            found.forEach((host, w) -> futures.put(host,
+                    exec.submit(() -> describe(poolOf.get(host), w, previous.get(host), scannedAt))));
             for (Map.Entry<String, Future<TaskclusterState>> e : futures.entrySet()) {
                 out.put(e.getKey(), e.getValue().get());
             }
@@ -165,10 +173,14 @@ public final class GatherTaskcluster {
      * The record of a listed worker: the listing's facts plus its latest task's run and, when quarantined, the
      * reason. A follow-up request that fails leaves those parts empty rather than losing the worker.
      */
-    private TaskclusterState describe(Pool pool, Worker w, Instant scannedAt) {
+    private TaskclusterState describe(Pool pool, Worker w, TaskclusterState before, Instant scannedAt) {
         String taskId = w.latestTask() == null ? null : w.latestTask().taskId();
         TaskRun run = null;
-        if (taskId != null) {
+        if (taskId != null && before != null && taskId.equals(before.latestTask()) && before.taskResolved() != null
+                && before.latestTaskRunId() != null && before.latestTaskRunId() == w.latestTask().runId()) {
+            run = new TaskRun(taskId, w.latestTask().runId(), before.latestTaskState(), before.taskStarted(),
+                    before.taskResolved());
+        } else if (taskId != null) {
             try {
                 run = client.latestRun(taskId, w.latestTask().runId()).orElse(null);
             } catch (RuntimeException e) {
@@ -187,8 +199,8 @@ public final class GatherTaskcluster {
         }
         return new TaskclusterState(scannedAt, pool.toString(), true, w.workerGroup(), w.workerId(), w.state(),
                 w.firstClaim(), w.lastDateActive(), w.quarantineUntil(), reason, taskId,
-                run == null ? null : run.state(), run == null ? null : run.started(), run == null ? null : run.resolved(),
-                null);
+                taskId == null ? null : w.latestTask().runId(), run == null ? null : run.state(),
+                run == null ? null : run.started(), run == null ? null : run.resolved(), null);
     }
 
     private static Optional<String> newest(List<QuarantineDetail> details) {

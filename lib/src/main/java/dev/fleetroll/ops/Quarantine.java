@@ -187,7 +187,8 @@ public final class Quarantine {
 
     private static TaskclusterState withQuarantine(TaskclusterState s, Instant until, String reason) {
         return new TaskclusterState(s.scannedAt(), s.pool(), s.present(), s.workerGroup(), s.workerId(), s.state(),
-                s.firstClaim(), s.lastActive(), until, until == null ? null : reason, s.latestTask(), s.latestTaskState(),
+                s.firstClaim(), s.lastActive(), until, until == null ? null : reason, s.latestTask(), s.latestTaskRunId(),
+                s.latestTaskState(),
                 s.taskStarted(), s.taskResolved(), s.problem());
     }
 

@@ -19,6 +19,7 @@ import java.time.Instant;
  * @param quarantinedUntil end of the worker's quarantine, as listed (null: none, or one that has ended)
  * @param quarantineReason the newest quarantine's {@code quarantineInfo}, when the worker is quarantined
  * @param latestTask the most recent task id
+ * @param latestTaskRunId which run of it the worker ran
  * @param latestTaskState {@code running}, {@code completed}, {@code failed}, {@code exception}, ...
  * @param taskStarted when the latest task's run started
  * @param taskResolved when it was resolved; null while it runs
@@ -26,13 +27,14 @@ import java.time.Instant;
  */
 public record TaskclusterState(Instant scannedAt, String pool, boolean present, String workerGroup, String workerId,
                                String state, Instant firstClaim, Instant lastActive, Instant quarantinedUntil,
-                               String quarantineReason, String latestTask, String latestTaskState, Instant taskStarted,
+                               String quarantineReason, String latestTask, Integer latestTaskRunId, String latestTaskState,
+                               Instant taskStarted,
                                Instant taskResolved, String problem) {
 
     /** A host Taskcluster does not list in {@code pool} (or, with {@code pool == null}, one fleetroll cannot map). */
     public static TaskclusterState absent(Instant scannedAt, String pool, String workerId, String problem) {
         return new TaskclusterState(scannedAt, pool, false, null, workerId, null, null, null, null, null, null, null,
-                null, null, problem);
+                null, null, null, problem);
     }
 
     /**

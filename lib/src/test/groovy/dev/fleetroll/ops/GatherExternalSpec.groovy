@@ -1,18 +1,10 @@
 package dev.fleetroll.ops
 
-import static dev.fleetroll.state.TestObservations.ok
-
 import dev.fleetroll.UserError
-import dev.fleetroll.config.FleetrollHome
-import dev.fleetroll.config.Workspace
-import dev.fleetroll.github.GitHubClient
 import dev.fleetroll.standin.GitHubStandIn
 import dev.fleetroll.standin.StandInTask
-import dev.fleetroll.standin.StandInWorker
 import dev.fleetroll.standin.StaticRefSource
-import dev.fleetroll.standin.StaticWorkerSource
 import dev.fleetroll.standin.TaskclusterStandIn
-import java.nio.file.Files
 import java.nio.file.Path
 import java.time.Duration
 import java.time.Instant
@@ -67,6 +59,37 @@ class GatherExternalSpec extends Specification {
             taskRunning()
         }
         stored['t-linux64-ms-003'].pool() == 'releng-hardware/gecko-t-staging'
+    }
+
+    def "a resolved task run is not asked for again (it cannot change); a running one is, until it resolves"() {
+        given:
+        fleet.gatherTaskcluster(hosts)
+
+        when: 'TASK-A still runs: two pool listings and its status'
+        int r0 = tc.requests()
+        fleet.gatherTaskcluster(hosts)
+
+        then:
+        tc.requests() - r0 == 3
+
+        when: 'it resolved: asked once more to learn that'
+        ext.workers.add(new StandInTask('TASK-A', [new StandInTask.Run(0, 'completed', ext.now - Duration.ofMinutes(12),
+                ext.now - Duration.ofMinutes(2), 'mdc1', 't-linux64-ms-001')]))
+        int r1 = tc.requests()
+        def r = fleet.gatherTaskcluster(hosts)
+
+        then:
+        tc.requests() - r1 == 3
+        r.stored()['t-linux64-ms-001'].latestTaskState() == 'completed'
+        r.stored()['t-linux64-ms-001'].taskDuration(Instant.now()) == Duration.ofMinutes(10)
+
+        when: 'then never again while it stays the latest'
+        int r2 = tc.requests()
+        def again = fleet.gatherTaskcluster(hosts)
+
+        then:
+        tc.requests() - r2 == 2
+        again.stored()['t-linux64-ms-001'].taskResolved() == r.stored()['t-linux64-ms-001'].taskResolved()
     }
 
     def "the verdicts: expected sha from the override's branch or the default, tcActive within the hour, healthy"() {

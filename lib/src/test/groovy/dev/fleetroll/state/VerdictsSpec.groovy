@@ -14,7 +14,7 @@ class VerdictsSpec extends Specification {
     static TaskclusterState worker(Map o = [:]) {
         new TaskclusterState(o.scannedAt ?: NOW, 'releng-hardware/gecko-t-linux-talos-1804', true, 'mdc1', 'h1',
                 'running', NOW - Duration.ofDays(30), o.containsKey('lastActive') ? o.lastActive : NOW - Duration.ofMinutes(10),
-                o.quarantinedUntil as Instant, o.reason as String, 'TASK', o.taskState ?: 'completed',
+                o.quarantinedUntil as Instant, o.reason as String, 'TASK', 0, o.taskState ?: 'completed',
                 o.started as Instant, o.resolved as Instant, null)
     }
 

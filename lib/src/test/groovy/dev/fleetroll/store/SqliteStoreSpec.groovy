@@ -76,7 +76,7 @@ class SqliteStoreSpec extends Specification {
         def t1 = Instant.parse('2026-12-01T10:00:00Z')
         def t2 = Instant.parse('2026-12-01T11:00:00Z')
         def present = new TaskclusterState(t1, 'releng-hardware/gecko-t-linux-talos-1804', true, 'mdc1', 'h1', 'running',
-                t1.minusSeconds(86400), t1.minusSeconds(60), null, null, 'TASK1', 'running', t1.minusSeconds(300), null, null)
+                t1.minusSeconds(86400), t1.minusSeconds(60), null, null, 'TASK1', 0, 'running', t1.minusSeconds(300), null, null)
 
         when:
         store.saveTaskcluster([h1: present, h2: TaskclusterState.absent(t1, 'releng-hardware/x', 'h2', null)])
