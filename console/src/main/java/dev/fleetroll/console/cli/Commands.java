@@ -16,6 +16,7 @@ public final class Commands {
                 new GatherHostCommand(),
                 new GatherTcCommand(),
                 new GatherGhCommand(),
+                new GatherCommand(),
                 new QuarantineCommand(false),
                 new QuarantineCommand(true),
                 new WriteCommand(WriteAction.OVERRIDE_SET),

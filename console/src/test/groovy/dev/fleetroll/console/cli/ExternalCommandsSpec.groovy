@@ -117,6 +117,38 @@ class ExternalCommandsSpec extends Specification {
         lifted.out.contains('  t-linux64-ms-001: not quarantined\n')
     }
 
+    def "a script: tc() and where over the verdicts; quarantine refused without a terminal, a dry run with --dry-run, sent with --confirm"() {
+        given:
+        def script = dir.resolve('quarantine-idle.groovy')
+        script.text = """\
+            def idle = hosts('t-linux64-ms-[001-003]').tc().where { tc?.present && !tcActive }
+            println "idle: \${idle.names()}"
+            def r = hosts('t-linux64-ms-001').quarantine(reason: 'from a script', for: 2.days)
+            println "ok: \${r.ok.names()} dry run: \${dryRun}"
+            """.stripIndent()
+
+        when:
+        def refused = cli.run('run', script.toString())
+        def dry = cli.run('run', script.toString(), '--dry-run')
+
+        then:
+        refused.status == 1
+        refused.err.contains('quarantine-idle.groovy:3: quarantine refused: no terminal to confirm on and no --confirm')
+        dry.status == 0
+        dry.out.contains('idle: [t-linux64-ms-003]')
+        dry.out.contains('DRY RUN: quarantine in Taskcluster on 1 host: t-linux64-ms-001')
+        dry.out.contains('dry run: true')
+        cli.run('-e', "hosts('t-linux64-ms-001').where { quarantined }.size()").out.trim() == '0'
+
+        when:
+        def sent = cli.run('run', script.toString(), '--confirm')
+
+        then:
+        sent.status == 0
+        sent.out.contains('ok: [t-linux64-ms-001] dry run: false')
+        cli.run('-e', "hosts('t-linux64-ms-001').where { quarantined }.collect { tc.quarantineReason }").out.trim() == '[from a script]'
+    }
+
     def "bad input: no reason, a bad --for, no hosts: one line, exit 2"() {
         expect:
         cli.run('tc-quarantine', 't-linux64-ms-001', '--confirm').err.trim() ==
