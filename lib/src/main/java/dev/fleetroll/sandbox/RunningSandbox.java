@@ -121,12 +121,12 @@ public final class RunningSandbox implements AutoCloseable {
         return new PuppetRepo(layout.puppet());
     }
 
-    /** The root URL of the sandbox's Taskcluster stand-in ({@code http://127.SLOT.0.1:8080}); null when it runs none. */
+    /** The root URL of the sandbox's Taskcluster stand-in ({@code http://127.SLOT.0.2:8080}); null when it runs none. */
     public String taskclusterRootUrl() {
         return state.taskclusterRootUrl();
     }
 
-    /** The API URL of the sandbox's GitHub stand-in ({@code http://127.SLOT.0.1:8081}); null when it runs none. */
+    /** The API URL of the sandbox's GitHub stand-in ({@code http://127.SLOT.0.2:8081}); null when it runs none. */
     public String githubApiUrl() {
         return state.githubApiUrl();
     }

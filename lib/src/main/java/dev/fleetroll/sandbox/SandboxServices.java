@@ -20,26 +20,30 @@ import java.util.List;
 
 /**
  * A sandbox's services: its Taskcluster and GitHub stand-ins, served by one JVM ({@link StandInMain}) on the slot's
- * service address {@code 127.SLOT.0.1} (no host has it: host addresses are {@code 127.SLOT.X.Y} with X from 1).
+ * service address {@code 127.SLOT.0.2} (no host has it: host addresses are {@code 127.SLOT.X.Y} with X from 1; and
+ * not {@code .0.1}, which in slot 0 is the machine's own 127.0.0.1, where local servers like to sit on 8080).
  * {@code launch.sh} starts the script written here in the fleet's process group, so the group kill of
  * {@code down} and stale reaping ends it with the hosts. {@link #awaitReady} waits for it the way hosts are
  * waited for: as long as it shows signs of life.
  *
- * @param address the service address, {@code 127.SLOT.0.1}
+ * @param address the service address, {@code 127.SLOT.0.2}
  */
 record SandboxServices(String address, int taskclusterPort, int githubPort) {
     static final String CLIENT_ID = "static/fleetroll-sandbox";
-    /** Small and cheap: the stand-ins serve a few requests now and then, on machines with few cores. */
+    /**
+     * Small and cheap: the stand-ins serve a few requests now and then, on machines with few cores. IPv4 sockets,
+     * so their listeners show in /proc/net/tcp as the hosts' do (not as IPv4-mapped addresses in tcp6).
+     */
     private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-Xss512k",
-            "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true");
+            "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true", "-Djava.awt.headless=true");
 
     static SandboxServices of(SandboxSpec spec, int slot) {
         return spec.services() ? new SandboxServices(address(slot), spec.taskclusterPort(), spec.githubPort()) : null;
     }
 
-    /** {@code 127.SLOT.0.1}: never a host's address ({@link FleetPlan#address}). */
+    /** {@code 127.SLOT.0.2}: never a host's address ({@link FleetPlan#address}), never 127.0.0.1. */
     static String address(int slot) {
-        return "127." + slot + ".0.1";
+        return "127." + slot + ".0.2";
     }
 
     String taskclusterRootUrl() {

@@ -20,12 +20,12 @@ import java.util.regex.Pattern;
  * @param puppetOnBoot whether a host runs its {@code run-puppet.sh} at each reboot, as Linux workers do
  * @param services whether the sandbox also runs its Taskcluster and GitHub stand-ins (one JVM, in the fleet's process
  *     group) and points the config drop-in at them, so {@code gather-tc} and {@code gather-gh} work with no flags
- * @param taskclusterPort the Taskcluster stand-in's port on the slot's service address {@code 127.SLOT.0.1}
+ * @param taskclusterPort the Taskcluster stand-in's port on the slot's service address {@code 127.SLOT.0.2}
  * @param githubPort the GitHub stand-in's port there
  */
 public record SandboxSpec(FleetrollHome home, Path dir, List<HostPlan> hosts, String loginUser, boolean tiedToOwner,
                           boolean puppetOnBoot, boolean services, int taskclusterPort, int githubPort) {
-    /** Where the stand-ins listen by default, on {@code 127.SLOT.0.1}. */
+    /** Where the stand-ins listen by default, on {@code 127.SLOT.0.2}. */
     public static final int TASKCLUSTER_PORT = 8080;
     public static final int GITHUB_PORT = 8081;
 
@@ -83,7 +83,7 @@ public record SandboxSpec(FleetrollHome home, Path dir, List<HostPlan> hosts, St
         return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, puppetOnBoot, on, taskclusterPort, githubPort);
     }
 
-    /** The stand-ins' ports on {@code 127.SLOT.0.1} (default {@value #TASKCLUSTER_PORT} and {@value #GITHUB_PORT}). */
+    /** The stand-ins' ports on {@code 127.SLOT.0.2} (default {@value #TASKCLUSTER_PORT} and {@value #GITHUB_PORT}). */
     public SandboxSpec withServicePorts(int taskcluster, int github) {
         return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, puppetOnBoot, services, taskcluster, github);
     }

@@ -21,8 +21,8 @@ import java.util.Map;
  * is the stand-in log in the sandbox directory.
  *
  * <pre>
- * java -cp CLASSPATH dev.fleetroll.standin.StandInMain --sandbox DIR --tc-listen 127.S.0.1:8080
- *     --gh-listen 127.S.0.1:8081 --credentials DIR/client/taskcluster.json --git-config DIR/puppet/gitconfig
+ * java -cp CLASSPATH dev.fleetroll.standin.StandInMain --sandbox DIR --tc-listen 127.S.0.2:8080
+ *     --gh-listen 127.S.0.2:8081 --credentials DIR/client/taskcluster.json --git-config DIR/puppet/gitconfig
  *     --quarantines FILE --ready FILE
  * </pre>
  *
@@ -115,7 +115,7 @@ public final class StandInMain {
         return Map.of(n.get("clientId").asText(), n.get("accessToken").asText());
     }
 
-    /** {@code 127.1.0.1:8080} to a socket address; only loopback addresses (the stand-ins answer this machine only). */
+    /** {@code 127.1.0.2:8080} to a socket address; only loopback addresses (the stand-ins answer this machine only). */
     static InetSocketAddress address(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         if (colon <= 0 || !hostPort.substring(colon + 1).matches("\\d{1,5}")) {

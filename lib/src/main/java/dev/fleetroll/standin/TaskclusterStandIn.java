@@ -99,7 +99,7 @@ public final class TaskclusterStandIn implements AutoCloseable {
 
     /**
      * As {@link #start(WorkerSource, Map, Path, int, Supplier)}, listening on {@code bind}, which must be a loopback
-     * address (the sandbox gives each fleet its own, {@code 127.SLOT.0.1}).
+     * address (the sandbox gives each fleet its own, {@code 127.SLOT.0.2}).
      */
     public static TaskclusterStandIn start(WorkerSource source, Map<String, String> clients, Path quarantineFile,
                                            InetSocketAddress bind, Supplier<Instant> clock) throws IOException {
