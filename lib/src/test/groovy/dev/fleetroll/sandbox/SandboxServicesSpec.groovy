@@ -107,6 +107,8 @@ class SandboxServicesSpec extends Specification {
         pid != null && Procs.alive(pid)
         Procs.stat(pid).pgrp() == Procs.stat(supervisor).pgrp()
         Procs.cmdline(pid).contains('dev.fleetroll.standin.StandInMain')
+        Files.readString(fleet.standInLog()).contains("Taskcluster stand-in on ${fleet.taskclusterRootUrl()}")
+        Files.readString(fleet.standInLog()).contains("GitHub stand-in on ${fleet.githubApiUrl()}")
     }
 
     def "every host is a running worker in its role's pool, active since this sandbox came up; ppMatch and healthy where puppet ran the branch head"() {
