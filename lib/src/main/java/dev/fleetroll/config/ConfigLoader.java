@@ -63,6 +63,14 @@ public final class ConfigLoader {
         return bind(merged, "the merged configuration");
     }
 
+    /**
+     * The built-in defaults alone ({@code defaults.yaml}), with no layer applied: for what must not depend on an
+     * operator's files, such as the pools the sandbox's Taskcluster stand-in puts its hosts in.
+     */
+    public static FleetrollConfig builtIn() {
+        return bind(defaults(), "the built-in defaults");
+    }
+
     /** The built-in defaults, parsed once per process; callers get a copy they may merge into. */
     static ObjectNode defaults() {
         return DEFAULTS.deepCopy();

@@ -279,9 +279,35 @@ final class Provisioner {
             }
         }
 
+        SandboxServices services = SandboxServices.of(spec, slot);
+        if (services != null) {
+            SandboxServices.writeCredentials(layout.taskclusterCredentials());
+        }
         Path dropIn = SandboxLayout.dropIn(home);
         Files.createDirectories(dropIn.getParent());
-        write(dropIn, dropIn(hosts), "rw-r--r--");
+        write(dropIn, dropIn(hosts) + (services == null ? "" : servicesDropIn(services)), "rw-r--r--");
+    }
+
+    /** The drop-in's part that points gather-tc and gather-gh at the sandbox's stand-ins. */
+    private String servicesDropIn(SandboxServices services) {
+        return "# the sandbox's Taskcluster stand-in lists the sandbox hosts as workers (pools from their roles and\n"
+                + "# WORKER_TYPE_OVERRIDE); its only client is the one in credentials_file\n"
+                + "taskcluster:\n"
+                + "  root_url: " + yaml(services.taskclusterRootUrl()) + "\n"
+                + "  credentials_file: " + yaml(layout.taskclusterCredentials().toString()) + "\n"
+                + "# the sandbox's GitHub stand-in serves the branches of its ronin_puppet repository\n"
+                + "github:\n"
+                + "  api_url: " + yaml(services.githubApiUrl()) + "\n"
+                + "  default_branch: " + yaml(DEFAULT_BRANCH) + "\n";
+    }
+
+    /** The branch hosts without an override follow: the sandbox repository's master, under its GitHub name. */
+    static final String DEFAULT_BRANCH = dev.fleetroll.puppet.OverrideFile.ownerRepo(FleetPlan.REPO_URL).orElseThrow()
+            + ":" + FleetPlan.BRANCH_MASTER;
+
+    /** A YAML single-quoted scalar. */
+    private static String yaml(String s) {
+        return "'" + s.replace("'", "''") + "'";
     }
 
     /** A host list of {@code hosts} (short names under the sandbox's {@code # fqdn:}) that names this sandbox. */

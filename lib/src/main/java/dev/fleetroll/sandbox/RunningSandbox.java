@@ -121,6 +121,31 @@ public final class RunningSandbox implements AutoCloseable {
         return new PuppetRepo(layout.puppet());
     }
 
+    /** The root URL of the sandbox's Taskcluster stand-in ({@code http://127.SLOT.0.2:8080}); null when it runs none. */
+    public String taskclusterRootUrl() {
+        return state.taskclusterRootUrl();
+    }
+
+    /** The API URL of the sandbox's GitHub stand-in ({@code http://127.SLOT.0.2:8081}); null when it runs none. */
+    public String githubApiUrl() {
+        return state.githubApiUrl();
+    }
+
+    /** The Taskcluster credentials the sandbox's stand-in accepts ({@code taskcluster.credentials_file}); null when none. */
+    public Path taskclusterCredentials() {
+        return state.taskclusterRootUrl() == null ? null : layout.taskclusterCredentials();
+    }
+
+    /** The stand-ins' log (their JVM's output); null when the sandbox runs none. */
+    public Path standInLog() {
+        return state.taskclusterRootUrl() == null ? null : layout.servicesLog();
+    }
+
+    /** The process id of the stand-ins' JVM; null when the sandbox runs none or it has not started. */
+    public Long standInPid() {
+        return state.taskclusterRootUrl() == null ? null : readPid(layout.servicesPid());
+    }
+
     // --- running commands ------------------------------------------------------------------------------------
 
     /** Runs {@code command} on the host with plain OpenSSH ({@code ssh -F <sshConfig>}), as the login user. */

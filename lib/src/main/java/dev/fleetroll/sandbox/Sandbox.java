@@ -206,12 +206,25 @@ public final class Sandbox {
         } catch (IOException e) {
             throw new UncheckedIOException("writing the sandbox in " + dir + ": " + e.getMessage(), e);
         }
+        SandboxServices services = SandboxServices.of(spec, slot.slot());
         SandboxState state = new SandboxState(SandboxState.VERSION, slot.slot(), dir.toString(), layout.runtime().toString(),
                 spec.home().dir().toString(),
-                Instant.now().toString(), 0, spec.loginUser(), spec.puppetOnBoot(), spec.tiedToOwner(), hosts);
+                Instant.now().toString(), 0, spec.loginUser(), spec.puppetOnBoot(), spec.tiedToOwner(), hosts,
+                services == null ? null : services.taskclusterRootUrl(), services == null ? null : services.githubApiUrl());
         RunningSandbox.writeState(layout, state);
 
         checkBindable(hosts.get(0).address());
+        List<String> launch = new ArrayList<>(List.of("setsid", "/bin/sh", layout.lib().resolve("launch.sh").toString(),
+                layout.launchList().toString()));
+        if (services != null) {
+            services.checkBindable();
+            try {
+                services.writeScript(layout);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing the sandbox's stand-in script: " + e.getMessage(), e);
+            }
+            launch.addAll(List.of(layout.servicesScript().toString(), layout.servicesLog().toString()));
+        }
         progress.update("starting hosts", 0, n);
         long machineUptime = (long) Procs.machineUptime();
         StringBuilder list = new StringBuilder();
@@ -224,8 +237,7 @@ public final class Sandbox {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        CommandResult launched = Exec.check(List.of("setsid", "/bin/sh", layout.lib().resolve("launch.sh").toString(),
-                layout.launchList().toString()), java.util.Map.of(), dir, null);
+        CommandResult launched = Exec.check(launch, java.util.Map.of(), dir, null);
         long pgid = Long.parseLong(launched.stdout().lines().findFirst().orElse("0").trim());
         state = state.withPgid(pgid);
         RunningSandbox.writeState(layout, state);
@@ -235,6 +247,10 @@ public final class Sandbox {
         });
 
         waitUntilBooted(layout, hosts, progress, BOOT_STALL);
+        if (services != null) {
+            progress.update("starting the Taskcluster and GitHub stand-ins", 0, 0);
+            SandboxServices.awaitReady(layout.servicesReady(), layout.servicesPid(), layout.servicesLog(), BOOT_STALL);
+        }
 
         List<SandboxHost> withMetadata = new ArrayList<>();
         for (SandboxHost h : hosts) {

@@ -49,6 +49,36 @@ record SandboxLayout(Path dir, Path runtime) {
         return dir.resolve("launch.list");
     }
 
+    /** The Taskcluster client credentials the sandbox's stand-in accepts (JSON, mode 0600), for the drop-in. */
+    Path taskclusterCredentials() {
+        return dir.resolve("client").resolve("taskcluster.json");
+    }
+
+    /** The stand-ins' own files: their start script, log, pid, ready marker and quarantine book. */
+    Path services() {
+        return dir.resolve("services");
+    }
+
+    Path servicesScript() {
+        return services().resolve("stand-ins.sh");
+    }
+
+    Path servicesLog() {
+        return services().resolve("stand-ins.log");
+    }
+
+    Path servicesPid() {
+        return services().resolve("stand-ins.pid");
+    }
+
+    Path servicesReady() {
+        return services().resolve("ready");
+    }
+
+    Path quarantines() {
+        return services().resolve("quarantines.json");
+    }
+
     static Path hostList(FleetrollHome home) {
         return home.hostLists().resolve(HOST_LIST_NAME + ".list");
     }

@@ -18,9 +18,17 @@ import java.util.regex.Pattern;
  *     {@code down --all-stale} reaps it once the process is gone, even if its hosts still run. False (the CLI):
  *     the fleet outlives the process that started it.
  * @param puppetOnBoot whether a host runs its {@code run-puppet.sh} at each reboot, as Linux workers do
+ * @param services whether the sandbox also runs its Taskcluster and GitHub stand-ins (one JVM, in the fleet's process
+ *     group) and points the config drop-in at them, so {@code gather-tc} and {@code gather-gh} work with no flags
+ * @param taskclusterPort the Taskcluster stand-in's port on the slot's service address {@code 127.SLOT.0.2}
+ * @param githubPort the GitHub stand-in's port there
  */
 public record SandboxSpec(FleetrollHome home, Path dir, List<HostPlan> hosts, String loginUser, boolean tiedToOwner,
-                          boolean puppetOnBoot) {
+                          boolean puppetOnBoot, boolean services, int taskclusterPort, int githubPort) {
+    /** Where the stand-ins listen by default, on {@code 127.SLOT.0.2}. */
+    public static final int TASKCLUSTER_PORT = 8080;
+    public static final int GITHUB_PORT = 8081;
+
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,30}");
 
     public SandboxSpec {
@@ -38,11 +46,16 @@ public record SandboxSpec(FleetrollHome home, Path dir, List<HostPlan> hosts, St
         if (distinct != hosts.size() || hosts.stream().map(HostPlan::index).distinct().count() != hosts.size()) {
             throw new UserError("sandbox host names and indexes must be unique");
         }
+        if (taskclusterPort < 1 || taskclusterPort > 65535 || githubPort < 1 || githubPort > 65535
+                || taskclusterPort == githubPort) {
+            throw new UserError("the sandbox's Taskcluster and GitHub stand-ins need two different ports from 1 to 65535,"
+                    + " not " + taskclusterPort + " and " + githubPort);
+        }
     }
 
-    /** An N-host fleet of the default shape in {@code home/sandbox}, owned by this process. */
+    /** An N-host fleet of the default shape in {@code home/sandbox}, owned by this process, with its stand-ins. */
     public static SandboxSpec of(FleetrollHome home, int hosts) {
-        return new SandboxSpec(home, null, FleetPlan.generate(hosts), null, true, true);
+        return new SandboxSpec(home, null, FleetPlan.generate(hosts), null, true, true, true, TASKCLUSTER_PORT, GITHUB_PORT);
     }
 
     public Path sandboxDir() {
@@ -50,19 +63,28 @@ public record SandboxSpec(FleetrollHome home, Path dir, List<HostPlan> hosts, St
     }
 
     public SandboxSpec withDir(Path d) {
-        return new SandboxSpec(home, d, hosts, loginUser, tiedToOwner, puppetOnBoot);
+        return new SandboxSpec(home, d, hosts, loginUser, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort);
     }
 
     public SandboxSpec withHosts(List<HostPlan> h) {
-        return new SandboxSpec(home, dir, h, loginUser, tiedToOwner, puppetOnBoot);
+        return new SandboxSpec(home, dir, h, loginUser, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort);
     }
 
     public SandboxSpec withLoginUser(String user) {
-        return new SandboxSpec(home, dir, hosts, user, tiedToOwner, puppetOnBoot);
+        return new SandboxSpec(home, dir, hosts, user, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort);
     }
 
     public SandboxSpec withTiedToOwner(boolean tied) {
-        return new SandboxSpec(home, dir, hosts, loginUser, tied, puppetOnBoot);
+        return new SandboxSpec(home, dir, hosts, loginUser, tied, puppetOnBoot, services, taskclusterPort, githubPort);
     }
 
+    /** With or without the Taskcluster and GitHub stand-ins (on by default; the test fixture turns them off). */
+    public SandboxSpec withServices(boolean on) {
+        return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, puppetOnBoot, on, taskclusterPort, githubPort);
+    }
+
+    /** The stand-ins' ports on {@code 127.SLOT.0.2} (default {@value #TASKCLUSTER_PORT} and {@value #GITHUB_PORT}). */
+    public SandboxSpec withServicePorts(int taskcluster, int github) {
+        return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, puppetOnBoot, services, taskcluster, github);
+    }
 }

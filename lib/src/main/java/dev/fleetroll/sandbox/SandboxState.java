@@ -7,9 +7,12 @@ import java.util.List;
  * another process (the CLI, a later test run) can attach to it, and {@code down} works after a crash.
  *
  * @param pgid the process group of the fleet's supervisors, namespace inits and sshds (0 until launched)
+ * @param taskclusterRootUrl the Taskcluster stand-in's root URL; null when the sandbox runs no stand-ins
+ * @param githubApiUrl the GitHub stand-in's API URL; null when the sandbox runs no stand-ins
  */
 record SandboxState(int version, int slot, String dir, String runtime, String home, String created, long pgid,
-                    String loginUser, boolean puppetOnBoot, boolean tiedToOwner, List<SandboxHost> hosts) {
+                    String loginUser, boolean puppetOnBoot, boolean tiedToOwner, List<SandboxHost> hosts,
+                    String taskclusterRootUrl, String githubApiUrl) {
     static final int VERSION = 1;
 
     SandboxState {
@@ -17,10 +20,12 @@ record SandboxState(int version, int slot, String dir, String runtime, String ho
     }
 
     SandboxState withPgid(long p) {
-        return new SandboxState(version, slot, dir, runtime, home, created, p, loginUser, puppetOnBoot, tiedToOwner, hosts);
+        return new SandboxState(version, slot, dir, runtime, home, created, p, loginUser, puppetOnBoot, tiedToOwner, hosts,
+                taskclusterRootUrl, githubApiUrl);
     }
 
     SandboxState withHosts(List<SandboxHost> h) {
-        return new SandboxState(version, slot, dir, runtime, home, created, pgid, loginUser, puppetOnBoot, tiedToOwner, h);
+        return new SandboxState(version, slot, dir, runtime, home, created, pgid, loginUser, puppetOnBoot, tiedToOwner, h,
+                taskclusterRootUrl, githubApiUrl);
     }
 }

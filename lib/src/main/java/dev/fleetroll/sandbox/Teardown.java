@@ -17,12 +17,15 @@ import java.util.Set;
 
 /**
  * Stops a fleet and removes its files, from whatever is left: the process group recorded at launch and, as a
- * sweep, every process whose command line names a script or sshd config inside the sandbox directory. Killing a
+ * sweep, every process whose command line names a script or sshd config inside the sandbox directory (or is its
+ * Taskcluster and GitHub stand-ins' JVM). Killing a
  * host's namespace init ends every process in its PID namespace, and its mounts (all made inside its mount
  * namespace) vanish with the namespace, so nothing is ever unmounted on the machine.
  */
 final class Teardown {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /** The stand-ins' main class: in the sweep for a stand-in process outside the fleet's group. */
+    private static final String STAND_INS = dev.fleetroll.standin.StandInMain.class.getName();
 
     private Teardown() {}
 
@@ -118,7 +121,7 @@ final class Teardown {
             }
             String cmd = Procs.cmdline(p.pid());
             if (markers.stream().anyMatch(cmd::contains) && (cmd.contains("/lib/supervisor.sh") || cmd.contains("/lib/host-init.sh")
-                    || cmd.contains("/lib/launch.sh") || cmd.contains("sshd"))) {
+                    || cmd.contains("/lib/launch.sh") || cmd.contains("sshd") || cmd.contains(STAND_INS))) {
                 out.add(p.pid());
             }
         }

@@ -62,15 +62,16 @@ public final class GitHubStandIn implements AutoCloseable {
     private Instant windowStart; // guarded by this
     private int used; // guarded by this
 
-    private GitHubStandIn(RefSource source, int port, Supplier<Instant> clock) throws IOException {
+    private GitHubStandIn(RefSource source, InetSocketAddress bind, Supplier<Instant> clock) throws IOException {
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        this.server = HttpServer.create(bind, 0);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        this.apiUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        this.apiUrl = URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort());
     }
 
     /** Serves {@code source} on an ephemeral port. */
@@ -80,10 +81,17 @@ public final class GitHubStandIn implements AutoCloseable {
 
     /** Serves {@code source} on {@code port} (0: ephemeral), with {@code clock} for rate-limit resets. */
     public static GitHubStandIn start(RefSource source, int port, Supplier<Instant> clock) {
+        return start(source, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), clock);
+    }
+
+    /** Serves {@code source} on {@code bind}, which must be a loopback address, with {@code clock} for rate-limit resets. */
+    public static GitHubStandIn start(RefSource source, InetSocketAddress bind, Supplier<Instant> clock) {
+        TaskclusterStandIn.requireLoopback(bind);
         try {
-            return new GitHubStandIn(source, port, clock);
+            return new GitHubStandIn(source, bind, clock);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the GitHub stand-in on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot start the GitHub stand-in on " + bind.getAddress().getHostAddress() + ":"
+                    + bind.getPort() + ": " + e.getMessage(), e);
         }
     }
 

@@ -69,12 +69,12 @@ public final class TaskclusterStandIn implements AutoCloseable {
     private volatile boolean dropExpired;
 
     private TaskclusterStandIn(WorkerSource source, Map<String, String> clients, QuarantineBook book,
-                               Supplier<Instant> clock, int port) throws IOException {
+                               Supplier<Instant> clock, InetSocketAddress bind) throws IOException {
         this.source = source;
         this.clients = Map.copyOf(clients);
         this.book = book;
         this.clock = clock;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        this.server = HttpServer.create(bind, 128);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -94,7 +94,17 @@ public final class TaskclusterStandIn implements AutoCloseable {
     /** As {@link #start(WorkerSource, Map, Path, int)}, with the clock the server's time comes from. */
     public static TaskclusterStandIn start(WorkerSource source, Map<String, String> clients, Path quarantineFile,
                                            int port, Supplier<Instant> clock) throws IOException {
-        TaskclusterStandIn s = new TaskclusterStandIn(source, clients, QuarantineBook.open(quarantineFile), clock, port);
+        return start(source, clients, quarantineFile, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), clock);
+    }
+
+    /**
+     * As {@link #start(WorkerSource, Map, Path, int, Supplier)}, listening on {@code bind}, which must be a loopback
+     * address (the sandbox gives each fleet its own, {@code 127.SLOT.0.2}).
+     */
+    public static TaskclusterStandIn start(WorkerSource source, Map<String, String> clients, Path quarantineFile,
+                                           InetSocketAddress bind, Supplier<Instant> clock) throws IOException {
+        requireLoopback(bind);
+        TaskclusterStandIn s = new TaskclusterStandIn(source, clients, QuarantineBook.open(quarantineFile), clock, bind);
         s.server.start();
         LOG.debug("Taskcluster stand-in on {}", s.rootUrl());
         return s;
@@ -104,9 +114,16 @@ public final class TaskclusterStandIn implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** {@code http://127.0.0.1:<port>}: the client's rootUrl. */
+    /** {@code http://127.0.0.1:<port>} (or the loopback address it listens on): the client's rootUrl. */
     public String rootUrl() {
-        return "http://127.0.0.1:" + port();
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port();
+    }
+
+    /** Throws unless {@code bind} is a loopback address: the stand-ins never listen where other machines reach them. */
+    static void requireLoopback(InetSocketAddress bind) {
+        if (bind.isUnresolved() || !bind.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("stand-ins listen on loopback addresses only, not " + bind);
+        }
     }
 
     /** Requests received so far (every one, answered or failed on purpose). */

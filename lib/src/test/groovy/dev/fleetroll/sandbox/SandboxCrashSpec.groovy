@@ -32,13 +32,15 @@ class SandboxCrashSpec extends Specification {
         def (dir, slot) = [Path.of(line.split(' ')[1]), line.split(' ')[2] as int]
         def sb = Sandbox.open(dir).get()
         def runtime = sb.runtimeDir()
+        Long standIn = sb.standInPid() // SandboxSpec.of runs the Taskcluster and GitHub stand-ins too
 
         when: 'it dies without any chance to clean up'
         owner.destroyForcibly()
         owner.waitFor(10, TimeUnit.SECONDS)
 
-        then: 'its hosts keep running'
+        then: 'its hosts and its stand-ins keep running'
         sb.status().hosts()*.state() == ['up', 'up']
+        standIn != null && Procs.alive(standIn)
 
         when:
         def reaped = Sandbox.downStale().find { it.dir() == dir }
@@ -47,6 +49,7 @@ class SandboxCrashSpec extends Specification {
         reaped != null
         reaped.slot() == slot
         Teardown.fleetProcesses([dir.toString() + '/', runtime.toString() + '/'], 0, false).isEmpty()
+        !Procs.alive(standIn)
         !Files.exists(dir)
         !Files.exists(runtime)
         !Files.exists(home.resolve('config.d/50-sandbox.yaml'))

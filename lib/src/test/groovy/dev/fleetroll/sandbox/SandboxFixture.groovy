@@ -53,11 +53,13 @@ class SandboxFixture implements AutoCloseable {
     /**
      * Starts an N-host fleet of the default shape ({@link FleetPlan}); {@code customize} may adjust the spec, e.g.
      * {@code { it.withLoginUser('ci') }} or {@code { it.withHosts(it.hosts().collect { h -> h.withVault(false) }) }}.
+     * Without the Taskcluster and GitHub stand-ins unless {@code customize} asks ({@code { it.withServices(true) }}):
+     * their JVM costs CPU time that most specs do not need.
      */
     static SandboxFixture start(int hosts = 5, Closure<SandboxSpec> customize = null) {
         Path home = Files.createTempDirectory('fleetroll-sandbox-home-')
         try {
-            SandboxSpec spec = SandboxSpec.of(new FleetrollHome(home), hosts)
+            SandboxSpec spec = SandboxSpec.of(new FleetrollHome(home), hosts).withServices(false)
             if (customize != null) {
                 spec = customize.call(spec)
             }

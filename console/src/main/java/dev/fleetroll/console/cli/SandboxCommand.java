@@ -65,7 +65,10 @@ final class SandboxCommand implements Command {
                                sandbox/netperf and sandbox/mac, config.d/50-sandbox.yaml and an ssh_config, so every
                                command and script runs against the fleet unchanged; installs what it lacks
                                (openssh-server, git, util-linux; sudo with --login-user) with apt-get, in one
-                               call, with service starts forbidden
+                               call, with service starts forbidden. Also runs Taskcluster and GitHub
+                               stand-ins on 127.SLOT.0.2:8080 and :8081 (workers and branch heads from the
+                               sandbox itself) and points the drop-in at them, so gather-tc and gather-gh
+                               work with no flags
                   status       every host's state (up, sshd-stopped, tarpit, rebooting, halted, down) and the
                                memory the fleet uses
                   down         stop every process and remove every file the sandbox made
