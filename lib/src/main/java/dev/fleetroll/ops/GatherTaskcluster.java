@@ -41,6 +41,8 @@ import java.util.concurrent.Future;
 public final class GatherTaskcluster {
     /** Task-run and worker lookups in flight per pool listing allowed at once ({@code taskcluster.concurrency}). */
     static final int LOOKUPS_PER_LISTING = 4;
+    /** Why a host that never answered an audit has no pool: its role and override are not known. */
+    public static final String NEVER_AUDITED = "never audited, so its role is unknown (gather-host it first)";
     private final TaskclusterClient client;
     private final PoolMap pools;
     private final int concurrency;
@@ -90,7 +92,8 @@ public final class GatherTaskcluster {
         for (String host : hosts) {
             Observation o = facts.get(host);
             OverrideSettings s = o == null ? null : o.overrideSettings();
-            PoolMap.Mapping m = pools.map(o == null ? null : o.role(), s == null ? null : s.workerType());
+            PoolMap.Mapping m = o == null ? new PoolMap.Mapping(null, NEVER_AUDITED)
+                    : pools.map(o.role(), s == null ? null : s.workerType());
             if (m.mapped()) {
                 byPool.computeIfAbsent(m.pool(), k -> new ArrayList<>()).add(host);
             } else {

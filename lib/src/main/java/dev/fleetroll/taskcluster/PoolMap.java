@@ -30,15 +30,15 @@ public final class PoolMap {
     }
 
     /**
-     * The pool of a host with {@code role} (null: unknown) whose override sets {@code workerTypeOverride} (null:
-     * none).
+     * The pool of an audited host with {@code role} (null: it has none) whose override sets
+     * {@code workerTypeOverride} (null: none).
      */
     public Mapping map(String role, String workerTypeOverride) {
         if (workerTypeOverride != null && !workerTypeOverride.isBlank()) {
             return new Mapping(qualify(workerTypeOverride.strip()), null);
         }
         if (role == null || role.isBlank()) {
-            return new Mapping(null, "role unknown (audit the host first)");
+            return new Mapping(null, "no Puppet role (/etc/puppet_role is missing or empty)");
         }
         String r = role.strip();
         String type = roles.get(r);

@@ -5,6 +5,7 @@ import dev.fleetroll.standin.GitHubStandIn
 import dev.fleetroll.standin.StandInTask
 import dev.fleetroll.standin.StaticRefSource
 import dev.fleetroll.standin.TaskclusterStandIn
+import java.nio.file.Files
 import java.nio.file.Path
 import java.time.Duration
 import java.time.Instant
@@ -46,7 +47,7 @@ class GatherExternalSpec extends Specification {
         r.present() == ['t-linux64-ms-001', 't-linux64-ms-003']
         r.absent() == ['t-linux64-ms-002']
         r.unmapped() == ['t-linux64-ms-004': 'no pool for role gecko_t_unknown (add it to taskcluster.roles)',
-                         't-linux64-ms-005': 'role unknown (audit the host first)']
+                         't-linux64-ms-005': 'never audited, so its role is unknown (gather-host it first)']
         stored.keySet() == hosts as Set
 
         and: 'the listed worker with its latest task run'

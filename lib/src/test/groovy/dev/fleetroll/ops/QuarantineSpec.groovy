@@ -103,7 +103,7 @@ class QuarantineSpec extends Specification {
         plan.hosts() == ['t-linux64-ms-001', 't-linux64-ms-003']
         plan.skipped() == ['t-linux64-ms-002': 'not listed in releng-hardware/gecko-t-linux-talos-1804 at the last scan',
                            't-linux64-ms-004': 'no pool for role gecko_t_unknown (add it to taskcluster.roles)',
-                           't-linux64-ms-005': 'role unknown (audit the host first)',
+                           't-linux64-ms-005': 'never audited, so its role is unknown (gather-host it first)',
                            't-linux64-ms-099': 'never scanned: run gather-tc (or tc()) first']
         plan.targets()[0].workerGroup() == 'mdc1'
     }

@@ -20,8 +20,8 @@ class PoolMapSpec extends Specification {
         'gecko_t_linux_talos' | 'gecko-t-staging' || 'releng-hardware/gecko-t-staging'            | null
         'whatever'            | 'p/wt'            || 'p/wt'                                       | null
         'gecko_t_unknown'     | null              || null                                         | 'no pool for role gecko_t_unknown (add it to taskcluster.roles)'
-        null                  | null              || null                                         | 'role unknown (audit the host first)'
-        ' '                   | ''                || null                                         | 'role unknown (audit the host first)'
+        null                  | null              || null                                         | 'no Puppet role (/etc/puppet_role is missing or empty)'
+        ' '                   | ''                || null                                         | 'no Puppet role (/etc/puppet_role is missing or empty)'
     }
 
     def "a mapping splits into provisioner and worker type"() {

@@ -319,6 +319,10 @@ final class SandboxCommand implements Command {
         out.println("  ssh config  " + sb.sshConfig());
         out.println("  host list   " + sb.hostList() + "   (hosts('sandbox'))");
         out.println("  config      " + sb.configDropIn());
+        if (sb.taskclusterRootUrl() != null) {
+            out.println("  taskcluster " + sb.taskclusterRootUrl() + "   (stand-in: fleetroll gather-tc, tc-quarantine)");
+            out.println("  github      " + sb.githubApiUrl() + "   (stand-in: fleetroll gather-gh)");
+        }
     }
 
     /** One row per host; {@code live} adds state and accepted connections. */

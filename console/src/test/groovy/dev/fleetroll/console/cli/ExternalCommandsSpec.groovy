@@ -38,7 +38,7 @@ class ExternalCommandsSpec extends Specification {
         r.out =~ /gather-tc: 5 hosts in 2 pools listed \(3 workers\) in /
         r.out.contains('  present 2, absent 1, no pool 2\n')
         r.out.contains('  no pool for role gecko_t_unknown (add it to taskcluster.roles): t-linux64-ms-004\n')
-        r.out.contains('  role unknown (audit the host first): t-linux64-ms-005\n')
+        r.out.contains('  never audited, so its role is unknown (gather-host it first): t-linux64-ms-005\n')
         r.out.contains('  not listed by Taskcluster: t-linux64-ms-002\n')
     }
 

@@ -164,9 +164,10 @@ class SandboxCommandSpec extends Specification {
         r.err =~ /audit: 5 hosts in \S+: 5 ok/
         !r.err.contains('fleetroll:')
 
-        and: 'the audit table: the monitor columns, one row per host, applied as the verdict says'
+        and: 'the table: every monitor column (the sandbox runs Taskcluster and GitHub stand-ins), one row per host, applied as the verdict says'
         int header = lines.findIndexOf { it.startsWith('HOST ') }
-        lines[header].split(/\s+/) == ['HOST', 'OS', 'ROLE', 'VLT_SHA', 'OVR_BCH', 'UPTIME', 'PP_LAST', 'PP_SHA', 'APPLIED', 'DATA', 'SSH']
+        lines[header].split(/\s+/) == ['HOST', 'OS', 'ROLE', 'VLT_SHA', 'OVR_BCH', 'UPTIME', 'PP_LAST', 'PP_EXP', 'PP_SHA',
+                                       'PP_MATCH', 'APPLIED', 'TC_ACT', 'TC_T_DUR', 'TC_QUAR', 'DATA', 'HEALTHY', 'SSH']
         int appliedAt = lines[header].indexOf('APPLIED')
         def rows = lines[(header + 1)..(header + 5)]
         rows.collectEntries { [(it.split(/\s+/)[0]): it.substring(appliedAt).split(/\s+/)[0]] } == [
@@ -174,6 +175,11 @@ class SandboxCommandSpec extends Specification {
                 't-linux64-ms-003.sandbox.test': 'N', 't-linux64-ms-004.sandbox.test': 'N']
         rows.every { it.endsWith(' ok') }
         r.out.contains('5 of 5 hosts answered; 2 have not applied their override yet: t-linux64-ms-[003-004].sandbox.test\n')
+        int healthyAt = lines[header].indexOf('HEALTHY')
+        rows.collectEntries { [(it.split(/\s+/)[0]): it.substring(healthyAt).split(/\s+/)[0]] } == [
+                'macmini-r8-001.sandbox.test': 'Y', 't-linux64-ms-001.sandbox.test': 'Y', 't-linux64-ms-002.sandbox.test': 'Y',
+                't-linux64-ms-003.sandbox.test': 'N', 't-linux64-ms-004.sandbox.test': 'N']
+        r.out.contains('3 healthy (ran the expected sha, active in Taskcluster, not quarantined); not healthy: t-linux64-ms-[003-004].sandbox.test\n')
 
         and: "then the headline as a dry run of the checkout's override, to ms-003 and ms-004 only"
         r.out.contains("\$ hosts('sandbox').audit().where { !applied }.setOverride(file('configs/overrides/netperf-tuning.override'), reason: 'demo')\n"
