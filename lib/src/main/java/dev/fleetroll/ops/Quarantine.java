@@ -164,12 +164,7 @@ public final class Quarantine {
     }
 
     private void auditDecision(QuarantinePlan plan, WriteGate.Decision d) {
-        String outcome = switch (d.verdict()) {
-            case DRY_RUN -> "dry-run";
-            case DECLINED -> "declined";
-            case REFUSED -> "refused";
-            case WRITE -> throw new IllegalStateException();
-        };
+        String outcome = d.verdict().auditOutcome();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("approval", d.decidedBy());
         p.put("until", plan.until().toString());

@@ -275,12 +275,7 @@ final class WriteEngine {
     }
 
     private void auditDecision(WritePlan plan, WriteGate.Decision d) {
-        String outcome = switch (d.verdict()) {
-            case DRY_RUN -> "dry-run";
-            case DECLINED -> "declined";
-            case REFUSED -> "refused";
-            case WRITE -> throw new IllegalStateException();
-        };
+        String outcome = d.verdict().auditOutcome();
         Map<String, Object> obs = new LinkedHashMap<>();
         if (d.explanation() != null) {
             obs.put("explanation", d.explanation());

@@ -22,7 +22,17 @@ public interface WriteGate {
         DECLINED,
         /** Fail closed (no terminal to ask on and no {@code --confirm}); audited as {@code refused}, then
          * {@link WriteRefused} is thrown so a script stops. */
-        REFUSED
+        REFUSED;
+
+        /** The audit log's {@code outcome} of a change that was not made: {@code dry-run}, {@code declined}, ... */
+        public String auditOutcome() {
+            return switch (this) {
+                case DRY_RUN -> "dry-run";
+                case DECLINED -> "declined";
+                case REFUSED -> "refused";
+                case WRITE -> throw new IllegalStateException("a write has per-host outcomes");
+            };
+        }
     }
 
     /**
