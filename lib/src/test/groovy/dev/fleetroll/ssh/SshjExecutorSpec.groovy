@@ -61,7 +61,7 @@ Host *
         Path cfg = fx.sshConfig("ssh_config_${System.nanoTime()}", o.config ?: hosts())
         def resolver = SshConfigResolver.load([cfg], home, 'root')
         def auth = new SshAuth(o.agent as Path, home, SshjCrypto.keyFileFactories())
-        def settings = new SshjExecutor.Settings(o.handshakes ?: 8, o.connectTimeout ?: Duration.ofSeconds(2),
+        def settings = new SshjExecutor.Settings(o.handshakes ?: 8, o.connectTimeout ?: Duration.ofSeconds(20),
                 o.commandTimeout ?: Duration.ofSeconds(20), o.retries != null ? o.retries : 0, Duration.ofMillis(50),
                 o.policy ?: 'accept-new', Duration.ofSeconds(15), o.idle ?: Duration.ofMinutes(5),
                 o.cap ?: (1L << 20), dir.resolve('spill'))
