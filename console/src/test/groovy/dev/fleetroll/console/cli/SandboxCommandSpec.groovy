@@ -207,6 +207,16 @@ class SandboxCommandSpec extends Specification {
         recs[0].dry_run == true
         recs[0].hosts == ['t-linux64-ms-003.sandbox.test', 't-linux64-ms-004.sandbox.test']
         recs[0].reason == 'demo'
+
+        when: 'gather: audit, GitHub heads, Taskcluster, against the same fleet and its stand-ins, with no flags'
+        def g = cliIn(project, 'gather', 'sandbox', '-q')
+
+        then:
+        g.status == 0
+        g.out.startsWith('✓ 5/5 hosts ok (')
+        g.out =~ /gather-gh: \d+ branch heads? stored, \d+ repositor(y|ies) fresh \(skipped\), 0 failed/
+        g.out =~ /gather-tc: 5 hosts in 4 pools listed \(5 workers\) in /
+        g.out.contains('  present 5, absent 0, no pool 0\n')
     }
 
     def "demo without a checkout brings up a fresh fleet and shows it with what to try next"() {
