@@ -28,8 +28,14 @@ import java.util.concurrent.TimeUnit
 class FakeHost {
     /** Boot time offset of the time namespace: the host's uptime is the machine's plus this. */
     static final long BOOT_OFFSET_S = 1_000_000
-    /** Uptime the fake macOS {@code sysctl} reports. */
+    /**
+     * Uptime the fake macOS {@code sysctl} reports when the fake host is made; it boots that long before and its
+     * uptime then grows with the clock, as a real host's does (a fixed uptime would move the boot time, which the
+     * audit reads as a reboot).
+     */
     static final long MAC_UPTIME_S = 123_456
+    /** The fake Mac's boot time (epoch seconds). */
+    final long macBoot = java.time.Instant.now().epochSecond - MAC_UPTIME_S
     static final String MAC_HOSTNAME = 'fake-mac-01'
 
     final Path base
@@ -190,8 +196,7 @@ class FakeHost {
         script(mac.resolve('sysctl'), """\
             #!/bin/sh
             [ "\$1 \$2" = '-n kern.boottime' ] || { echo "sysctl: unknown oid '\$*'" >&2; exit 1; }
-            now=\$(/usr/bin/date +%s)
-            b=\$((now - ${MAC_UPTIME_S}))
+            b=${macBoot}
             printf '{ sec = %s, usec = 250000 } %s\\n' "\$b" "\$(LC_ALL=C /usr/bin/date -u -d @\$b '+%a %b %e %H:%M:%S %Y')"
             """)
         mac
