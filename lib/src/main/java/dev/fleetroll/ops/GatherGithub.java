@@ -50,7 +50,7 @@ public final class GatherGithub {
                          Duration elapsed) {}
 
     /** The branches the store's hosts follow, by repository, plus the default branch. */
-    public Map<String, List<RepoBranch>> wanted(Store store, Set<String> notGithub) {
+    Map<String, List<RepoBranch>> wanted(Store store, Set<String> notGithub) {
         Set<RepoBranch> all = new java.util.LinkedHashSet<>();
         all.add(defaultBranch());
         for (Observation o : store.latestOkByHost().values()) {

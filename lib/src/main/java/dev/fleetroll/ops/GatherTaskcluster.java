@@ -74,11 +74,6 @@ public final class GatherTaskcluster {
             return stored.entrySet().stream().filter(e -> !e.getValue().present() && e.getValue().pool() != null)
                     .map(Map.Entry::getKey).toList();
         }
-
-        /** Hosts whose pool could not be listed (their records were left as they were). */
-        public int unscanned(List<String> asked) {
-            return (int) asked.stream().filter(h -> !stored.containsKey(h)).count();
-        }
     }
 
     /** Scans the pools of {@code hosts} and saves each host's record in {@code store} (one transaction). */
