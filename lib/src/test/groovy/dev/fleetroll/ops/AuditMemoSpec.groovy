@@ -151,13 +151,19 @@ class AuditMemoSpec extends Specification {
         String statAfterA = null
         String statNow = null
         AuditReport a = null
-        for (int attempt = 0; attempt < 10 && (statNow == null || statNow != statAfterA); attempt++) {
+        for (int attempt = 0; attempt < 30 && (statNow == null || statNow != statAfterA); attempt++) {
             sleep 1000 - System.currentTimeMillis() % 1000 + 20
             rewrite(h, v1, false)
             a = audit([h.fqdn()])
             rewrite(h, v2, false)
             statAfterA = a.observations()[0].memo()?.override()
             statNow = statLine(h)
+        }
+        if (statNow != statAfterA) {
+            // the precondition needs a change, an audit and a change inside one second; a machine too busy for that
+            // cannot show the rule here (AuditKnownSpec covers it without timing), so this is aborted, not passed
+            throw new org.opentest4j.TestAbortedException('could not change, audit and change again within one second'
+                    + ' in 30 tries (the machine is too busy)')
         }
 
         when:

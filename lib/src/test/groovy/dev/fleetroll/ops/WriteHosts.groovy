@@ -54,7 +54,7 @@ Host *
   GlobalKnownHostsFile /dev/null
   StrictHostKeyChecking accept-new
   BatchMode yes
-  ConnectTimeout 10
+  ConnectTimeout 20
 """
             sshConfig = fx.sshConfig('ssh_config', cfg.toString())
         } catch (Throwable t) {

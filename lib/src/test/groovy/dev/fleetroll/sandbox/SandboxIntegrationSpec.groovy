@@ -20,11 +20,12 @@ import java.time.Instant
  */
 @Requires({ SandboxFixture.supported() })
 class SandboxIntegrationSpec extends Specification {
+    /** Taken before the fleet starts: a host's uptime counts from its launch, which a slow boot wait follows. */
+    @Shared
+    Instant upAt = Instant.now()
     @Shared
     @AutoCleanup
     SandboxFixture fleet = SandboxFixture.start(5)
-    @Shared
-    Instant upAt = Instant.now()
 
     /** Plain OpenSSH with nothing but the generated config. */
     CommandResult ssh(String host, String command, int connectTimeout = 20) {

@@ -205,7 +205,8 @@ Host *
 
     def "a tarpit times out within the connect timeout while the rest of the batch finishes"() {
         given:
-        executor(connectTimeout: Duration.ofMillis(1500), retries: 2)
+        // the budget is for every host: healthy sshds on a loaded machine can be silent for seconds too
+        executor(connectTimeout: Duration.ofSeconds(10), retries: 2)
         def finished = new CopyOnWriteArrayList()
         def listener = new BatchListener() {
             void hostFinished(String host, Outcome outcome) { finished << host }
@@ -218,8 +219,8 @@ Host *
         then: 'the tarpit is timed-out for its silence: never before its budget, and long before the batch deadline'
         rs*.host() == ['tarpit', 's0', 's1', 's2']
         rs[0].outcome() == Outcome.TIMED_OUT
-        rs[0].error() ==~ /SSH handshake with 127\.0\.0\.1:\d+ timed out: connected, but the server sent nothing for 1s500ms while fleetroll waited for it/
-        rs[0].elapsed() >= Duration.ofMillis(1500)
+        rs[0].error() ==~ /SSH handshake with 127\.0\.0\.1:\d+ timed out: connected, but the server sent nothing for 10s while fleetroll waited for it/
+        rs[0].elapsed() >= Duration.ofSeconds(10)
         rs[0].elapsed() < Duration.ofSeconds(60)
         rs[1..3].every { it.outcome() == Outcome.OK }
         finished.toSet() == rs*.host().toSet()
