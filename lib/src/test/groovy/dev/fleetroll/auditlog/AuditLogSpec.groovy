@@ -160,14 +160,14 @@ class AuditLogSpec extends Specification {
         def file = tmp.resolve('shared/audit.jsonl')
         def java = ProcessHandle.current().info().command().orElse('java')
         def cp = System.getProperty('java.class.path')
-        def start = { String who ->
-            new ProcessBuilder(java, '-cp', cp, AuditLogAppendMain.name, file.toString(), who, '500')
+        def start = { String who, String other ->
+            new ProcessBuilder(java, '-cp', cp, AuditLogAppendMain.name, file.toString(), who, '500', other)
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("${who}.out").toFile()).start()
         }
 
         when:
-        def a = start('proc-a')
-        def b = start('proc-b')
+        def a = start('proc-a', 'proc-b') // each waits after its first record for the other's first record
+        def b = start('proc-b', 'proc-a')
         def okA = a.waitFor() == 0
         def okB = b.waitFor() == 0
         def lines = Files.readAllLines(file)
@@ -178,7 +178,7 @@ class AuditLogSpec extends Specification {
         lines.size() == 1000
         lines.count { it.contains('"actor":"proc-a"') } == 500
         lines.count { it.contains('"actor":"proc-b"') } == 500
-        // the two writers really interleaved (otherwise the test proves nothing about locking)
+        // the two writers really interleaved (each waited for the other's first record before its second)
         (1..<1000).count { lines[it].contains('proc-a') != lines[it - 1].contains('proc-a') } > 1
         log.verify().ok()
 
