@@ -268,7 +268,14 @@ class WritesSandboxSpec extends Specification {
         while (t.alive && !cut && System.nanoTime() < deadline) {
             def tmp = etcPuppet.toFile().listFiles().find { it.name.startsWith('.ronin_settings.fleetroll.') }
             if (tmp != null && tmp.length() > 0 && tmp.length() < newText.length()) {
-                how == 'client' ? cancellation.cancel('interrupted') : WriteHosts.freezeThenKill(pooled)
+                if (how == 'client') {
+                    cancellation.cancel('interrupted')
+                } else {
+                    // the sessions found before the write, at once; then the ones there now, in case the write's
+                    // bytes ran through another one (seen once on an idle machine: the write completed)
+                    WriteHosts.freezeThenKill(pooled)
+                    WriteHosts.freezeThenKill(sessions(h.name()).findAll { !(it in pooled) })
+                }
                 cut = true
             }
             Thread.sleep(1)
