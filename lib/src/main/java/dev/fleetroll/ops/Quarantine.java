@@ -7,6 +7,7 @@ import dev.fleetroll.state.TaskclusterState;
 import dev.fleetroll.store.Store;
 import dev.fleetroll.taskcluster.Pool;
 import dev.fleetroll.taskcluster.TaskclusterClient;
+import dev.fleetroll.taskcluster.TaskclusterCredentials;
 import dev.fleetroll.taskcluster.WorkerDetails;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,8 +94,7 @@ public final class Quarantine {
                     .reduce((a, b) -> a + ", " + b).orElse("no hosts given"));
         }
         if (client.settings().credentials() == null) {
-            throw new UserError(plan.verb() + " needs Taskcluster credentials: set TASKCLUSTER_CLIENT_ID and"
-                    + " TASKCLUSTER_ACCESS_TOKEN, or TC_TOKEN=FILE, or taskcluster.credentials_file");
+            throw TaskclusterCredentials.missing(plan.verb());
         }
         WriteGate.Decision decision = gate.decide(plan);
         if (decision.verdict() != WriteGate.Verdict.WRITE) {

@@ -280,8 +280,7 @@ public final class TaskclusterClient implements AutoCloseable {
     public WorkerDetails quarantineWorker(String provisionerId, String workerType, String workerGroup, String workerId,
                                          Instant quarantineUntil, String quarantineInfo) {
         if (settings.credentials() == null) {
-            throw new UserError("quarantine needs Taskcluster credentials: set TASKCLUSTER_CLIENT_ID and "
-                    + "TASKCLUSTER_ACCESS_TOKEN (or TC_TOKEN=file)");
+            throw TaskclusterCredentials.missing("quarantine");
         }
         URI uri = uri("queue", workerPath(provisionerId, workerType, workerGroup, workerId), null);
         ObjectNode body = MAPPER.createObjectNode();

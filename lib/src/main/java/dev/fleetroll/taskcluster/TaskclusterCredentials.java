@@ -36,6 +36,12 @@ public record TaskclusterCredentials(String clientId, String accessToken, String
         return new TaskclusterCredentials(clientId, accessToken, null);
     }
 
+    /** The one-line error for a {@code verb} (a write) attempted without credentials: where to put them. */
+    public static UserError missing(String verb) {
+        return new UserError(verb + " needs Taskcluster credentials: set " + ENV_CLIENT_ID + " and " + ENV_ACCESS_TOKEN
+                + ", or " + ENV_TC_TOKEN + "=FILE, or taskcluster.credentials_file");
+    }
+
     /**
      * Finds the operator's credentials, first match wins: {@code $TASKCLUSTER_CLIENT_ID} with
      * {@code $TASKCLUSTER_ACCESS_TOKEN} (and {@code $TASKCLUSTER_CERTIFICATE} if set); the JSON file named by

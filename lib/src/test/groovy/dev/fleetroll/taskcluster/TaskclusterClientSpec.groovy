@@ -242,7 +242,7 @@ class TaskclusterClientSpec extends Specification {
 
         then:
         UserError e = thrown()
-        e.message == 'quarantine needs Taskcluster credentials: set TASKCLUSTER_CLIENT_ID and TASKCLUSTER_ACCESS_TOKEN (or TC_TOKEN=file)'
+        e.message == 'quarantine needs Taskcluster credentials: set TASKCLUSTER_CLIENT_ID and TASKCLUSTER_ACCESS_TOKEN, or TC_TOKEN=FILE, or taskcluster.credentials_file'
         tc.standIn.requests() == 0
     }
 
