@@ -2,6 +2,8 @@ package dev.fleetroll.github;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleetroll.UserError;
+import dev.fleetroll.util.Concurrently;
+import dev.fleetroll.util.Sleeper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,10 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,15 +96,22 @@ public final class GitHubClient implements AutoCloseable {
         }
         Map<String, GitHubRepo> repos = new LinkedHashMap<>();
         wanted.forEach(b -> repos.putIfAbsent(b.repository().id(), b.repository()));
-        Map<String, Object> fetched = fetchAll(repos, concurrency); // id -> Map of heads, or String error
+        Map<GitHubRepo, Concurrently.Outcome<Map<String, String>>> fetched;
+        try {
+            fetched = Concurrently.map(repos.values(), concurrency, r -> branchHeads(r.owner(), r.repo()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GitHubException("interrupted while reading branch heads from GitHub", e);
+        }
         Map<RepoBranch, Result> results = new LinkedHashMap<>();
         for (RepoBranch b : wanted) {
-            Object got = fetched.get(b.repository().id());
-            if (got instanceof String error) {
-                results.put(b, new Result.Failed(error));
+            GitHubRepo r = repos.get(b.repository().id());
+            Concurrently.Outcome<Map<String, String>> got = fetched.get(r);
+            if (!got.ok()) {
+                results.put(b, new Result.Failed(got.error() instanceof GitHubException g ? g.getMessage()
+                        : "cannot read the branches of " + r.key() + ": " + Messages.oneLine(String.valueOf(got.error()))));
             } else {
-                @SuppressWarnings("unchecked")
-                String sha = ((Map<String, String>) got).get(b.branch());
+                String sha = got.value().get(b.branch());
                 results.put(b, sha == null ? new Result.NoSuchBranch() : new Result.Found(sha));
             }
         }
@@ -125,35 +130,6 @@ public final class GitHubClient implements AutoCloseable {
     @Override
     public String toString() {
         return "GitHubClient[" + settings + "]";
-    }
-
-    private Map<String, Object> fetchAll(Map<String, GitHubRepo> repos, int concurrency) {
-        Map<String, Object> fetched = new LinkedHashMap<>();
-        if (repos.isEmpty()) {
-            return fetched;
-        }
-        int threads = Math.min(concurrency, repos.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon().name("github-", 1).factory());
-        try {
-            Map<String, Future<Map<String, String>>> futures = new LinkedHashMap<>();
-            repos.forEach((id, r) -> futures.put(id, pool.submit(() -> branchHeads(r.owner(), r.repo()))));
-            for (var e : futures.entrySet()) {
-                GitHubRepo r = repos.get(e.getKey());
-                try {
-                    fetched.put(e.getKey(), e.getValue().get());
-                } catch (ExecutionException ex) {
-                    Throwable cause = ex.getCause();
-                    fetched.put(e.getKey(), cause instanceof GitHubException g ? g.getMessage()
-                            : "cannot read the branches of " + r.key() + ": " + Messages.oneLine(String.valueOf(cause)));
-                }
-            }
-            return fetched;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GitHubException("interrupted while reading branch heads from GitHub", e);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /** One GET with retries; answers 200, 409 or a redirect with a Location, anything else is thrown. */
@@ -294,14 +270,6 @@ public final class GitHubClient implements AutoCloseable {
         } catch (URISyntaxException e) {
             return u.getScheme() + "://" + u.getHost() + u.getPath();
         }
-    }
-
-    /** Waits; specs record the waits instead. */
-    @FunctionalInterface
-    public interface Sleeper {
-        Sleeper REAL = d -> Thread.sleep(d);
-
-        void sleep(Duration d) throws InterruptedException;
     }
 
     /** The head of one wanted branch: its sha, no such branch, or why its repository could not be read. */

@@ -10,7 +10,9 @@ import dev.fleetroll.taskcluster.PoolResult;
 import dev.fleetroll.taskcluster.QuarantineDetail;
 import dev.fleetroll.taskcluster.TaskRun;
 import dev.fleetroll.taskcluster.TaskclusterClient;
+import dev.fleetroll.taskcluster.TaskclusterException;
 import dev.fleetroll.taskcluster.Worker;
+import dev.fleetroll.util.Concurrently;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,10 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code gather-tc}: what Taskcluster says about each host's worker, stored per host with the scan time. Each host
@@ -39,6 +39,7 @@ import java.util.concurrent.Future;
  * quarantined workers, the quarantine's reason.
  */
 public final class GatherTaskcluster {
+    private static final Logger LOG = LoggerFactory.getLogger(GatherTaskcluster.class);
     /** Task-run and worker lookups in flight per pool listing allowed at once ({@code taskcluster.concurrency}). */
     static final int LOOKUPS_PER_LISTING = 4;
     /** Why a host that never answered an audit has no pool: its role and override are not known. */
@@ -143,27 +144,21 @@ public final class GatherTaskcluster {
      */
     private Map<String, TaskclusterState> describeAll(Map<String, Worker> found, Map<String, Pool> poolOf,
                                                       Map<String, TaskclusterState> previous, Instant scannedAt) {
-        Map<String, TaskclusterState> out = new LinkedHashMap<>();
-        if (found.isEmpty()) {
-            return out;
-        }
-        ExecutorService exec = Executors.newFixedThreadPool(Math.min(concurrency * LOOKUPS_PER_LISTING, found.size()),
-                Thread.ofPlatform().daemon(true).name("gather-tc-", 0).factory());
+        Map<String, Concurrently.Outcome<TaskclusterState>> described;
         try {
-            Map<String, Future<TaskclusterState>> futures = new LinkedHashMap<>();
-            found.forEach((host, w) -> futures.put(host,
-                    exec.submit(() -> describe(poolOf.get(host), w, previous.get(host), scannedAt))));
-            for (Map.Entry<String, Future<TaskclusterState>> e : futures.entrySet()) {
-                out.put(e.getKey(), e.getValue().get());
-            }
-        } catch (InterruptedException ie) {
+            described = Concurrently.map(found.keySet(), concurrency * LOOKUPS_PER_LISTING,
+                    host -> describe(poolOf.get(host), found.get(host), previous.get(host), scannedAt));
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("gather-tc was interrupted", ie);
-        } catch (ExecutionException ee) {
-            throw new IllegalStateException(message(ee.getCause()), ee.getCause());
-        } finally {
-            exec.shutdownNow();
+            throw new TaskclusterException("gather-tc was interrupted while reading the workers' tasks");
         }
+        Map<String, TaskclusterState> out = new LinkedHashMap<>();
+        described.forEach((host, o) -> {
+            if (!o.ok()) {
+                throw o.error(); // describe() keeps the remote failures to itself: this is a bug, not the network
+            }
+            out.put(host, o.value());
+        });
         return out;
     }
 
@@ -182,7 +177,7 @@ public final class GatherTaskcluster {
             try {
                 run = client.latestRun(taskId, w.latestTask().runId()).orElse(null);
             } catch (RuntimeException e) {
-                run = null;
+                LOG.debug("gather-tc: no run of task {} for {}: {}", taskId, w.workerId(), e.getMessage());
             }
         }
         String reason = null;
@@ -192,7 +187,7 @@ public final class GatherTaskcluster {
                         .flatMap(d -> newest(d.quarantineDetails()))
                         .orElse(null);
             } catch (RuntimeException e) {
-                reason = null;
+                LOG.debug("gather-tc: no quarantine reason for {}: {}", w.workerId(), e.getMessage());
             }
         }
         return new TaskclusterState(scannedAt, pool.toString(), true, w.workerGroup(), w.workerId(), w.state(),

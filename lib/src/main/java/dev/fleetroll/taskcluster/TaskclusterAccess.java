@@ -3,6 +3,7 @@ package dev.fleetroll.taskcluster;
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.config.Workspace;
+import dev.fleetroll.util.Sleeper;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -25,7 +26,7 @@ public final class TaskclusterAccess {
         try {
             settings = TaskclusterClient.Settings.of(c.rootUrl(), credentials)
                     .withRequestTimeout(c.requestTimeout())
-                    .withRetries(Math.max(1, c.attempts()), Duration.ofMillis(200), TaskclusterClient.Sleeper.real());
+                    .withRetries(Math.max(1, c.attempts()), Duration.ofMillis(200), Sleeper.REAL);
         } catch (IllegalArgumentException e) {
             throw new UserError("taskcluster.root_url '" + c.rootUrl() + "' is not an http(s) URL; set it in "
                     + workspace.home().configFile());

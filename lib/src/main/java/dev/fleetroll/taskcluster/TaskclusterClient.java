@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetroll.UserError;
+import dev.fleetroll.util.Concurrently;
 import dev.fleetroll.util.Instants;
+import dev.fleetroll.util.Sleeper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,11 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -51,16 +48,6 @@ public final class TaskclusterClient implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final int MAX_MESSAGE = 300;
-
-    /** Waits between attempts; specs pass one that only records. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-
-        static Sleeper real() {
-            return d -> Thread.sleep(d.toMillis());
-        }
-    }
 
     /**
      * How the client talks to one deployment.
@@ -89,7 +76,7 @@ public final class TaskclusterClient implements AutoCloseable {
         /** The defaults: 30 s per request, 5 attempts from 200 ms, pages of 1000, at most 10,000 pages. */
         public static Settings of(String rootUrl, TaskclusterCredentials credentials) {
             return new Settings(rootUrl, credentials, Duration.ofSeconds(30), 5, Duration.ofMillis(200),
-                    Sleeper.real(), 1000, 10_000, Instant::now);
+                    Sleeper.REAL, 1000, 10_000, Instant::now);
         }
 
         public Settings withCredentials(TaskclusterCredentials c) {
@@ -200,38 +187,16 @@ public final class TaskclusterClient implements AutoCloseable {
      * entry holds the error. The map is in the order of {@code pools}.
      */
     public Map<Pool, PoolResult> listWorkers(Collection<Pool> pools, int concurrency) {
-        Semaphore permits = new Semaphore(Math.max(1, concurrency));
-        Map<Pool, Future<PoolResult>> futures = new LinkedHashMap<>();
-        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Pool p : pools) {
-                if (futures.containsKey(p)) {
-                    continue;
-                }
-                futures.put(p, ex.submit(() -> {
-                    permits.acquire();
-                    try {
-                        return PoolResult.of(listWorkers(p.provisionerId(), p.workerType()));
-                    } catch (RuntimeException e) {
-                        return PoolResult.failed(e);
-                    } finally {
-                        permits.release();
-                    }
-                }));
-            }
-            Map<Pool, PoolResult> out = new LinkedHashMap<>();
-            for (Map.Entry<Pool, Future<PoolResult>> e : futures.entrySet()) {
-                try {
-                    out.put(e.getKey(), e.getValue().get());
-                } catch (ExecutionException x) {
-                    out.put(e.getKey(), PoolResult.failed(new TaskclusterException("pool " + e.getKey() + ": "
-                            + x.getCause())));
-                }
-            }
-            return out;
+        Map<Pool, Concurrently.Outcome<List<Worker>>> listed;
+        try {
+            listed = Concurrently.map(pools, concurrency, p -> listWorkers(p.provisionerId(), p.workerType()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskclusterException("interrupted while listing workers");
         }
+        Map<Pool, PoolResult> out = new LinkedHashMap<>();
+        listed.forEach((p, o) -> out.put(p, o.ok() ? PoolResult.of(o.value()) : PoolResult.failed(o.error())));
+        return out;
     }
 
     /** The queue's view of one worker; empty when the queue does not know it (404). */

@@ -1,5 +1,6 @@
 package dev.fleetroll.github
 
+import dev.fleetroll.util.Sleeper
 import dev.fleetroll.standin.GitHubStandIn
 import dev.fleetroll.standin.StaticRefSource
 import java.nio.charset.StandardCharsets
@@ -20,7 +21,7 @@ class GitHubClientLogSpec extends Specification {
         def client = new GitHubClient(GitHubClient.Settings.defaults()
                 .withApiUrl(github.apiUrl())
                 .withToken(TOKEN)
-                .withSleeper({ Duration d -> } as GitHubClient.Sleeper)
+                .withSleeper({ Duration d -> } as Sleeper)
                 .withClock({ Instant.parse('2026-03-01T12:00:00Z') })
                 .withMaxAttempts(3))
         def captured = new ByteArrayOutputStream()

@@ -1,5 +1,6 @@
 package dev.fleetroll.github
 
+import dev.fleetroll.util.Sleeper
 import dev.fleetroll.standin.GitHubStandIn
 import dev.fleetroll.standin.StaticRefSource
 import java.time.Duration
@@ -22,7 +23,7 @@ class GitHubClientSpec extends Specification {
     GitHubClient.Settings settings() {
         GitHubClient.Settings.defaults()
                 .withApiUrl(github.apiUrl())
-                .withSleeper({ Duration d -> waits << d } as GitHubClient.Sleeper)
+                .withSleeper({ Duration d -> waits << d } as Sleeper)
                 .withClock({ NOW })
                 .withMaxAttempts(3)
                 .withInitialBackoff(Duration.ofMillis(500))

@@ -1,5 +1,6 @@
 package dev.fleetroll.taskcluster
 
+import dev.fleetroll.util.Sleeper
 import dev.fleetroll.UserError
 import spock.lang.AutoCleanup
 import spock.lang.Specification
@@ -167,7 +168,7 @@ class TaskclusterClientSpec extends Specification {
     def "a service that cannot be reached: an error after maxAttempts"() {
         given:
         int port = new ServerSocket(0, 1, InetAddress.loopbackAddress).withCloseable { it.localPort }
-        client = new TaskclusterClient(tc.settings().withRetries(3, Duration.ofMillis(10), { } as TaskclusterClient.Sleeper)
+        client = new TaskclusterClient(tc.settings().withRetries(3, Duration.ofMillis(10), { } as Sleeper)
                 .with { new TaskclusterClient.Settings("http://127.0.0.1:$port", it.credentials(), it.requestTimeout(),
                         it.maxAttempts(), it.baseBackoff(), it.sleeper(), it.pageLimit(), it.maxPages(), it.clock()) })
 

@@ -1,5 +1,6 @@
 package dev.fleetroll.taskcluster
 
+import dev.fleetroll.util.Sleeper
 import dev.fleetroll.UserError
 import spock.lang.Isolated
 import spock.lang.Specification
@@ -85,7 +86,7 @@ class TaskclusterSecretsSpec extends Specification {
                     .findAll { !it.ok() }.each { keep(it.error()) }
             errors << attempt { tc.client(null).quarantineWorker(PROV, 'osx', 'mdc1', 'macmini-r8-1', NOW, 'x') }
             tc.standIn.close()
-            errors << attempt { new TaskclusterClient(good.settings().withRetries(2, Duration.ofMillis(1), { } as TaskclusterClient.Sleeper)).listWorkers(PROV, 'small') }
+            errors << attempt { new TaskclusterClient(good.settings().withRetries(2, Duration.ofMillis(1), { } as Sleeper)).listWorkers(PROV, 'small') }
             good.close()
             bad.close()
         } finally {

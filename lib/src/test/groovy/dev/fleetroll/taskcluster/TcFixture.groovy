@@ -1,5 +1,6 @@
 package dev.fleetroll.taskcluster
 
+import dev.fleetroll.util.Sleeper
 import dev.fleetroll.standin.StandInTask
 import dev.fleetroll.standin.StandInWorker
 import dev.fleetroll.standin.StaticWorkerSource
@@ -45,7 +46,7 @@ class TcFixture implements AutoCloseable {
 
     TaskclusterClient.Settings settings(TaskclusterCredentials creds = TaskclusterCredentials.of(CLIENT_ID, TOKEN)) {
         TaskclusterClient.Settings.of(standIn.rootUrl(), creds)
-                .withRetries(5, Duration.ofMillis(200), { Duration d -> sleeps << d } as TaskclusterClient.Sleeper)
+                .withRetries(5, Duration.ofMillis(200), { Duration d -> sleeps << d } as Sleeper)
                 .withRequestTimeout(Duration.ofSeconds(20))
                 .withClock({ NOW })
     }
