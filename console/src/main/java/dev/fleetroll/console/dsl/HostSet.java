@@ -25,7 +25,6 @@ import dev.fleetroll.ssh.ExecResult;
 import dev.fleetroll.ssh.Outcome;
 import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.state.Columns;
-import dev.fleetroll.state.ExternalFacts;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.state.Query;
@@ -484,16 +483,8 @@ public final class HostSet implements Iterable<HostState> {
         Results results = new Results(session, "audit", names, outcomes, errors,
                 report.elapsed() != null ? report.elapsed() : Duration.between(start, Instant.now()));
         finish(results);
-        Map<String, HostState> latestStates = session.states(names);
-        Map<String, HostState> merged = new LinkedHashMap<>();
-        Instant now = session.now();
-        ExternalFacts ext = session.fleet().externalFacts();
-        for (String n : names) {
-            Observation o = fresh.get(n);
-            HostState stored = latestStates.get(n);
-            merged.put(n, o != null && o.ok() ? HostState.of(n, o, o, ext, now) : stored);
-        }
-        return new HostSet(session, names, merged, results);
+        // the fleet stored every observation it made: the stored state is the fresh one (with Taskcluster/GitHub facts)
+        return new HostSet(session, names, session.states(names), results);
     }
 
     /**
@@ -800,21 +791,11 @@ public final class HostSet implements Iterable<HostState> {
 
     private HostSet auditQuietly() {
         session.checkCancelled("waitFor");
-        AuditReport report;
         try (DslOutput.Progress p = session.output().progress("waitFor audit", names.size())) {
-            report = session.fleet().audit(names, p, session.cancellation());
+            session.fleet().audit(names, p, session.cancellation()); // stored: read back below
         }
         session.checkCancelled("waitFor");
-        Map<String, HostState> stored = session.states(names);
-        Map<String, HostState> merged = new LinkedHashMap<>(stored);
-        Instant now = session.now();
-        ExternalFacts ext = session.fleet().externalFacts();
-        for (Observation o : report.observations()) {
-            if (o.ok()) {
-                merged.put(o.host(), HostState.of(o.host(), o, o, ext, now));
-            }
-        }
-        return new HostSet(session, names, merged, null);
+        return new HostSet(session, names, session.states(names), null);
     }
 
     /** Reports a finished verb: cancellation stops the statement; otherwise a summary line and tracking. */
