@@ -60,7 +60,8 @@ record SignOfLife(int waiting, long logBytes, long cpuTicks) {
         return ticks;
     }
 
-    private static long size(Path file) {
+    /** The file's size; 0 when it does not exist (yet). */
+    static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {
