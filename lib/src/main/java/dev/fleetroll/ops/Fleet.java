@@ -9,6 +9,7 @@ import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.state.ExternalFacts;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ public interface Fleet extends AutoCloseable {
      * Quarantines the hosts' Taskcluster workers for {@code duration} (null: {@link Quarantine#DEFAULT_DURATION}), or
      * with {@code lift} ends their quarantines, through {@code gate}, recording each in {@code auditLog}.
      */
-    default QuarantineResults quarantine(List<String> hosts, boolean lift, java.time.Duration duration, String reason,
+    default QuarantineResults quarantine(List<String> hosts, boolean lift, Duration duration, String reason,
                                          WriteGate gate, AuditLog auditLog) throws InterruptedException {
         throw new UnsupportedOperationException("this fleet has no Taskcluster");
     }

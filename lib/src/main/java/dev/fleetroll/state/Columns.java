@@ -6,11 +6,13 @@ import dev.fleetroll.inventory.EditDistance;
 import dev.fleetroll.util.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The monitor's column set, shared by tables (DSL {@code show()}, {@code host-monitor}) and the query language.
@@ -69,7 +71,7 @@ public final class Columns {
     }
 
     /** Columns whose values come from Taskcluster ({@code gather-tc}) or GitHub ({@code gather-gh}). */
-    public static final java.util.Set<String> EXTERNAL = java.util.Set.of("pp_exp", "pp_match", "tc_act", "tc_t_dur",
+    public static final Set<String> EXTERNAL = Set.of("pp_exp", "pp_match", "tc_act", "tc_t_dur",
             "tc_quar", "healthy");
 
     /**
@@ -77,7 +79,7 @@ public final class Columns {
      * are left out when not one of the hosts has a value in them (nothing was gathered yet: a row of dashes says
      * nothing).
      */
-    public List<Column> displayedFor(java.util.Collection<HostState> states) {
+    public List<Column> displayedFor(Collection<HostState> states) {
         return displayed().stream()
                 .filter(c -> !EXTERNAL.contains(c.name()) || states.stream().anyMatch(st -> c.valueOf(st) != null))
                 .toList();

@@ -10,6 +10,7 @@ import dev.fleetroll.ops.QuarantineResults;
 import dev.fleetroll.util.Durations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -108,7 +109,7 @@ final class QuarantineCommand implements Command {
         }
         if (r.sent()) {
             r.done().forEach((h, until) -> ctx.out().println("  " + h + ": " + (until == null ? "not quarantined"
-                    : "quarantined until " + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))));
+                    : "quarantined until " + until.truncatedTo(ChronoUnit.SECONDS))));
             r.failed().forEach((h, why) -> ctx.out().println("  " + h + ": FAILED: " + why));
             r.warnings().forEach(w -> ctx.err().println("fleetroll: " + w));
             ctx.out().println(name() + ": " + r.done().size() + " ok, " + r.failed().size() + " failed, in "

@@ -7,6 +7,7 @@ import dev.fleetroll.ops.WritePlan;
 import dev.fleetroll.util.Durations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +69,14 @@ public final class PlanFormatter {
         StringBuilder b = new StringBuilder();
         head(b, p, mode);
         if (!p.lift()) {
-            row(b, "until", p.until().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " ("
+            row(b, "until", p.until().truncatedTo(ChronoUnit.SECONDS) + " ("
                     + Durations.humanize(Duration.between(clock.instant(), p.until())) + " from now)");
         }
         row(b, "reason", p.reason() == null ? "(none given)" : oneLine(p.reason()));
         b.append("  workers:\n");
         for (QuarantinePlan.Target t : p.targets()) {
             String now = t.currentUntil() == null || !t.currentUntil().isAfter(clock.instant()) ? "not quarantined"
-                    : "quarantined until " + t.currentUntil().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                    : "quarantined until " + t.currentUntil().truncatedTo(ChronoUnit.SECONDS);
             b.append("    ").append(t.host()).append(": ").append(t.pool()).append(' ').append(t.workerGroup()).append('/')
                     .append(t.workerId()).append(", ").append(now).append(" (scanned ")
                     .append(Durations.humanize(Duration.between(t.scannedAt(), clock.instant()))).append(" ago)\n");
