@@ -18,9 +18,10 @@ import java.util.Set;
  * The monitor's column set, shared by tables (DSL {@code show()}, {@code host-monitor}) and the query language.
  *
  * <p>Columns: HOST, OS, ROLE, VLT_SHA, OVR_BCH, UPTIME, PP_LAST, PP_EXP, PP_SHA, PP_MATCH, APPLIED, TC_ACT,
- * TC_T_DUR, TC_QUAR, DATA, HEALTHY, SSH, and the filter-only keys {@code ovr_sha}, {@code wt_ovr}, {@code reachable},
- * {@code pool}, {@code exp_bch}, {@code quarantined}. The columns that need Taskcluster or GitHub data
- * ({@link #EXTERNAL}) are left out of a table in which no host has any ({@link #displayedFor}).
+ * TC_T_DUR, TC_QUAR, DATA, HEALTHY, SSH, NOTE, and the filter-only keys {@code ovr_sha}, {@code wt_ovr},
+ * {@code reachable}, {@code pool}, {@code exp_bch}, {@code quarantined}. The columns whose data come from outside
+ * the hosts ({@link #EXTERNAL}: Taskcluster, GitHub, notes) are left out of a table in which no host has any
+ * ({@link #displayedFor}).
  */
 public final class Columns {
     private static final Columns STANDARD = new Columns(standardColumns());
@@ -70,9 +71,9 @@ public final class Columns {
         return columns.stream().filter(Column::displayed).toList();
     }
 
-    /** Columns whose values come from Taskcluster ({@code gather-tc}) or GitHub ({@code gather-gh}). */
+    /** Columns whose values come from Taskcluster ({@code gather-tc}), GitHub ({@code gather-gh}) or notes. */
     public static final Set<String> EXTERNAL = Set.of("pp_exp", "pp_match", "tc_act", "tc_t_dur",
-            "tc_quar", "healthy");
+            "tc_quar", "healthy", "note");
 
     /**
      * The displayed columns for a table of {@code states}: all of them, except that Taskcluster and GitHub columns
@@ -153,6 +154,8 @@ public final class Columns {
         c.add(Column.of("ssh", Column.Type.TEXT, true, "how the latest audit ended: ok, unreachable, timed-out, ...",
                 s -> s.outcome() == null ? null : s.outcome().label(),
                 s -> s.outcome() == null ? null : s.outcome().label(), "status"));
+        c.add(Column.of("note", Column.Type.TEXT, true, "the operator's note on the host; (N) when N notes since the last clear",
+                s -> s.note() == null ? null : s.note().text(), s -> s.note() == null ? null : s.note().cell(), "notes"));
         c.add(Column.of("reachable", Column.Type.FLAG, false, "the latest audit worked",
                 s -> s.outcome() == null ? null : s.reachable(), s -> s.outcome() == null ? null : flag(s.reachable())));
         return c;

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * What fleetroll knows about hosts from outside them, in one snapshot: each host's Taskcluster worker record
- * ({@code gather-tc}), the GitHub branch heads ({@code gather-gh}), and the settings the verdicts need. Host states
+ * ({@code gather-tc}), the GitHub branch heads ({@code gather-gh}), the operators' notes, and the settings the
+ * verdicts need. Host states
  * are built from an audit observation plus these ({@link HostState#of(String, Observation, Observation,
  * ExternalFacts, java.time.Instant)}).
  *
@@ -15,16 +16,34 @@ import java.util.Optional;
  * @param heads branch heads by {@code owner/repo:branch}
  * @param defaultBranch {@code owner/repo:branch} a host without an override (or with a non-GitHub one) follows
  * @param activeWithin how recently a worker must have been active to count as active
+ * @param notes the note each host carries, by host name (hosts without a note are absent)
  */
 public record ExternalFacts(Map<String, TaskclusterState> tc, Map<String, BranchHead> heads, String defaultBranch,
-                            Duration activeWithin) {
+                            Duration activeWithin, Map<String, HostNote> notes) {
 
-    /** No Taskcluster or GitHub data: the verdicts that need it are unknown. */
+    /** No Taskcluster or GitHub data and no notes: the verdicts that need them are unknown. */
     public static final ExternalFacts NONE = new ExternalFacts(Map.of(), Map.of(), null, Duration.ofHours(1));
 
     public ExternalFacts {
         tc = Map.copyOf(tc);
         heads = Map.copyOf(heads);
+        notes = Map.copyOf(notes);
+    }
+
+    /** Facts without notes. */
+    public ExternalFacts(Map<String, TaskclusterState> tc, Map<String, BranchHead> heads, String defaultBranch,
+                         Duration activeWithin) {
+        this(tc, heads, defaultBranch, activeWithin, Map.of());
+    }
+
+    /** These facts with {@code notes} instead of the ones they had. */
+    public ExternalFacts withNotes(Map<String, HostNote> notes) {
+        return new ExternalFacts(tc, heads, defaultBranch, activeWithin, notes);
+    }
+
+    /** The host's note, or null when it has none. */
+    public HostNote noteOf(String host) {
+        return notes.get(host);
     }
 
     /**

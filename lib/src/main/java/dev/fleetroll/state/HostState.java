@@ -40,7 +40,7 @@ import java.util.Objects;
  * @param tc the Taskcluster worker record from the last {@code gather-tc}; null when never scanned
  * @param tcActive the worker was active within the threshold ({@link Verdicts#tcActive})
  * @param quarantined the worker is quarantined in Taskcluster ({@link Verdicts#quarantined})
- * @param note the latest operator note. Null until the notes issue lands.
+ * @param note the operator note on the host (newest since the last clear); null when none
  * @param asOf the moment ages were computed for
  */
 public record HostState(
@@ -68,7 +68,7 @@ public record HostState(
         TaskclusterState tc,
         Boolean tcActive,
         Boolean quarantined,
-        String note,
+        HostNote note,
         Instant asOf) {
 
     public HostState {
@@ -152,7 +152,7 @@ public record HostState(
                 tc,
                 tcActive,
                 quarantined,
-                null,
+                ext.noteOf(host),
                 now);
     }
 

@@ -43,17 +43,28 @@ class ColumnsSpec extends Specification {
         expect:
         Columns.standard().displayed()*.label() ==
                 ['HOST', 'OS', 'ROLE', 'VLT_SHA', 'OVR_BCH', 'UPTIME', 'PP_LAST', 'PP_EXP', 'PP_SHA', 'PP_MATCH', 'APPLIED',
-                 'TC_ACT', 'TC_T_DUR', 'TC_QUAR', 'DATA', 'HEALTHY', 'SSH']
+                 'TC_ACT', 'TC_T_DUR', 'TC_QUAR', 'DATA', 'HEALTHY', 'SSH', 'NOTE']
+    }
+
+    def "NOTE shows the newest note, with the count when several were added since the last clear"() {
+        expect:
+        cell(state('a', note: new HostNote('disk errors', 1, 'ops', NOW)), 'note') == 'disk errors'
+        cell(state('a', note: new HostNote('bad cartridge', 3, 'ops', NOW)), 'note') == '(3) bad cartridge'
+        cell(state('a'), 'note') == '-'
+        Query.parse('note~cartridge').matches(state('a', note: new HostNote('bad cartridge', 3, 'ops', NOW)))
+        Query.parse('note=').matches(state('a'))
+        Columns.standard().displayedFor([state('a')])*.name().every { it != 'note' }
+        Columns.standard().displayedFor([state('a', note: new HostNote('x', 1, 'ops', NOW))])*.name().contains('note')
     }
 
     def "later issues plug columns in"() {
         given:
-        def note = Column.of('note', Column.Type.TEXT, true, 'note', { HostState s -> s.note() }, { HostState s -> s.note() },
-                'notes')
-        def cols = Columns.standard().with(note)
+        def owner = Column.of('owner', Column.Type.TEXT, true, 'owner', { HostState s -> null }, { HostState s -> null },
+                'owners')
+        def cols = Columns.standard().with(owner)
 
         expect:
-        cols.require('notes').name() == 'note'
-        Query.parse('note=', cols).matches(state('a'))
+        cols.require('owners').name() == 'owner'
+        Query.parse('owner=', cols).matches(state('a'))
     }
 }

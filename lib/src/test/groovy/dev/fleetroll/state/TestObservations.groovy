@@ -48,6 +48,7 @@ class TestObservations {
 
     static HostState state(Map o = [:], String host) {
         def obs = ok(o, host)
-        HostState.of(host, obs, obs, NOW)
+        def notes = o.note ? [(host): o.note as HostNote] : [:]
+        HostState.of(host, obs, obs, ExternalFacts.NONE.withNotes(notes), NOW)
     }
 }
