@@ -6,6 +6,7 @@ import dev.fleetroll.content.ContentStore;
 import dev.fleetroll.github.GitHubAccess;
 import dev.fleetroll.github.GitHubClient;
 import dev.fleetroll.inventory.Inventory;
+import dev.fleetroll.monitor.FleetFeed;
 import dev.fleetroll.remote.AuditKnown;
 import dev.fleetroll.remote.AuditParse;
 import dev.fleetroll.remote.AuditParser;
@@ -148,6 +149,11 @@ public final class DefaultFleet implements Fleet {
             out.put(h, HostState.of(h, s == null ? null : s.latest(), s == null ? null : s.latestOk(), ext, now));
         }
         return out;
+    }
+
+    @Override
+    public FleetFeed watch(List<String> hosts) {
+        return FleetFeed.open(store(), this::externalFacts, hosts);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.fleetroll.ops;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.inventory.Inventory;
+import dev.fleetroll.monitor.FleetFeed;
 import dev.fleetroll.ssh.BatchListener;
 import dev.fleetroll.ssh.Cancellation;
 import dev.fleetroll.ssh.RemoteCommand;
@@ -56,6 +57,14 @@ public interface Fleet extends AutoCloseable {
      */
     default ExternalFacts externalFacts() {
         return ExternalFacts.NONE;
+    }
+
+    /**
+     * A live view of the stored state of {@code hosts} (of every stored host, including ones stored later, when
+     * null) that reads only what changed when polled: what monitors show (no network).
+     */
+    default FleetFeed watch(List<String> hosts) {
+        throw new UnsupportedOperationException("this fleet has no store to watch");
     }
 
     /** Lists the Taskcluster pools of the hosts and stores each host's worker record ({@code gather-tc}). */

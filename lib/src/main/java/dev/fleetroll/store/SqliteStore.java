@@ -91,6 +91,11 @@ public final class SqliteStore implements Store {
     private final Path file;
     private final int retention;
     private final Connection conn;
+    /** Write transactions this connection began: {@code PRAGMA data_version} does not see a connection's own. */
+    private long ownWrites;
+    private Marks lastMarks;
+    private long marksDataVersion;
+    private long marksOwnWrites;
 
     private SqliteStore(Path file, int retention, Connection conn) {
         this.file = file;
@@ -572,7 +577,39 @@ public final class SqliteStore implements Store {
     }
 
     /** Runs {@code body} in a write transaction ({@code BEGIN IMMEDIATE}, retried while another process writes). */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reading the marks is one indexed query; when no connection committed anything since the last call
+     * ({@code PRAGMA data_version} unchanged and this connection wrote nothing) the last marks are returned without
+     * even that.
+     */
+    @Override
+    public synchronized Marks marks() {
+        return read(() -> {
+            long version;
+            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("PRAGMA data_version")) {
+                rs.next();
+                version = rs.getLong(1);
+            }
+            if (lastMarks != null && version == marksDataVersion && ownWrites == marksOwnWrites) {
+                return lastMarks;
+            }
+            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT (SELECT COALESCE(MAX(id), 0) FROM observations),"
+                            + " (SELECT COALESCE(MAX(ts_ms), 0) + COUNT(*) FROM tc_workers),"
+                            + " (SELECT COALESCE(MAX(ts_ms), 0) + COUNT(*) FROM github_heads)")) {
+                rs.next();
+                lastMarks = new Marks(rs.getLong(1), rs.getLong(2), rs.getLong(3), 0);
+            }
+            marksDataVersion = version;
+            marksOwnWrites = ownWrites;
+            return lastMarks;
+        });
+    }
+
     private <T> T write(SqlCall<T> body) throws SQLException {
+        ownWrites++;
         retrying("begin a write transaction", () -> {
             try (Statement s = conn.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");

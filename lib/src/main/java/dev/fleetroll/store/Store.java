@@ -74,8 +74,29 @@ public interface Store extends AutoCloseable {
     /** The newest head of every branch ever fetched, by {@code owner/repo:branch}. */
     Map<String, BranchHead> branchHeads();
 
+    /**
+     * Marks that change whenever the store's content does, cheap enough to read several times a second: a live view
+     * polls them and reloads only what changed ({@link #changesSince} for observations).
+     */
+    Marks marks();
+
     @Override
     void close();
+
+    /**
+     * Change marks of a store's content. Equal marks mean nothing a reader sees has changed.
+     *
+     * @param observations the highest observation id ({@link #lastId})
+     * @param taskcluster changes whenever a Taskcluster record is saved
+     * @param github changes whenever a branch head is saved
+     * @param notes changes whenever a note is added or cleared
+     */
+    record Marks(long observations, long taskcluster, long github, long notes) {
+        /** True when something other than observations changed (the external facts must be read again). */
+        public boolean externalDiffers(Marks other) {
+            return other == null || taskcluster != other.taskcluster || github != other.github || notes != other.notes;
+        }
+    }
 
     /** An observation with its row id. */
     record StoredObservation(long id, Observation observation) {}

@@ -17,6 +17,7 @@ public final class Commands {
                 new GatherTcCommand(),
                 new GatherGhCommand(),
                 new GatherCommand(),
+                new MonitorCommand(),
                 new QuarantineCommand(false),
                 new QuarantineCommand(true),
                 new WriteCommand(WriteAction.OVERRIDE_SET),

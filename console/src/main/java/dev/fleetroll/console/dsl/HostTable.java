@@ -1,21 +1,24 @@
 package dev.fleetroll.console.dsl;
 
 import dev.fleetroll.UserError;
+import dev.fleetroll.console.monitor.ToneStyles;
+import dev.fleetroll.monitor.Tones;
 import dev.fleetroll.state.Column;
 import dev.fleetroll.state.Columns;
 import dev.fleetroll.state.HostState;
 import java.util.ArrayList;
 import java.util.List;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
 
 /**
  * Renders host states as the monitor's plain table (two spaces between columns, like {@code host-monitor --once}).
  * Column definitions live in {@code lib} ({@link Columns}); this is only the rendering. With colour on, the header
- * is bold and problem cells (failed Puppet runs, unreachable hosts, not applied) are red.
+ * is bold and cells take the monitor's colours ({@link Tones}: failed Puppet runs, unreachable hosts, not applied in
+ * red; fresh and matching in green; ...).
  */
 public final class HostTable {
-    private static final String BOLD = "\033[1m";
-    private static final String RED = "\033[31m";
-    private static final String RESET = "\033[0m";
 
     private HostTable() {}
 
@@ -59,37 +62,27 @@ public final class HostTable {
         for (int c = 0; c < columns.size(); c++) {
             pad(header, columns.get(c).label(), width[c], c == columns.size() - 1);
         }
-        b.append(colour ? BOLD + header.toString().stripTrailing() + RESET : header.toString().stripTrailing()).append('\n');
+        String head = header.toString().stripTrailing();
+        b.append(colour ? new AttributedString(head, AttributedStyle.BOLD).toAnsi() : head).append('\n');
         for (int r = 0; r < rows; r++) {
-            StringBuilder line = new StringBuilder();
+            AttributedStringBuilder line = new AttributedStringBuilder();
             for (int c = 0; c < columns.size(); c++) {
                 String cell = cells[r][c];
-                boolean last = c == columns.size() - 1;
-                if (colour && bad(columns.get(c), states.get(r), cell)) {
-                    line.append(RED).append(cell).append(RESET);
-                    if (!last) {
-                        line.append(" ".repeat(width[c] - cell.length() + 2));
-                    }
-                } else {
-                    pad(line, cell, width[c], last);
+                Column col = columns.get(c);
+                line.style(colour ? ToneStyles.of(Tones.of(col, states.get(r)), cell, 256) : AttributedStyle.DEFAULT)
+                        .append(cell).style(AttributedStyle.DEFAULT);
+                if (c < columns.size() - 1) {
+                    line.append(" ".repeat(width[c] - cell.length() + 2));
                 }
             }
-            b.append(line.toString().stripTrailing()).append('\n');
+            String text = colour ? line.toAttributedString().toAnsi() : line.toString();
+            b.append(text.stripTrailing()).append('\n');
         }
         if (rows < states.size()) {
             b.append("... ").append(states.size() - rows).append(" more (").append(states.size())
                     .append(" hosts; .show() prints all)\n");
         }
         return b.toString();
-    }
-
-    private static boolean bad(Column c, HostState s, String cell) {
-        return switch (c.name()) {
-            case "pp_last" -> cell.endsWith("FAIL");
-            case "applied" -> cell.equals("N");
-            case "ssh" -> !cell.equals("ok") && !cell.equals("-");
-            default -> false;
-        };
     }
 
     private static void pad(StringBuilder b, String s, int w, boolean last) {

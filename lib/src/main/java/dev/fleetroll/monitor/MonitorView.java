@@ -1,0 +1,36 @@
+package dev.fleetroll.monitor;
+
+import dev.fleetroll.state.Columns;
+import dev.fleetroll.state.HostState;
+import dev.fleetroll.state.Query;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a monitor shows at one moment: the hosts a query lets through, in its order (or the base order when the query
+ * has no {@code sort:}), and the header's counts over all watched hosts. Every front-end (terminal, {@code --once},
+ * {@code --json}, the web UI) computes its rows here.
+ *
+ * @param rows the shown hosts, in display order
+ * @param summary counts over all watched hosts
+ * @param asOf the moment ages were computed for
+ */
+public record MonitorView(List<HostState> rows, FleetSummary summary, Instant asOf) {
+
+    public MonitorView {
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * The view of {@code all} through {@code query}, sorted by the query's keys or else by {@code baseSort}
+     * (a {@code sort:} spec such as {@code host} or {@code role:desc}; empty keeps the given order).
+     */
+    public static MonitorView of(List<HostState> all, Query query, String baseSort, Instant now) {
+        List<HostState> rows = new ArrayList<>(query.apply(all));
+        if (!query.hasSort() && baseSort != null && !baseSort.isBlank()) {
+            rows.sort(Query.comparator(Query.parseSort(baseSort, Columns.standard())));
+        }
+        return new MonitorView(rows, FleetSummary.of(all, rows.size(), now), now);
+    }
+}
