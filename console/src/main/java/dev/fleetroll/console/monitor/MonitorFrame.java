@@ -166,7 +166,7 @@ final class MonitorFrame {
     }
 
     private static boolean sortedBy(MonitorUi ui, Column c) {
-        return !ui.query.hasSort() && c.name().equals(MonitorUi.SORTS.get(ui.sortIndex));
+        return !ui.query.hasSort() && c.name().equals(ui.sortColumn);
     }
 
     private AttributedString row(HostState s, List<Column> cols, MonitorUi ui, int width) {

@@ -128,7 +128,8 @@ public final class MonitorScreen {
 
     private void draw(Display display, Instant now) {
         Size size = terminal.getSize();
-        int width = Math.max(size.getColumns(), 20);
+        // one column short of the edge: a character in the last column makes some terminals (and tmux) wrap
+        int width = Math.max(size.getColumns() - 1, 20);
         int height = Math.max(size.getRows(), 5);
         List<AttributedString> lines = frame.render(ui, width, height, now, warning.get());
         int col = MonitorFrame.cursorColumn(ui);

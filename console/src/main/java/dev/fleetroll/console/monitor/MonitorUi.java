@@ -30,7 +30,8 @@ final class MonitorUi {
     private final Supplier<List<Picker.Entry>> savedFilters;
 
     Query query;
-    int sortIndex;
+    /** The base sort column (the query's own {@code sort:} wins while it has one). */
+    String sortColumn = SORTS.get(0);
     boolean descending;
     MonitorView view;
     List<Column> columns = List.of();
@@ -65,18 +66,12 @@ final class MonitorUi {
             return;
         }
         List<Query.SortKey> keys = Query.parseSort(spec, Columns.standard());
-        String name = keys.get(0).column().name();
-        int i = SORTS.indexOf(name);
-        if (i < 0) {
-            throw new UserError("--sort " + spec + ": the monitor sorts by one of " + String.join(", ", SORTS)
-                    + " (for other orders use the filter's sort:COL[:desc])");
-        }
-        sortIndex = i;
+        sortColumn = keys.get(0).column().name();
         descending = keys.get(0).descending();
     }
 
     String sortSpec() {
-        return SORTS.get(sortIndex) + (descending ? ":desc" : "") + (sortIndex == 0 ? "" : ",host");
+        return sortColumn + (descending ? ":desc" : "") + (sortColumn.equals("host") ? "" : ",host");
     }
 
     /** Recomputes the rows from every watched host's state. */
@@ -169,14 +164,14 @@ final class MonitorUi {
                 if (query.hasSort()) {
                     say("the filter sorts (sort:...): edit it with / to change the order", true, now);
                 } else if (k.text().equals("s")) {
-                    sortIndex = (sortIndex + 1) % SORTS.size();
+                    sortColumn = SORTS.get((SORTS.indexOf(sortColumn) + 1) % SORTS.size());
                     descending = false;
                     rebuild = true;
-                    say("sort: " + SORTS.get(sortIndex), false, now);
+                    say("sort: " + sortColumn, false, now);
                 } else {
                     descending = !descending;
                     rebuild = true;
-                    say("sort: " + SORTS.get(sortIndex) + (descending ? " descending" : " ascending"), false, now);
+                    say("sort: " + sortColumn + (descending ? " descending" : " ascending"), false, now);
                 }
             }
             default -> {

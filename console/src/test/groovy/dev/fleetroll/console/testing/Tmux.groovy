@@ -62,6 +62,11 @@ class Tmux implements Closeable {
         tmux(['capture-pane', '-p', '-J', '-t', session, '-S', '-500'])
     }
 
+    /** The visible screen, row by row as drawn (full-screen programs: no joining of rows tmux thinks wrapped). */
+    String rows(String session) {
+        tmux(['capture-pane', '-p', '-t', session])
+    }
+
     /** Polls the screen until {@code pattern} (a substring or a regex via ~/.../) shows; returns the screen. */
     String waitFor(String session, Object pattern, double seconds = 60) {
         long end = System.nanoTime() + (long) (seconds * 1e9)
