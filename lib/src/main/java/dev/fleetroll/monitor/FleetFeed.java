@@ -32,6 +32,8 @@ public final class FleetFeed {
     private final Map<String, Long> latestId = new HashMap<>();
     private final Map<String, Long> latestOkId = new HashMap<>();
     private final TreeSet<String> hosts = new TreeSet<>(NaturalOrder.INSTANCE);
+    /** Each host's state as built at its last change; {@link #states} only ages them (cheap), never rebuilds. */
+    private final Map<String, HostState> built = new HashMap<>();
     private ExternalFacts external;
     private Store.Marks marks;
     private long lastId;
@@ -73,6 +75,14 @@ public final class FleetFeed {
             }
         }
         external = externalFacts.get();
+        rebuild(hosts);
+    }
+
+    private void rebuild(Iterable<String> which) {
+        Instant now = Instant.now();
+        for (String h : which) {
+            built.put(h, HostState.of(h, latest.get(h), latestOk.get(h), external, now));
+        }
     }
 
     /**
@@ -97,6 +107,9 @@ public final class FleetFeed {
         boolean externalChanged = now.externalDiffers(marks);
         if (externalChanged) {
             external = externalFacts.get();
+            rebuild(hosts);
+        } else {
+            rebuild(changed);
         }
         marks = now;
         return changed.isEmpty() && !externalChanged ? Update.NONE : new Update(Set.copyOf(changed), externalChanged);
@@ -143,11 +156,19 @@ public final class FleetFeed {
         return List.copyOf(hosts);
     }
 
-    /** The state of every watched host at {@code now} (hosts never observed are {@link HostState#unknown}-like). */
+    /**
+     * The state of every watched host at {@code now}, in natural host order (hosts never observed have no facts).
+     * Costs one {@link HostState#at} per host: states are built when their host or the external facts change.
+     */
     public List<HostState> states(Instant now) {
         List<HostState> out = new ArrayList<>(hosts.size());
         for (String h : hosts) {
-            out.add(HostState.of(h, latest.get(h), latestOk.get(h), external, now));
+            HostState s = built.get(h);
+            if (s == null) {
+                s = HostState.of(h, latest.get(h), latestOk.get(h), external, now);
+                built.put(h, s);
+            }
+            out.add(s.at(now, external.activeWithin()));
         }
         return out;
     }

@@ -24,11 +24,13 @@ public record MonitorView(List<HostState> rows, FleetSummary summary, Instant as
 
     /**
      * The view of {@code all} through {@code query}, sorted by the query's keys or else by {@code baseSort}
-     * (a {@code sort:} spec such as {@code host} or {@code role:desc}; empty keeps the given order).
+     * (a {@code sort:} spec such as {@code role:desc}; empty or {@code host} keeps the given order: {@code all} comes
+     * in natural host order, as {@link FleetFeed#states} and the fleet give it).
      */
     public static MonitorView of(List<HostState> all, Query query, String baseSort, Instant now) {
-        List<HostState> rows = new ArrayList<>(query.apply(all));
-        if (!query.hasSort() && baseSort != null && !baseSort.isBlank()) {
+        List<HostState> rows = query.conditions().isEmpty() && !query.hasSort() ? new ArrayList<>(all)
+                : new ArrayList<>(query.apply(all));
+        if (!query.hasSort() && baseSort != null && !baseSort.isBlank() && !baseSort.strip().equalsIgnoreCase("host")) {
             rows.sort(Query.comparator(Query.parseSort(baseSort, Columns.standard())));
         }
         return new MonitorView(rows, FleetSummary.of(all, rows.size(), now), now);

@@ -123,10 +123,6 @@ public record HostState(
         // which branch a host should follow depends on its override: unknown until an audit has worked
         String expectedBranch = facts == null ? null : ext.branchOf(override);
         String expectedSha = facts == null ? null : ext.expectedSha(override);
-        Boolean ppMatch = Verdicts.ppMatch(puppet, expectedSha);
-        TaskclusterState tc = ext.tcOf(host);
-        Boolean tcActive = Verdicts.tcActive(tc, now, ext.activeWithin());
-        Boolean quarantined = Verdicts.quarantined(tc, now);
         return new HostState(
                 host,
                 facts == null ? null : facts.os(),
@@ -137,23 +133,39 @@ public record HostState(
                 latest == null || latest.ok() ? null : latest.error(),
                 latest == null ? null : latest.ts(),
                 facts == null ? null : facts.ts(),
-                facts == null ? null : age(facts.ts(), now),
+                null,
                 override,
                 vaultSha,
                 facts == null || facts.uptimeSeconds() == null ? null : Duration.ofSeconds(facts.uptimeSeconds()),
                 puppet,
-                puppet == null ? null : age(puppet.at(), now),
+                null,
                 facts != null && Verdicts.applied(facts.override(), puppet),
                 facts == null ? null : facts.workerRunning(),
                 expectedBranch,
                 expectedSha,
-                ppMatch,
-                Verdicts.healthy(ppMatch, tcActive, quarantined),
-                tc,
-                tcActive,
-                quarantined,
+                Verdicts.ppMatch(puppet, expectedSha),
+                null,
+                ext.tcOf(host),
+                null,
+                null,
                 ext.noteOf(host),
-                now);
+                now).at(now, ext.activeWithin());
+    }
+
+    /**
+     * This state as of {@code now}: the ages and the verdicts that depend on the time ({@code dataAge},
+     * {@code puppetAge}, {@code tcActive}, {@code quarantined}, {@code healthy}) computed again, everything else kept.
+     * A live view builds each host's state once per change and ages it every second with this.
+     *
+     * @param activeWithin how recently a worker must have been active to count as active
+     */
+    public HostState at(Instant now, Duration activeWithin) {
+        Boolean active = Verdicts.tcActive(tc, now, activeWithin);
+        Boolean quar = Verdicts.quarantined(tc, now);
+        return new HostState(name, os, hostname, role, reachable, outcome, error, auditedAt, lastOkAt, age(lastOkAt, now),
+                override, vaultSha, uptime, puppet, puppet == null ? null : age(puppet.at(), now), applied,
+                workerRunning, expectedBranch, expectedSha, ppMatch, Verdicts.healthy(ppMatch, active, quar), tc, active,
+                quar, note, now);
     }
 
     /** A host the store has never seen. */

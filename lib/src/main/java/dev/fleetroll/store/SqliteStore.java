@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -396,8 +397,15 @@ public final class SqliteStore implements Store {
     @Override
     public synchronized Map<String, HostStatus> statusByHost() {
         return read(() -> {
-            Map<String, Observation> latest = byHost(newestPerHost(""));
-            Map<String, Observation> latestOk = byHost(newestPerHost("WHERE ok = 1"));
+            // the winners' ids first (index only), then each distinct row's JSON parsed once: for a host whose
+            // latest audit worked, latest and latest OK are the same row
+            Map<String, Long> latestIds = newestIds("");
+            Map<String, Long> okIds = newestIds("WHERE ok = 1");
+            Map<Long, Observation> rows = newestRows();
+            Map<String, Observation> latest = new TreeMap<>(NaturalOrder.INSTANCE);
+            latestIds.forEach((h, id) -> latest.put(h, rows.get(id)));
+            Map<String, Observation> latestOk = new HashMap<>();
+            okIds.forEach((h, id) -> latestOk.put(h, rows.get(id)));
             Map<String, HostStatus> out = new LinkedHashMap<>();
             for (Map.Entry<String, Observation> e : latest.entrySet()) {
                 String h = e.getKey();
@@ -433,6 +441,37 @@ public final class SqliteStore implements Store {
                 return rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : null;
             }
         }
+    }
+
+    /** The id of the newest row per host (of the rows {@code where} selects), from the index alone. */
+    private Map<String, Long> newestIds(String where) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement q = conn.prepareStatement("SELECT host, id FROM (SELECT host, id, ROW_NUMBER() OVER ("
+                + "PARTITION BY host " + ORDER_NEWEST + ") AS rn FROM observations " + where + ") WHERE rn = 1");
+             ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /** The newest row and the newest OK row of every host, each distinct row read and parsed once. */
+    private Map<Long, Observation> newestRows() throws SQLException {
+        Map<Long, Observation> out = new HashMap<>();
+        try (PreparedStatement q = conn.prepareStatement("SELECT id, data FROM observations WHERE id IN ("
+                + winners("") + " UNION " + winners("WHERE ok = 1") + ")");
+             ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), ObservationJson.read(rs.getString(2)));
+            }
+        }
+        return out;
+    }
+
+    private static String winners(String where) {
+        return "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY host " + ORDER_NEWEST
+                + ") AS rn FROM observations " + where + ") WHERE rn = 1";
     }
 
     /** Newest row per host: the window runs over the (covering) index, only the winners' JSON is read. */
