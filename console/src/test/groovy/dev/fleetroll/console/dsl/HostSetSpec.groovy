@@ -84,7 +84,8 @@ class HostSetSpec extends Specification {
 
         then:
         def e = thrown(UserError)
-        e.message.startsWith("unknown column 'rol' (did you mean 'role'?); columns: host os role")
+        e.message.startsWith("unknown column 'rol' at column 1: did you mean 'role'? (columns: host os role")
+        !e.message.contains('\n')
     }
 
     def "shaping: sort, take, drop, pick, batches, + - &"() {
