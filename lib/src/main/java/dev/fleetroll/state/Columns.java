@@ -122,7 +122,7 @@ public final class Columns {
         c.add(Column.of("role", Column.Type.TEXT, true, "Puppet role from /etc/puppet_role", HostState::role, HostState::role));
         c.add(Column.of("vlt_sha", Column.Type.SHA, true, "sha256 of the vault file (and its humanhash)",
                 HostState::vaultSha, s -> shaAndName(s.vaultSha())));
-        c.add(Column.of("ovr_bch", Column.Type.TEXT, true, "override branch (sha); '*wt' sets WORKER_TYPE_OVERRIDE; empty: no override",
+        c.add(Column.of("ovr_bch", Column.Type.TEXT, true, "override branch (its sha when it names none); the cell adds (sha) and '*wt' for WORKER_TYPE_OVERRIDE; empty: no override",
                 Columns::overrideBranch, Columns::overrideCell, "ovr", "override", "sha"));
         c.add(Column.of("ovr_sha", Column.Type.SHA, false, "sha256 of the override file (or its humanhash)",
                 s -> s.override() == null ? null : s.override().sha(), s -> s.override() == null ? null
