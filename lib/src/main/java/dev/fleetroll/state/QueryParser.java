@@ -224,7 +224,7 @@ final class QueryParser {
     static List<Query.SortKey> sortKeys(String text, int start, int end, int tokenStart, Columns columns) {
         if (text.substring(start, end).isBlank()) {
             throw new QueryError("empty sort", "name a column, e.g. sort:pp_last:desc,host", tokenStart,
-                    Math.max(end, tokenStart + 1) - tokenStart);
+                    end - tokenStart);
         }
         List<Query.SortKey> keys = new ArrayList<>();
         int from = start;

@@ -437,6 +437,37 @@ class QuerySpec extends Specification {
         }
     }
 
+    def "random texts made of query pieces: parse and parseSort only ever throw QueryError inside the text; highlight never throws"() {
+        given: 'a fixed seed, so a failure is reproducible'
+        def pieces = ['os', '=', 'L', '|', 'M', ' ', '(', ')', '"', "'", '\\', '~', '!', '<', '>', 'and', 'or', 'not',
+                      'sort:', ':', ',', 'desc', 'pp_last', '1h', 'x', '[', '*', 'role', 'data', 'é']
+        def random = new Random(20261207)
+        def texts = (1..5000).collect { (0..<random.nextInt(12)).collect { pieces[random.nextInt(pieces.size())] }.join() }
+        def problems = []
+
+        when:
+        texts.each { t ->
+            def spans = Query.highlight(t, Columns.standard())
+            if (!spans.every { it.start() >= 0 && it.end() <= t.length() && it.start() < it.end() }) {
+                problems << "highlight [$t]: $spans"
+            }
+            [{ Query.parse(t) }, { Query.parseSort(t, Columns.standard()) }].each { c ->
+                try {
+                    c()
+                } catch (QueryError e) {
+                    if (e.position() < 0 || e.position() + e.length() > t.length() || e.message.contains('\n')) {
+                        problems << "[$t]: ${e.position()}+${e.length()} ${e.message}"
+                    }
+                } catch (Exception e) {
+                    problems << "[$t]: $e"
+                }
+            }
+        }
+
+        then:
+        problems == []
+    }
+
     def "text, sortKeys and conditions describe the query"() {
         given:
         def q = Query.parse('  role~talos (os=L or not uptime<1h) sort:host:desc  ')
