@@ -30,7 +30,7 @@ final class ConditionCompiler {
         Column column = column(col, op, columns);
         String o = op.text();
         int end = value == null ? op.end() : value.end();
-        String source = query.substring(col.start() == col.end() ? op.start() : col.start(), end);
+        String source = query.substring(col.start(), end);
         if (value == null || value.text().isEmpty()) {
             if (!o.equals("=") && !o.equals("!=")) {
                 throw new QueryError("'" + o + "' needs a value", "write e.g. " + example(column, o)
