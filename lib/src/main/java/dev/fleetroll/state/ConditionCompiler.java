@@ -80,12 +80,13 @@ final class ConditionCompiler {
             throw new QueryError("'" + op.text() + "' has no column before it", "write COL" + op.text()
                     + "VALUE, e.g. os=L", op.start(), op.end() - op.start());
         }
-        return columns.find(col.text()).orElseThrow(() -> unknownColumn("unknown column", col.text(), col.start(), columns));
+        return columns.find(col.text()).orElseThrow(() -> unknownColumn(col.text(), "", col.start(), columns));
     }
 
-    static QueryError unknownColumn(String what, String name, int position, Columns columns) {
+    /** {@code unknown column 'NAME'<where>}, with the nearest name and the list of columns. */
+    static QueryError unknownColumn(String name, String where, int position, Columns columns) {
         String near = columns.nearest(name);
-        return new QueryError(what + " '" + name + "'", (near == null ? "" : "did you mean '" + near + "'? ")
+        return new QueryError("unknown column '" + name + "'" + where, (near == null ? "" : "did you mean '" + near + "'? ")
                 + "(columns: " + String.join(" ", columns.all().stream().map(Column::name).toList()) + ")",
                 position, name.length());
     }

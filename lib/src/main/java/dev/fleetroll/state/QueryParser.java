@@ -256,7 +256,7 @@ final class QueryParser {
             throw new QueryError("sort key '" + key + "' has no column", "write COL:" + key.substring(colon + 1), a,
                     key.length());
         }
-        Column column = columns.find(name).orElseThrow(() -> ConditionCompiler.unknownColumn("unknown sort column", name,
+        Column column = columns.find(name).orElseThrow(() -> ConditionCompiler.unknownColumn(name, " in sort",
                 a, columns));
         boolean descending = false;
         if (colon >= 0) {

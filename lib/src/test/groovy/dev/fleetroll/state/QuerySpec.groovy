@@ -343,8 +343,8 @@ class QuerySpec extends Specification {
         '(not) os=L'               || "'not' has nothing after it at column 2"                                  | 1        | 3
         'os=L && role~x'           || "'&&' is not an operator at column 6: write 'and'"                        | 5        | 2
         'os=L || role~x'           || "'||' is not an operator at column 6: write 'or'"                         | 5        | 2
-        'sort:nope'                || "unknown sort column 'nope' at column 6"                                  | 5        | 4
-        'os=L sort:rol role~x'     || "unknown sort column 'rol' at column 11: did you mean 'role'?"            | 10       | 3
+        'sort:nope'                || "unknown column 'nope' in sort at column 6"                                  | 5        | 4
+        'os=L sort:rol role~x'     || "unknown column 'rol' in sort at column 11: did you mean 'role'?"            | 10       | 3
         'sort:host:up'             || "sort direction 'up' at column 11: use asc or desc, e.g. host:desc"       | 10       | 2
         'sort:host:'               || "missing sort direction after 'host:' at column 10"                       | 9        | 1
         'sort:'                    || 'empty sort at column 1: name a column, e.g. sort:pp_last:desc,host'     | 0        | 5
@@ -354,7 +354,7 @@ class QuerySpec extends Specification {
         'sort:host:desc:x'         || "cannot read sort key 'host:desc:x' at column 6: use COL, COL:asc or COL:desc" | 5 | 11
         'sort::desc'               || "sort key ':desc' has no column at column 6"                              | 5        | 5
         'rol~x sort:nope'          || "unknown column 'rol' at column 1"                                        | 0        | 3
-        'sort:nope rol~x'          || "unknown sort column 'nope' at column 6"                                  | 5        | 4
+        'sort:nope rol~x'          || "unknown column 'nope' in sort at column 6"                                  | 5        | 4
         column = position + 1
     }
 
@@ -370,8 +370,8 @@ class QuerySpec extends Specification {
         where:
         spec             || message                                    | position
         ''               || 'empty sort at column 1'                   | 0
-        'pp_lst:desc'    || "unknown sort column 'pp_lst' at column 1" | 0
-        'host, nope'     || "unknown sort column 'nope' at column 7"   | 6
+        'pp_lst:desc'    || "unknown column 'pp_lst' in sort at column 1" | 0
+        'host, nope'     || "unknown column 'nope' in sort at column 7"   | 6
         'host:down'      || "sort direction 'down' at column 6"        | 5
     }
 
