@@ -19,7 +19,9 @@ import java.util.Set;
  *
  * <p>Columns: HOST, OS, ROLE, VLT_SHA, OVR_BCH, UPTIME, PP_LAST, PP_EXP, PP_SHA, PP_MATCH, APPLIED, TC_ACT,
  * TC_T_DUR, TC_QUAR, DATA, HEALTHY, SSH, NOTE, and the filter-only keys {@code ovr_sha}, {@code wt_ovr},
- * {@code reachable}, {@code pool}, {@code exp_bch}, {@code quarantined}. The columns whose data come from outside
+ * {@code reachable}, {@code pool}, {@code exp_bch}, {@code quarantined}. The established tool's keys are aliases
+ * ({@code sha} for {@code ovr_bch}, {@code tc_j_sf} for {@code tc_t_dur}, {@code health} for {@code healthy}) so its
+ * named filters load unchanged. The columns whose data come from outside
  * the hosts ({@link #EXTERNAL}: Taskcluster, GitHub, notes) are left out of a table in which no host has any
  * ({@link #displayedFor}).
  */
@@ -101,10 +103,15 @@ public final class Columns {
      */
     public Column require(String name) {
         return find(name).orElseThrow(() -> {
-            String near = EditDistance.closest(name.toLowerCase(Locale.ROOT), byName.keySet());
+            String near = nearest(name);
             return new UserError("unknown column '" + name + "'" + (near == null ? "" : " (did you mean '" + near + "'?)")
                     + "; columns: " + String.join(" ", columns.stream().map(Column::name).toList()));
         });
+    }
+
+    /** The accepted name (or alias) nearest to a misspelt {@code name}; null when none is close. */
+    public String nearest(String name) {
+        return EditDistance.closest(name.toLowerCase(Locale.ROOT), byName.keySet());
     }
 
     private static List<Column> standardColumns() {
@@ -115,8 +122,8 @@ public final class Columns {
         c.add(Column.of("role", Column.Type.TEXT, true, "Puppet role from /etc/puppet_role", HostState::role, HostState::role));
         c.add(Column.of("vlt_sha", Column.Type.SHA, true, "sha256 of the vault file (and its humanhash)",
                 HostState::vaultSha, s -> shaAndName(s.vaultSha())));
-        c.add(Column.of("ovr_bch", Column.Type.TEXT, true, "override branch (sha); '*wt' sets WORKER_TYPE_OVERRIDE; empty: no override",
-                Columns::overrideBranch, Columns::overrideCell, "ovr", "override"));
+        c.add(Column.of("ovr_bch", Column.Type.TEXT, true, "override branch (its sha when it names none); the cell adds (sha) and '*wt' for WORKER_TYPE_OVERRIDE; empty: no override",
+                Columns::overrideBranch, Columns::overrideCell, "ovr", "override", "sha"));
         c.add(Column.of("ovr_sha", Column.Type.SHA, false, "sha256 of the override file (or its humanhash)",
                 s -> s.override() == null ? null : s.override().sha(), s -> s.override() == null ? null
                         : shaAndName(s.override().sha())));
@@ -141,16 +148,16 @@ public final class Columns {
         c.add(Column.of("tc_act", Column.Type.DURATION, true, "time since the Taskcluster worker was last active (gather-tc)",
                 Columns::tcActiveAge, Columns::tcActiveCell));
         c.add(Column.of("tc_t_dur", Column.Type.DURATION, true, "how long the worker's latest task ran; '-' suffix: still running",
-                s -> s.tc() == null ? null : s.tc().taskDuration(s.tc().scannedAt()), Columns::taskCell));
+                s -> s.tc() == null ? null : s.tc().taskDuration(s.tc().scannedAt()), Columns::taskCell, "tc_j_sf"));
         c.add(Column.of("tc_quar", Column.Type.FLAG, true, "the worker is quarantined in Taskcluster",
                 HostState::quarantined, s -> Boolean.TRUE.equals(s.quarantined()) ? "YES" : null, "quarantined"));
         c.add(Column.of("pool", Column.Type.TEXT, false, "Taskcluster provisioner/worker-type the host maps to",
                 s -> s.tc() == null ? null : s.tc().pool(), s -> s.tc() == null ? null : s.tc().pool()));
         c.add(Column.of("data", Column.Type.DURATION, true,
-                "age of the facts (time since the last successful audit), then of the Taskcluster scan",
-                HostState::dataAge, Columns::dataCell));
+                "age of the facts: the older of the last successful audit and the Taskcluster scan (shown audit/scan)",
+                Columns::dataAgeMax, Columns::dataCell));
         c.add(Column.of("healthy", Column.Type.FLAG, true, "PP_MATCH, Taskcluster-active recently and not quarantined",
-                HostState::healthy, s -> s.healthy() == null ? null : flag(s.healthy())));
+                HostState::healthy, s -> s.healthy() == null ? null : flag(s.healthy()), "health"));
         c.add(Column.of("ssh", Column.Type.TEXT, true, "how the latest audit ended: ok, unreachable, timed-out, ...",
                 s -> s.outcome() == null ? null : s.outcome().label(),
                 s -> s.outcome() == null ? null : s.outcome().label(), "status"));
@@ -184,6 +191,16 @@ public final class Columns {
         }
         Duration d = s.tc().taskDuration(s.tc().scannedAt());
         return d == null ? null : Durations.humanize(d) + (s.tc().taskRunning() ? " -" : "");
+    }
+
+    /** What {@code data} compares and sorts by: the older of the audit and the Taskcluster scan; null when neither. */
+    private static Duration dataAgeMax(HostState s) {
+        Duration audit = s.dataAge();
+        Duration scan = s.tc() == null || s.tc().scannedAt() == null ? null : Duration.between(s.tc().scannedAt(), s.asOf());
+        if (audit == null || scan == null) {
+            return audit != null ? audit : scan;
+        }
+        return audit.compareTo(scan) >= 0 ? audit : scan;
     }
 
     /** {@code <audit age>/<tc scan age>} once Taskcluster was scanned, else the audit age alone. */

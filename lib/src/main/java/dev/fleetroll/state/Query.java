@@ -1,122 +1,210 @@
 package dev.fleetroll.state;
 
-import dev.fleetroll.UserError;
-import dev.fleetroll.content.Humanhash;
 import dev.fleetroll.inventory.NaturalOrder;
-import dev.fleetroll.util.Durations;
-import java.time.Duration;
+import dev.fleetroll.state.QueryLexer.Token;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Predicate;
 
 /**
- * The monitor's filter and sort language, the one parser every front-end uses ({@code host-monitor --filter},
- * the TUI's {@code /}, the DSL's {@code where('...')} and {@code sort('...')}).
+ * The monitor's filter and sort language, the one parser every front-end uses (the monitor's filter bar and
+ * {@code --filter}, named filters, the DSL's {@code where('...')} and {@code sort('...')}). {@code docs/query.md}
+ * describes it for operators.
  *
  * <pre>
- *   role~talos pp_last&gt;20h os=L|M ovr_bch!= sort:pp_last:desc,host
+ *   role~talos pp_last&gt;20h (os=L or os=M) not ovr_bch= note~"bad disk" sort:pp_last:desc,host
  * </pre>
  *
  * <ul>
- *   <li>Whitespace-separated tokens; every condition must match. Values cannot contain spaces.
- *   <li>{@code COL OP VALUE} with {@code = != ~ < > <= >=}; the operator is the one that starts first in the
- *       token (the longer one on a tie), so {@code a<=b} is {@code <=}.
- *   <li>Typed comparisons (see {@link Column.Type}): durations compare in seconds ({@code 20h 90m 2d 1h30m}),
- *       text case-insensitively (ordering in natural order), flags as yes/no, shas by prefix or humanhash.
- *       {@code ~} is a case-insensitive substring search of the displayed cell.
- *   <li>{@code col=} matches an empty value, {@code col!=} any value. {@code a|b} alternatives: {@code =} and
- *       {@code ~} match any, {@code !=} matches none.
+ *   <li>Conditions {@code COL OP VALUE} with {@code = != ~ < > <= >=}, written without spaces; side by side (or
+ *       with {@code and}) all must hold; {@code or}, {@code not} and parentheses combine them ({@code not} binds
+ *       tighter than {@code and}, {@code and} tighter than {@code or}; keywords in any case). A value with spaces
+ *       is quoted: {@code note~"bad disk"} or {@code 'bad disk'}.
+ *   <li>Typed comparisons (see {@link Column.Type}): durations compare in seconds ({@code 20h 90m 2d 1h30m}), text
+ *       case-insensitively (ordering in natural order), flags as yes/no, shas by prefix or humanhash.
+ *       {@code ~} is a case-insensitive regex found anywhere in the displayed cell (a plain word is a substring).
+ *   <li>{@code col=} matches an empty value, {@code col!=} any value. {@code a|b} alternatives: {@code =} matches
+ *       any, {@code !=} none; for {@code ~} the bar is the regex's own alternation.
  *   <li>An unknown value (the host never reported it) fails every condition except {@code col=} and
  *       {@code col!=VALUE}.
- *   <li>{@code sort:COL[:asc|desc][,COL...]}; several {@code sort:} tokens accumulate. Empty values sort last in
+ *   <li>{@code sort:COL[:asc|desc][,COL...]}, anywhere in the text; several accumulate. Empty values sort last in
  *       either direction.
+ *   <li>Errors are {@link QueryError}s: one line naming the problem, the column of the bad token and a fix.
  * </ul>
  */
 public final class Query {
-    private static final String[] OPERATORS = {">=", "<=", "!=", ">", "<", "=", "~"};
-
     private final String text;
-    private final List<Condition> conditions;
+    private final QueryExpr expr;
     private final List<SortKey> sort;
 
-    private Query(String text, List<Condition> conditions, List<SortKey> sort) {
+    private Query(String text, QueryExpr expr, List<SortKey> sort) {
         this.text = text;
-        this.conditions = List.copyOf(conditions);
+        this.expr = expr;
         this.sort = List.copyOf(sort);
     }
 
-    /** One condition: {@code column op values}; {@code values} is empty for {@code col=} and {@code col!=}. */
-    public record Condition(Column column, String op, List<String> values, String source, Predicate<HostState> test) {
-        public boolean matches(HostState s) {
-            return test.test(s);
-        }
-
+    /** One sort key. */
+    public record SortKey(Column column, boolean descending) {
         @Override
         public String toString() {
-            return source;
+            return column.name() + (descending ? ":desc" : "");
         }
     }
 
-    /** One sort key. */
-    public record SortKey(Column column, boolean descending) {}
+    /**
+     * A highlighted piece of query text, for the monitor's filter bar.
+     *
+     * @param start 0-based offset of the first character
+     * @param end offset after the last character
+     */
+    public record Span(int start, int end, Kind kind) {
+        /** What a piece of query text is. */
+        public enum Kind {
+            /** A known column name (in a condition or a sort key). */
+            COLUMN,
+            /** A name that is no column. */
+            UNKNOWN_COLUMN,
+            /** {@code = != ~ < > <= >=}. */
+            OPERATOR,
+            /** A condition's value (with its quotes). */
+            VALUE,
+            /** {@code and or not}. */
+            KEYWORD,
+            /** {@code (} or {@code )}. */
+            PAREN,
+            /** {@code sort:} and the {@code : ,} separating sort keys. */
+            SORT,
+            /** {@code asc} or {@code desc}. */
+            SORT_DIRECTION,
+            /** Something that cannot be read, or the piece the parser's error points at. */
+            ERROR
+        }
+    }
 
     public static Query parse(String text) {
         return parse(text, Columns.standard());
     }
 
-    /** Parses {@code text}; throws {@link UserError} naming the bad token and what was expected. */
+    /**
+     * Parses {@code text}; throws {@link QueryError} naming the bad token, its column and a fix. Error positions
+     * are offsets in {@code text} as given.
+     */
     public static Query parse(String text, Columns columns) {
-        String t = text == null ? "" : text.strip();
-        List<Condition> conditions = new ArrayList<>();
-        List<SortKey> sort = new ArrayList<>();
-        for (String token : t.isEmpty() ? new String[0] : t.split("\\s+")) {
-            if (token.regionMatches(true, 0, "sort:", 0, 5)) {
-                sort.addAll(parseSort(token.substring(5), columns));
-            } else {
-                conditions.add(condition(token, columns));
-            }
-        }
-        return new Query(t, conditions, sort);
+        String t = text == null ? "" : text;
+        QueryParser.Result r = QueryParser.parse(t, columns);
+        return new Query(t.strip(), r.expr(), r.sort());
     }
 
-    /** Parses a sort specification {@code COL[:asc|desc][,COL[:asc|desc]...]} (a leading {@code sort:} is allowed). */
+    /**
+     * Parses a sort specification {@code COL[:asc|desc][,COL[:asc|desc]...]} (a leading {@code sort:} is allowed,
+     * spaces around keys too); error positions are offsets in {@code spec}.
+     */
     public static List<SortKey> parseSort(String spec, Columns columns) {
-        String s = spec.strip();
-        if (s.regionMatches(true, 0, "sort:", 0, 5)) {
-            s = s.substring(5);
+        String s = spec == null ? "" : spec;
+        int start = 0;
+        while (start < s.length() && Character.isWhitespace(s.charAt(start))) {
+            start++;
         }
-        if (s.isEmpty()) {
-            throw new UserError("empty sort: name a column, e.g. sort:pp_last:desc,host");
+        int tokenStart = start;
+        if (s.regionMatches(true, start, "sort:", 0, 5)) {
+            start += 5;
         }
-        List<SortKey> keys = new ArrayList<>();
-        for (String part : s.split(",")) {
-            String[] bits = part.strip().split(":");
-            if (bits.length == 0 || bits[0].isBlank() || bits.length > 2) {
-                throw new UserError("cannot read sort key '" + part + "' (use COL, COL:asc or COL:desc)");
-            }
-            Column c = columns.require(bits[0].strip());
-            boolean desc = false;
-            if (bits.length == 2) {
-                switch (bits[1].strip().toLowerCase(Locale.ROOT)) {
-                    case "asc" -> desc = false;
-                    case "desc" -> desc = true;
-                    default -> throw new UserError("sort direction '" + bits[1] + "' in '" + part + "' must be asc or desc");
+        return QueryParser.sortKeys(s, start, s.length(), tokenStart, columns);
+    }
+
+    /**
+     * The spans of {@code text} for highlighting. Never throws, whatever the text (half-typed, unbalanced, an
+     * unterminated quote): unreadable pieces are {@link Span.Kind#ERROR}, and so is the piece a full parse's
+     * error points at (a column keeps its colour: a known one is being typed, an unknown one is already red).
+     */
+    public static List<Span> highlight(String text, Columns columns) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<Span> spans = new ArrayList<>();
+            for (Token t : QueryLexer.tokens(text)) {
+                switch (t.type()) {
+                    case WORD -> spans.add(new Span(t.start(), t.end(), t.isKeyword() ? Span.Kind.KEYWORD
+                            : !t.quoted() && columns.find(t.text()).isPresent() ? Span.Kind.COLUMN : Span.Kind.UNKNOWN_COLUMN));
+                    case COLUMN -> {
+                        if (t.end() > t.start()) {
+                            spans.add(new Span(t.start(), t.end(), columns.find(t.text()).isPresent()
+                                    ? Span.Kind.COLUMN : Span.Kind.UNKNOWN_COLUMN));
+                        }
+                    }
+                    case OPERATOR -> spans.add(new Span(t.start(), t.end(), Span.Kind.OPERATOR));
+                    case VALUE -> spans.add(new Span(t.start(), t.end(), Span.Kind.VALUE));
+                    case LPAREN, RPAREN -> spans.add(new Span(t.start(), t.end(), Span.Kind.PAREN));
+                    case SORT -> sortSpans(text, t, columns, spans);
+                    case ERROR -> spans.add(new Span(t.start(), t.end(), Span.Kind.ERROR));
                 }
             }
-            keys.add(new SortKey(c, desc));
+            try {
+                QueryParser.parse(text, columns);
+            } catch (QueryError e) {
+                int from = e.position();
+                int to = e.position() + e.length();
+                for (int k = 0; k < spans.size(); k++) {
+                    Span s = spans.get(k);
+                    if (e.length() > 0 && s.start() >= from && s.end() <= to && s.kind() != Span.Kind.COLUMN
+                            && s.kind() != Span.Kind.UNKNOWN_COLUMN) {
+                        spans.set(k, new Span(s.start(), s.end(), Span.Kind.ERROR));
+                    }
+                }
+            }
+            return List.copyOf(spans);
+        } catch (RuntimeException e) {
+            return List.of(new Span(0, text.length(), Span.Kind.ERROR));
         }
-        return keys;
     }
 
+    private static void sortSpans(String text, Token t, Columns columns, List<Span> spans) {
+        spans.add(new Span(t.start(), t.start() + 5, Span.Kind.SORT));
+        int i = t.start() + 5;
+        int part = 0; // 0: column, 1: direction, 2+: extra
+        while (i < t.end()) {
+            char c = text.charAt(i);
+            if (c == ',' || c == ':') {
+                spans.add(new Span(i, i + 1, Span.Kind.SORT));
+                part = c == ',' ? 0 : part + 1;
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < t.end() && text.charAt(j) != ',' && text.charAt(j) != ':') {
+                j++;
+            }
+            String word = text.substring(i, j);
+            Span.Kind kind = switch (part) {
+                case 0 -> columns.find(word).isPresent() ? Span.Kind.COLUMN : Span.Kind.UNKNOWN_COLUMN;
+                case 1 -> word.equalsIgnoreCase("asc") || word.equalsIgnoreCase("desc") ? Span.Kind.SORT_DIRECTION
+                        : Span.Kind.ERROR;
+                default -> Span.Kind.ERROR;
+            };
+            spans.add(new Span(i, j, kind));
+            i = j;
+        }
+    }
+
+    /** The query text, without surrounding white space. */
     public String text() {
         return text;
     }
 
-    public List<Condition> conditions() {
-        return conditions;
+    /** The filter; null when the query has no condition (every host matches). */
+    public QueryExpr expr() {
+        return expr;
+    }
+
+    /** Every condition, in text order. */
+    public List<QueryExpr.Condition> conditions() {
+        return expr == null ? List.of() : expr.conditions();
+    }
+
+    public List<SortKey> sortKeys() {
+        return sort;
     }
 
     public boolean hasSort() {
@@ -124,12 +212,7 @@ public final class Query {
     }
 
     public boolean matches(HostState s) {
-        for (Condition c : conditions) {
-            if (!c.matches(s)) {
-                return false;
-            }
-        }
-        return true;
+        return expr == null || expr.matches(s);
     }
 
     /** The matching states, sorted when the query has {@code sort:} keys (stable: ties keep their order). */
@@ -164,132 +247,6 @@ public final class Query {
             return NaturalOrder.INSTANCE.compare(sa.toLowerCase(Locale.ROOT), sb.toLowerCase(Locale.ROOT));
         }
         return ((Comparable) a).compareTo(b);
-    }
-
-    private static Condition condition(String token, Columns columns) {
-        int at = -1;
-        String op = null;
-        for (String o : OPERATORS) {
-            int i = token.indexOf(o);
-            if (i >= 0 && (at < 0 || i < at || i == at && o.length() > op.length())) {
-                at = i;
-                op = o;
-            }
-        }
-        if (op == null || at == 0) {
-            throw new UserError("cannot read '" + token + "' (expected COL OP VALUE with OP one of = != ~ < > <= >=, "
-                    + "or sort:COL[:desc]; e.g. role~talos pp_last>20h)");
-        }
-        Column column = columns.require(token.substring(0, at));
-        String raw = token.substring(at + op.length());
-        if (raw.isEmpty()) {
-            if (!op.equals("=") && !op.equals("!=")) {
-                throw new UserError("'" + token + "' needs a value after '" + op + "' (only = and != may be empty)");
-            }
-            boolean wantEmpty = op.equals("=");
-            return new Condition(column, op, List.of(), token, s -> (column.valueOf(s) == null) == wantEmpty);
-        }
-        List<String> values = Arrays.stream(raw.split("\\|", -1)).map(column.normalize()).toList();
-        if (values.stream().anyMatch(String::isEmpty)) {
-            throw new UserError("'" + token + "' has an empty alternative (write a|b)");
-        }
-        if (values.size() > 1 && !(op.equals("=") || op.equals("!=") || op.equals("~"))) {
-            throw new UserError("'" + token + "': alternatives (a|b) work with = != ~ only");
-        }
-        Predicate<HostState> test = switch (op) {
-            case "~" -> {
-                List<String> needles = values.stream().map(v -> v.toLowerCase(Locale.ROOT)).toList();
-                yield s -> {
-                    if (column.valueOf(s) == null) {
-                        return false;
-                    }
-                    String cell = column.displayOf(s).toLowerCase(Locale.ROOT);
-                    return needles.stream().anyMatch(cell::contains);
-                };
-            }
-            case "=", "!=" -> {
-                List<Predicate<Object>> eqs = values.stream().map(v -> equality(column, v, token)).toList();
-                boolean negate = op.equals("!=");
-                yield s -> {
-                    Object v = column.valueOf(s);
-                    if (v == null) {
-                        return negate;
-                    }
-                    boolean any = eqs.stream().anyMatch(p -> p.test(v));
-                    return negate != any;
-                };
-            }
-            default -> ordering(column, op, values.get(0), token);
-        };
-        return new Condition(column, op, values, token, test);
-    }
-
-    private static Predicate<Object> equality(Column column, String operand, String token) {
-        return switch (column.type()) {
-            case TEXT -> v -> ((String) v).equalsIgnoreCase(operand);
-            case SHA -> {
-                String o = operand.toLowerCase(Locale.ROOT);
-                yield v -> {
-                    String sha = ((String) v).toLowerCase(Locale.ROOT);
-                    return sha.startsWith(o) || o.equals(Humanhash.tryOf(sha));
-                };
-            }
-            case DURATION -> {
-                Duration d = duration(column, operand, token);
-                yield v -> ((Duration) v).getSeconds() == d.getSeconds();
-            }
-            case FLAG -> {
-                boolean b = flag(operand, token);
-                yield v -> v.equals(b);
-            }
-        };
-    }
-
-    private static Predicate<HostState> ordering(Column column, String op, String operand, String token) {
-        Comparator<Object> cmp;
-        Object bound;
-        switch (column.type()) {
-            case DURATION -> {
-                bound = duration(column, operand, token).getSeconds();
-                cmp = (a, b) -> Long.compare(((Duration) a).getSeconds(), (Long) b);
-            }
-            case TEXT -> {
-                bound = operand.toLowerCase(Locale.ROOT);
-                cmp = (a, b) -> NaturalOrder.INSTANCE.compare(((String) a).toLowerCase(Locale.ROOT), (String) b);
-            }
-            default -> throw new UserError("'" + token + "': column " + column.name() + " is a "
-                    + column.type().name().toLowerCase(Locale.ROOT) + "; use = != or ~ with it");
-        }
-        return s -> {
-            Object v = column.valueOf(s);
-            if (v == null) {
-                return false;
-            }
-            int c = cmp.compare(v, bound);
-            return switch (op) {
-                case "<" -> c < 0;
-                case ">" -> c > 0;
-                case "<=" -> c <= 0;
-                default -> c >= 0;
-            };
-        };
-    }
-
-    private static Duration duration(Column column, String operand, String token) {
-        Duration d = Durations.tryParse(operand);
-        if (d == null) {
-            throw new UserError("'" + token + "': '" + operand + "' is not a duration (column " + column.name()
-                    + " takes e.g. 20h, 90m, 2d, 1h30m)");
-        }
-        return d;
-    }
-
-    private static boolean flag(String operand, String token) {
-        return switch (operand.toLowerCase(Locale.ROOT)) {
-            case "y", "yes", "true", "1" -> true;
-            case "n", "no", "false", "0" -> false;
-            default -> throw new UserError("'" + token + "': '" + operand + "' is not yes or no (use Y or N)");
-        };
     }
 
     @Override

@@ -13,6 +13,7 @@ public final class Commands {
         return List.of(
                 new DemoCommand(),
                 new HostsCommand(),
+                new FiltersCommand(),
                 new GatherHostCommand(),
                 new GatherTcCommand(),
                 new GatherGhCommand(),

@@ -54,8 +54,11 @@ public final class DslHelp {
                 "audit + expected shas from GitHub (hourly) + Taskcluster: everything the verdicts need",
                 "hosts('linux/1804').refresh().where { !healthy }.show()");
         add(Kind.HOSTSET, "where", "where { closure } | where('query')",
-                "hosts matching a closure over HostState, or a monitor query (COL OP VALUE, sort:COL)",
-                "where { !applied && role =~ /talos/ }   where('role~talos pp_last>20h sort:pp_last:desc')");
+                "hosts matching a closure over HostState, or a query (COL OP VALUE, and/or/not, (), sort:COL; docs/query.md)",
+                "where { !applied && role =~ /talos/ }   where('role~talos (pp_last>20h or pp_last~FAIL) sort:pp_last:desc')");
+        add(Kind.HOSTSET, "filter", "filter('name')",
+                "hosts matching a named filter (configs/filters/NAME.yaml or $FLEETROLL_HOME/filters; fleetroll filters lists them)",
+                "inventory().filter('unhealthy-stale').show()");
         add(Kind.HOSTSET, "sort", "sort('col[:desc],...') | sort { key } | sort()", "order by monitor columns, a key, or name",
                 "sort('pp_last:desc,host')   sort { uptime }");
         add(Kind.HOSTSET, "take", "take(n)", "the first n hosts", "");

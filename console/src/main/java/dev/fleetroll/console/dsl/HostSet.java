@@ -26,6 +26,7 @@ import dev.fleetroll.ssh.Outcome;
 import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.state.Columns;
 import dev.fleetroll.state.HostState;
+import dev.fleetroll.state.NamedFilters;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.state.Query;
 import dev.fleetroll.util.Durations;
@@ -204,6 +205,15 @@ public final class HostSet implements Iterable<HostState> {
         Query q = Query.parse(query, Columns.standard());
         List<HostState> matched = q.apply(states());
         return derive(matched.stream().map(HostState::name).toList());
+    }
+
+    /**
+     * The hosts matching a named filter ({@code configs/filters/NAME.yaml} of the project, or the operator's
+     * {@code $FLEETROLL_HOME/filters/NAME.yaml}), sorted when its query sorts: {@code filter('unhealthy-stale')}.
+     * The files are read on each call, so an edited filter applies at once.
+     */
+    public HostSet filter(String name) {
+        return where(NamedFilters.load(session.workspace()).require(name).query());
     }
 
     private HostSet where(java.util.function.Predicate<HostState> p) {

@@ -44,6 +44,11 @@ public final class CompletionAnalyzer {
         List<String> hostNames();
 
         Path workingDirectory();
+
+        /** Names of the named filters (local files), for {@code filter('}. */
+        default List<String> filterNames() {
+            return List.of();
+        }
     }
 
     /** One candidate: the text to insert, a description, a group heading, and whether a space follows. */
@@ -168,7 +173,8 @@ public final class CompletionAnalyzer {
             }
             case "file" -> new Analysis(content, paths(content));
             case "where", "query" -> {
-                String word = content.substring(content.lastIndexOf(' ') + 1);
+                int cut = Math.max(content.lastIndexOf(' '), content.lastIndexOf('(')) + 1;
+                String word = content.substring(cut);
                 if (word.regionMatches(true, 0, "sort:", 0, 5)) {
                     yield sortColumns(word, Math.max(word.lastIndexOf(','), 4) + 1);
                 }
@@ -177,7 +183,15 @@ public final class CompletionAnalyzer {
                 }
                 List<Suggestion> out = columnSuggestions("");
                 out.add(new Suggestion("sort:", "sort:COL[:asc|desc][,COL...]", "query", false));
+                out.addAll(queryKeywords(content.substring(0, cut)));
                 yield new Analysis(word, filter(out, word));
+            }
+            case "filter" -> {
+                List<Suggestion> out = new ArrayList<>();
+                for (String f : env.filterNames()) {
+                    out.add(new Suggestion(f, "named filter", "filters", false));
+                }
+                yield new Analysis(content, filter(out, content));
             }
             case "sort" -> sortColumns(content, Math.max(content.lastIndexOf(','), content.lastIndexOf(' ')) + 1);
             case "show" -> {
@@ -187,6 +201,21 @@ public final class CompletionAnalyzer {
             }
             default -> Analysis.none(content);
         };
+    }
+
+    /** {@code not} anywhere a condition may start; {@code and}/{@code or} too once a condition is complete. */
+    private static List<Suggestion> queryKeywords(String before) {
+        String prev = before.stripTrailing();
+        String last = prev.substring(Math.max(prev.lastIndexOf(' '), prev.lastIndexOf('(')) + 1).toLowerCase(java.util.Locale.ROOT);
+        boolean afterCondition = !prev.isEmpty() && !prev.endsWith("(")
+                && !last.equals("and") && !last.equals("or") && !last.equals("not");
+        List<Suggestion> out = new ArrayList<>();
+        if (afterCondition) {
+            out.add(new Suggestion("and", "both conditions must hold (also: side by side)", "keywords", true));
+            out.add(new Suggestion("or", "either condition holds", "keywords", true));
+        }
+        out.add(new Suggestion("not", "the next condition must not hold", "keywords", true));
+        return out;
     }
 
     private Analysis sortColumns(String text, int cut) {

@@ -5,6 +5,8 @@ import dev.fleetroll.inventory.HostListFile;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.inventory.NaturalOrder;
 import dev.fleetroll.ops.Fleet;
+import dev.fleetroll.state.NamedFilter;
+import dev.fleetroll.state.NamedFilters;
 import groovy.lang.Binding;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +54,15 @@ final class ReplEnvironment implements CompletionAnalyzer.Environment {
     public synchronized List<String> hostNames() {
         refresh();
         return hosts;
+    }
+
+    @Override
+    public List<String> filterNames() {
+        try {
+            return NamedFilters.load(session.workspace()).filters().stream().map(NamedFilter::name).toList();
+        } catch (RuntimeException e) {
+            return List.of(); // a broken filters directory must not break completion
+        }
     }
 
     private void refresh() {

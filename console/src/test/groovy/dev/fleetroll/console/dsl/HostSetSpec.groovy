@@ -84,7 +84,54 @@ class HostSetSpec extends Specification {
 
         then:
         def e = thrown(UserError)
-        e.message.startsWith("unknown column 'rol' (did you mean 'role'?); columns: host os role")
+        e.message.startsWith("unknown column 'rol' at column 1: did you mean 'role'? (columns: host os role")
+        !e.message.contains('\n')
+    }
+
+    def "where by query: and, or, not, parentheses and quoted regexes"() {
+        expect:
+        dsl.eval("hosts('all').where('role~talos and not applied=N').names()") == ['ms-1.ex']
+        dsl.eval("hosts('all').where('(os=M or ovr_bch=fix-1) sort:host:desc').names()") == ['ms-10.ex', 'ms-1.ex']
+        dsl.eval("hosts('all').where('role~\"^gecko_t_linux_(talos|netperf)\" os=L').names()") == ['ms-1.ex', 'ms-2.ex', 'ms-3.ex']
+    }
+
+    def "a bad query in where is one line naming the problem and its column"() {
+        when:
+        dsl.eval("hosts('all').where('os=L and')")
+
+        then:
+        def e = thrown(UserError)
+        e.message == "'and' has nothing after it at column 6: add a condition after it or remove it"
+    }
+
+    def "filter('name') applies a named filter from the project's configs/filters or FLEETROLL_HOME/filters"() {
+        given:
+        def project = dsl.project.resolve('configs/filters')
+        def personal = dsl.home.resolve('filters')
+        [project, personal].each { java.nio.file.Files.createDirectories(it) }
+        project.resolve('talos.yaml').text = 'query: role~talos sort:host:desc\ndescription: talos hosts\n'
+        project.resolve('mac.yaml').text = 'query: os=M\n'
+        personal.resolve('mac.yaml').text = 'query: os=M|L applied=N\n'
+        project.resolve('broken.yaml').text = 'query: pp_last>soon\n'
+
+        expect: 'the filter applies, its sort too; the personal file wins'
+        dsl.eval("hosts('all').filter('talos').names()") == ['ms-3.ex', 'ms-1.ex']
+        dsl.eval("hosts('all').filter('mac').names()") == ['ms-3.ex', 'ms-10.ex']
+
+        when: 'a misspelt name'
+        dsl.eval("hosts('all').filter('tallos')")
+
+        then:
+        def e = thrown(UserError)
+        e.message == "unknown named filter 'tallos' (did you mean 'talos'?); filters: mac talos"
+
+        when: 'a filter whose file is bad'
+        dsl.eval("hosts('all').filter('broken')")
+
+        then:
+        e = thrown(UserError)
+        e.message.startsWith("named filter 'broken' cannot be used: ")
+        e.message.contains("'soon' is not a duration at column 9")
     }
 
     def "shaping: sort, take, drop, pick, batches, + - &"() {

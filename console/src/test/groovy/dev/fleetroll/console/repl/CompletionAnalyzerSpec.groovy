@@ -32,6 +32,8 @@ class CompletionAnalyzerSpec extends Specification {
         List<String> hostNames() { ['t-linux64-ms-001.example', 't-linux64-ms-002.example', 'mac-1.example'] }
 
         Path workingDirectory() { cwd }
+
+        List<String> filterNames() { ['linux-overrides', 'quarantined', 'unhealthy-stale'] }
     })
 
     List<String> values(String before) {
@@ -77,11 +79,28 @@ class CompletionAnalyzerSpec extends Specification {
         "web.where('ro"                         || ['role']
         "web.where('role~x pp_"                 || ['pp_last', 'pp_sha']
         "web.where('sort:pp"                    || ['pp_last', 'pp_sha']
+        "web.where('role~x "                    || ['and', 'or', 'not', 'host']
+        "web.where('role~x o"                   || ['or', 'os', 'ovr_bch']
+        "web.where('(ro"                        || ['role']
+        "web.where('role~x and (no"             || ['not', 'note']
+        "web.filter('"                          || ['linux-overrides', 'quarantined', 'unhealthy-stale']
+        "web.filter('qu"                        || ['quarantined']
         "web.sort('pp_last:d"                   || ['pp_last:desc']
         "web.show('host ro"                     || ['role']
         ":he"                                   || [':help']
         ":help wh"                              || ['where']
         ":load conf"                            || ['configs/']
+    }
+
+    def "and/or are offered only after a complete condition: '#before'"() {
+        expect:
+        !values(before).contains('and')
+        !values(before).contains('or')
+        values(before).contains('not')
+
+        where:
+        before << ["web.where('", "web.where('role~x and ", "web.where('role~x or ", "web.where('not ", "web.where('(",
+                   "web.where('role~x and ("]
     }
 
     def "the word replaced by a candidate is #w for '#before'"() {
@@ -94,6 +113,7 @@ class CompletionAnalyzerSpec extends Specification {
         "hosts('sandbox,t-lin"        || 't-lin'
         "file('configs/ho"            || 'configs/ho'
         "web.where('role~x pp_l"      || 'pp_l'
+        "web.where('(not (ro"         || 'ro'
         "x = web.where { !app"        || 'app'
     }
 
