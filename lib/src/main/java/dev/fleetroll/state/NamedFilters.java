@@ -131,8 +131,8 @@ public final class NamedFilters {
         return new Loaded(new ArrayList<>(byName.values()), problems, dirs);
     }
 
-    /** Reads one filter file; a {@link UserError} says what is wrong with it. */
-    static NamedFilter read(Path file, Columns columns) {
+    /** Reads one filter file ({@code host-monitor --filter-file}); a {@link UserError} says what is wrong with it. */
+    public static NamedFilter read(Path file, Columns columns) {
         JsonNode tree;
         try {
             tree = YAML.readTree(file.toFile());

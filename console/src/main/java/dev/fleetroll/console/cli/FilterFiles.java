@@ -1,38 +1,35 @@
 package dev.fleetroll.console.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.console.monitor.Picker;
-import java.io.IOException;
+import dev.fleetroll.state.Columns;
+import dev.fleetroll.state.NamedFilters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The monitor's saved filters: {@code --filter-file} and the picker's Saved tab. */
+/** The monitor's saved filters: {@code --filter-file} and the picker's Saved tab, both from {@link NamedFilters}. */
 final class FilterFiles {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     private FilterFiles() {}
 
-    /** The {@code query:} of a filter file. */
-    static String query(Workspace workspace, String file) {
+    /** The query of a saved-filter file (a YAML mapping with {@code query:}). */
+    static String query(String file) {
         Path p = Path.of(file);
+        if (!Files.isRegularFile(p)) {
+            throw new UserError("--filter-file " + file + ": no such file");
+        }
         try {
-            JsonNode n = YAML.readTree(Files.readString(p));
-            JsonNode q = n == null ? null : n.get("query");
-            if (q == null || !q.isTextual() || q.asText().isBlank()) {
-                throw new UserError("--filter-file " + file + ": needs a non-empty 'query:' (e.g. query: applied=n sort:role)");
-            }
-            return q.asText();
-        } catch (IOException e) {
-            throw new UserError("--filter-file " + file + ": " + e.getMessage().lines().findFirst().orElse("unreadable"));
+            return NamedFilters.read(p, Columns.standard()).query();
+        } catch (UserError e) {
+            throw new UserError("--filter-file " + file + ": " + e.getMessage());
         }
     }
 
+    /** The named filters, read again each time the picker opens (a file added meanwhile shows up). */
     static List<Picker.Entry> pickerEntries(Workspace workspace) {
-        return List.of();
+        return NamedFilters.load(workspace).filters().stream()
+                .map(f -> new Picker.Entry(f.name(), f.query(), f.description()))
+                .toList();
     }
 }

@@ -92,7 +92,7 @@ final class MonitorCommand implements Command {
         if (line.hasOption("json") && line.hasOption("hostname-only")) {
             throw new UsageError("host-monitor: give --json or --hostname-only, not both");
         }
-        String text = line.hasOption("filter-file") ? FilterFiles.query(ctx.workspace(), line.getOptionValue("filter-file"))
+        String text = line.hasOption("filter-file") ? FilterFiles.query(line.getOptionValue("filter-file"))
                 : line.getOptionValue("filter", "");
         Query query = Query.parse(text, Columns.standard());
         String sort = line.getOptionValue("sort", "host");

@@ -6,6 +6,7 @@ import dev.fleetroll.state.Column;
 import dev.fleetroll.state.Columns;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Query;
+import dev.fleetroll.state.QueryError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -219,12 +220,7 @@ final class MonitorUi {
 
     /** Where a query error points in the text, when it says so; -1 otherwise. */
     static int errorPosition(UserError e) {
-        try {
-            Object p = e.getClass().getMethod("position").invoke(e);
-            return p instanceof Integer i ? i : -1;
-        } catch (ReflectiveOperationException notAQueryError) {
-            return -1;
-        }
+        return e instanceof QueryError q ? q.position() : -1;
     }
 
     /** Up: older entries; down: newer, then back to what was being typed. */

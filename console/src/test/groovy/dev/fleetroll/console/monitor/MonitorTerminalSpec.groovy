@@ -40,6 +40,10 @@ class MonitorTerminalSpec extends Specification {
             obs << Observation.failed('t-linux64-ms-099.ex', now - Duration.ofMinutes(1), Outcome.UNREACHABLE, 'refused', null, 3L)
             s.saveAll(obs)
         }
+        def filters = fr.project.resolve('configs/filters')
+        java.nio.file.Files.createDirectories(filters)
+        filters.resolve('talos-only.yaml').text = 'description: the talos hosts\nquery: role~talos\n'
+        filters.resolve('netperf.yaml').text = 'query: role~netperf\n'
     }
 
     def cleanup() {
@@ -177,15 +181,36 @@ class MonitorTerminalSpec extends Specification {
         screen.contains('scroll the columns sideways')
         screen =~ /PP_MATCH\s+the last Puppet run succeeded and applied exactly PP_EXP/
 
-        when: 'any key closes the help; f opens the picker on the Recent tab (no saved filters here)'
+        when: 'any key closes the help; f opens the picker on the saved filters; typing narrows them'
         tmux.type(s, 'x')
         tmux.waitFor(s, 'rows 1-')
         tmux.type(s, 'f')
+        tmux.waitFor(s, 'Saved (2)')
+        tmux.type(s, 'tal')
+        screen = tmux.waitFor(s, 'search: tal')
+
+        then:
+        screen.contains('talos-only')
+        screen.contains('the talos hosts')
+        !screen.contains('role~netperf')
+
+        when:
+        tmux.keys(s, 'Enter')
+        screen = tmux.waitFor(s, 'filter talos-only')
+
+        then:
+        screen.contains('hosts 20/42')
+
+        when: 'the Recent tab holds the filters used before, newest first'
+        tmux.type(s, 'f')
+        tmux.waitFor(s, 'Saved (2)')
+        tmux.keys(s, 'Right')
         tmux.waitFor(s, ~/Recent \(\d+\)/)
+        tmux.keys(s, 'Down')
         screen = tmux.rows(s)
         tmux.keys(s, 'Enter')
 
-        then: 'the cleared filter is the newest entry, under the cursor'
+        then: 'the entry after the active one is the filter cleared earlier'
         screen.readLines().find { it.contains('▶') }.contains('os=M|L sort:host')
         tmux.waitFor(s, 'hosts 41/42')
     }
