@@ -154,7 +154,12 @@ public final class DefaultFleet implements Fleet {
     public ExternalFacts externalFacts() {
         FleetrollConfig c = workspace.config();
         return new ExternalFacts(store().taskcluster(), store().branchHeads(), c.github().defaultBranch(),
-                c.taskcluster().activeWithin());
+                c.taskcluster().activeWithin(), store().notes());
+    }
+
+    @Override
+    public Notes notes(AuditLog auditLog) {
+        return new Notes(store(), auditLog, clock);
     }
 
     /** The Taskcluster client, made on first use from the configuration and the credentials found. */

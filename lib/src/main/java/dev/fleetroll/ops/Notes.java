@@ -1,0 +1,174 @@
+package dev.fleetroll.ops;
+
+import dev.fleetroll.UserError;
+import dev.fleetroll.auditlog.AuditLog;
+import dev.fleetroll.auditlog.AuditRecord;
+import dev.fleetroll.state.HostNote;
+import dev.fleetroll.state.NoteEntry;
+import dev.fleetroll.store.Store;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Operator notes ({@code fleetroll note}, {@code hosts(...).note('text')}): a short line an operator leaves on a
+ * host ("disk failing, RELOPS-123") that the monitor shows until someone clears it. Notes live in the store with
+ * author and millisecond time (the history is kept: a clear is a tombstone); every add and clear is also a line in
+ * the audit log ({@code host.note_add}, {@code host.note_clear}).
+ *
+ * <p>Idempotent: adding the note a host already shows, or clearing a host without notes, changes nothing (the audit
+ * log says {@code unchanged}). The audit log is checked writable before the store is touched, and a batch is one
+ * store transaction.
+ */
+public final class Notes {
+    /** Longest note or reason, in characters: a note is one line in a table, not a document. */
+    public static final int MAX_LENGTH = 500;
+
+    public static final String ADD_ACTION = "host.note_add";
+    public static final String CLEAR_ACTION = "host.note_clear";
+
+    private final Store store;
+    private final AuditLog auditLog;
+    private final Clock clock;
+
+    public Notes(Store store, AuditLog auditLog, Clock clock) {
+        this.store = store;
+        this.auditLog = auditLog;
+        this.clock = clock;
+    }
+
+    /**
+     * What an add or clear did.
+     *
+     * @param changed hosts that got the note, or whose notes were cleared
+     * @param unchanged hosts that already showed this note, or had none to clear
+     * @param neverSeen hosts the store has never observed (the note is kept; a typo shows here)
+     * @param text the note (null for a clear)
+     */
+    public record Change(String action, List<String> changed, List<String> unchanged, List<String> neverSeen,
+                         String text, String reason, String actor, Instant at) {
+        public Change {
+            changed = List.copyOf(changed);
+            unchanged = List.copyOf(unchanged);
+            neverSeen = List.copyOf(neverSeen);
+        }
+
+        /** {@code note added to 3 hosts (1 already had it)}, {@code notes cleared on 2 hosts (1 had none)}. */
+        public String summary() {
+            boolean add = action.equals(ADD_ACTION);
+            StringBuilder b = new StringBuilder(add ? "note added to " : "notes cleared on ")
+                    .append(changed.size()).append(changed.size() == 1 ? " host" : " hosts");
+            if (!unchanged.isEmpty()) {
+                b.append(" (").append(unchanged.size()).append(add ? " already had it)" : " had none)");
+            }
+            return b.toString();
+        }
+    }
+
+    /** Adds {@code text} as the note of every host. */
+    public Change add(List<String> hosts, String text) {
+        String note = checkText(text, "note");
+        requireHosts(hosts);
+        auditLog.checkWritable();
+        Instant at = clock.instant();
+        Map<String, HostNote> current = store.notes();
+        List<String> changed = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        for (String h : hosts) {
+            HostNote n = current.get(h);
+            (n != null && n.text().equals(note) ? unchanged : changed).add(h);
+        }
+        store.addNotes(changed, note, auditLog.actor(), at);
+        List<AuditRecord> records = new ArrayList<>();
+        for (String h : hosts) {
+            records.add(AuditRecord.builder(ADD_ACTION).ts(at).host(h).ok(true)
+                    .outcome(changed.contains(h) ? "changed" : "unchanged").parameter("note", note).build());
+        }
+        auditLog.appendAll(records);
+        return new Change(ADD_ACTION, changed, unchanged, neverSeen(hosts), note, null, auditLog.actor(), at);
+    }
+
+    /** Clears the notes of every host ({@code reason} optional). */
+    public Change clear(List<String> hosts, String reason) {
+        String why = reason == null || reason.isBlank() ? null : checkText(reason, "reason");
+        requireHosts(hosts);
+        auditLog.checkWritable();
+        Instant at = clock.instant();
+        Map<String, HostNote> before = store.notes();
+        List<NoteEntry> tombstones = store.clearNotes(hosts, auditLog.actor(), why, at);
+        Set<String> changed = new HashSet<>();
+        tombstones.forEach(t -> changed.add(t.host()));
+        List<AuditRecord> records = new ArrayList<>();
+        for (String h : hosts) {
+            HostNote was = before.get(h);
+            AuditRecord.Builder r = AuditRecord.builder(CLEAR_ACTION).ts(at).host(h).ok(true)
+                    .outcome(changed.contains(h) ? "changed" : "unchanged").reason(why);
+            if (changed.contains(h) && was != null) {
+                r.observed("notes_cleared", was.count()).observed("last_note", was.text());
+            }
+            records.add(r.build());
+        }
+        auditLog.appendAll(records);
+        return new Change(CLEAR_ACTION, hosts.stream().filter(changed::contains).toList(),
+                hosts.stream().filter(h -> !changed.contains(h)).toList(), neverSeen(hosts), null, why, auditLog.actor(), at);
+    }
+
+    /** The current note of each of {@code hosts} that has one. */
+    public Map<String, HostNote> current() {
+        return store.notes();
+    }
+
+    /** {@code host}'s history, newest first (adds and clears). */
+    public List<NoteEntry> history(String host, int limit) {
+        return store.noteHistory(host, limit);
+    }
+
+    private List<String> neverSeen(List<String> hosts) {
+        Set<String> known = new HashSet<>(store.hosts());
+        return hosts.stream().filter(h -> !known.contains(h)).toList();
+    }
+
+    private static void requireHosts(List<String> hosts) {
+        if (hosts == null || hosts.isEmpty()) {
+            throw new UserError("no hosts given for the note");
+        }
+    }
+
+    /**
+     * The text stripped, or a {@link UserError} naming the problem: empty, longer than {@link #MAX_LENGTH}, or holding
+     * a control character (a note is one line: newlines, tabs and terminal escapes would break the monitor's table).
+     */
+    public static String checkText(String text, String what) {
+        if (text == null || text.isBlank()) {
+            throw new UserError("the " + what + " is empty; say what the next operator should know, e.g. 'disk failing, RELOPS-123'");
+        }
+        String t = text.strip();
+        int length = t.codePointCount(0, t.length());
+        if (length > MAX_LENGTH) {
+            throw new UserError("the " + what + " is " + length + " characters long; at most " + MAX_LENGTH
+                    + " (put details in a bug and note its number)");
+        }
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw new UserError("the " + what + " holds a control character (" + describe(c) + ") at position " + (i + 1)
+                        + "; a note is one line of plain text");
+            }
+        }
+        return t;
+    }
+
+    private static String describe(char c) {
+        return switch (c) {
+            case '\n' -> "a newline";
+            case '\r' -> "a carriage return";
+            case '\t' -> "a tab";
+            case '\u001b' -> "an escape";
+            default -> String.format("U+%04X", (int) c);
+        };
+    }
+}
