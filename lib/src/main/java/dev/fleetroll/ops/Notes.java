@@ -1,13 +1,25 @@
 package dev.fleetroll.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetroll.UserError;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.auditlog.AuditRecord;
+import dev.fleetroll.inventory.HostNames;
+import dev.fleetroll.inventory.NaturalOrder;
 import dev.fleetroll.state.HostNote;
 import dev.fleetroll.state.NoteEntry;
 import dev.fleetroll.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -125,6 +137,100 @@ public final class Notes {
     /** {@code host}'s history, newest first (adds and clears). */
     public List<NoteEntry> history(String host, int limit) {
         return store.noteHistory(host, limit);
+    }
+
+    /** What {@link #importFile} did: entries read from the file and how many of them were new. */
+    public record Import(Path file, int read, int added) {}
+
+    /**
+     * Imports a fleetroll_mvp {@code notes.jsonl} ({@code {"action":"host.note_add","actor","host","note","ts"}} and
+     * {@code {"action":"host.note_clear","actor","host","ts","reason"}} lines) so a team's notes come along; entries
+     * already in the store are skipped, so importing twice adds nothing. The whole file is checked first: one bad line
+     * is a {@link UserError} naming it, and nothing is imported. One audit record ({@code host.note_import}) names the
+     * file and the counts.
+     */
+    public Import importFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UserError("notes file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new UserError("cannot read the notes file " + file + ": " + e.getMessage(), e);
+        }
+        List<NoteEntry> entries = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (!line.isEmpty()) {
+                entries.add(mvpEntry(line, file, i + 1));
+            }
+        }
+        auditLog.checkWritable();
+        int added = store.importNotes(entries);
+        auditLog.append(AuditRecord.builder("host.note_import").ts(clock.instant())
+                .hosts(entries.stream().map(NoteEntry::host).distinct().sorted(NaturalOrder.INSTANCE).toList())
+                .ok(true).outcome(added > 0 ? "changed" : "unchanged")
+                .parameter("file", file.toAbsolutePath().toString()).observed("read", entries.size()).observed("added", added)
+                .build());
+        return new Import(file, entries.size(), added);
+    }
+
+    private static NoteEntry mvpEntry(String line, Path file, int n) {
+        String where = file + " line " + n;
+        JsonNode node;
+        try {
+            node = AuditLog.json().readTree(line);
+        } catch (IOException e) {
+            throw new UserError(where + " is not JSON; expected one {\"action\": \"host.note_add\", ...} object a line");
+        }
+        String action = text(node, "action");
+        String host = text(node, "host");
+        String actor = text(node, "actor");
+        String ts = text(node, "ts");
+        if (host == null || HostNames.problem(host) != null) {
+            throw new UserError(where + ": bad or missing host '" + host + "'"
+                    + (host == null ? "" : " (" + HostNames.problem(host) + ")"));
+        }
+        Instant at = parseTime(ts);
+        if (at == null) {
+            throw new UserError(where + ": bad or missing ts '" + ts + "' (expected an ISO time like 2026-08-13T10:11:12Z)");
+        }
+        String who = actor == null || actor.isBlank() ? "unknown" : actor.strip();
+        if (ADD_ACTION.equals(action)) {
+            String note;
+            try {
+                note = checkText(text(node, "note"), "note");
+            } catch (UserError e) {
+                throw new UserError(where + ": " + e.getMessage());
+            }
+            return new NoteEntry(0, host.toLowerCase(java.util.Locale.ROOT), at, who, NoteEntry.Action.ADD, note, null);
+        }
+        if (CLEAR_ACTION.equals(action)) {
+            String reason = text(node, "reason");
+            return new NoteEntry(0, host.toLowerCase(java.util.Locale.ROOT), at, who, NoteEntry.Action.CLEAR, null,
+                    reason == null || reason.isBlank() ? null : reason.strip());
+        }
+        throw new UserError(where + ": unknown action '" + action + "' (host.note_add or host.note_clear)");
+    }
+
+    private static String text(JsonNode node, String key) {
+        JsonNode v = node.get(key);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Instant parseTime(String ts) {
+        if (ts == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(ts).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(ts).toInstant(ZoneOffset.UTC); // no zone: the mvp wrote UTC
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
     }
 
     private List<String> neverSeen(List<String> hosts) {
