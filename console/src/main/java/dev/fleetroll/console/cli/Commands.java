@@ -28,6 +28,7 @@ public final class Commands {
                 new NoteCommand(false),
                 new NoteCommand(true),
                 new NotesCommand(Clock.systemUTC()),
+                new DataFreshnessCommand(Clock.systemUTC()),
                 new DebugHostScriptCommand(),
                 new SshConfigCommand(),
                 new SandboxCommand(),
