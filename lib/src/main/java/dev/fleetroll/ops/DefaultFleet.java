@@ -162,6 +162,12 @@ public final class DefaultFleet implements Fleet {
         return new Notes(store(), auditLog, clock);
     }
 
+    @Override
+    public Maintenance maintenance(AuditLog auditLog) {
+        FleetrollConfig c = workspace.config();
+        return new Maintenance(store(), auditLog, workspace.home(), c.store(), c.maintain(), clock);
+    }
+
     /** The Taskcluster client, made on first use from the configuration and the credentials found. */
     public synchronized TaskclusterClient taskcluster() {
         if (taskcluster == null) {

@@ -85,6 +85,11 @@ public interface Fleet extends AutoCloseable {
         throw new UnsupportedOperationException("this fleet has no store for notes");
     }
 
+    /** {@code fleetroll maintain}: pruning, compaction and audit-log rotation of this fleet's home; no network. */
+    default Maintenance maintenance(AuditLog auditLog) {
+        throw new UnsupportedOperationException("this fleet has no store to maintain");
+    }
+
     /** Audits the hosts over SSH in parallel, stores every observation (failures too) and returns them. */
     AuditReport audit(List<String> hosts, BatchListener listener, Cancellation cancellation);
 
