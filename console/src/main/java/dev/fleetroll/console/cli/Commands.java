@@ -29,6 +29,7 @@ public final class Commands {
                 new NoteCommand(true),
                 new NotesCommand(Clock.systemUTC()),
                 new DataFreshnessCommand(Clock.systemUTC()),
+                new MaintainCommand(),
                 new DebugHostScriptCommand(),
                 new SshConfigCommand(),
                 new SandboxCommand(),
