@@ -89,7 +89,7 @@ public final class Maintenance {
         int pruned = cutoff == null ? 0 : store.pruneObservations(cutoff, false);
         Store.Compaction compaction = store.compact();
         AuditLog.Rotation rotation = auditLog.rotate(config.largeBytes(), forceRotate);
-        AuditRecord.Builder r = AuditRecord.builder("fleetroll.maintain").ts(now).ok(true).outcome("changed")
+        AuditRecord.Builder r = AuditRecord.builder("fleetroll.maintain").ok(true).outcome("changed")
                 .forced(forceRotate)
                 .parameter("keep_days", storeConfig.keepDays()).parameter("large_mb", config.largeMb())
                 .observed("observations_pruned", pruned)

@@ -58,7 +58,8 @@ public final class Notes {
      *
      * @param changed hosts that got the note, or whose notes were cleared
      * @param unchanged hosts that already showed this note, or had none to clear
-     * @param neverSeen hosts the store has never observed (the note is kept; a typo shows here)
+     * @param neverSeen hosts the store has never observed that got a note (it is kept; a typo shows here); empty for a
+     *     clear
      * @param text the note (null for a clear)
      */
     public record Change(String action, List<String> changed, List<String> unchanged, List<String> neverSeen,
@@ -126,7 +127,7 @@ public final class Notes {
         }
         auditLog.appendAll(records);
         return new Change(CLEAR_ACTION, hosts.stream().filter(changed::contains).toList(),
-                hosts.stream().filter(h -> !changed.contains(h)).toList(), neverSeen(hosts), null, why, auditLog.actor(), at);
+                hosts.stream().filter(h -> !changed.contains(h)).toList(), List.of(), null, why, auditLog.actor(), at);
     }
 
     /** The current note of each of {@code hosts} that has one. */
