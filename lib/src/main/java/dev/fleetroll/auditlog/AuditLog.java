@@ -70,6 +70,8 @@ import java.util.stream.Stream;
  * old file and waited for the lock meanwhile notices, once it holds the lock, that {@code audit.jsonl} is another
  * file now (its file key changed) and appends to the new one instead: no record is lost or written to the rotated
  * file. {@link #verify()} checks every file in order, each first line against the previous file's last line.
+ * (On a file system that reports no file keys the check cannot be made: run {@code maintain} there while no other
+ * fleetroll appends. Linux and macOS report device and inode.)
  */
 public final class AuditLog {
     /** {@code prev} of the first line. */

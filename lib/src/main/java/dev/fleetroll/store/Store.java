@@ -19,6 +19,9 @@ import java.util.Optional;
  * outage), plus the first failure after it (so "down since" stays exact however long the outage lasts).
  *
  * <p>"Latest" means greatest {@code ts}, ties broken by insertion order.
+ *
+ * <p>Besides observations it keeps each host's Taskcluster record, the GitHub branch heads, and the operators' notes
+ * (an append-only history per host; never pruned).
  */
 public interface Store extends AutoCloseable {
 
