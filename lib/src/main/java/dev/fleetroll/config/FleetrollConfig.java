@@ -11,7 +11,7 @@ import java.util.Map;
  * Defaults live in {@code defaults.yaml}; see {@link ConfigLoader} for the layering.
  */
 public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes writes, Taskcluster taskcluster,
-                              Github github) {
+                              Github github, Freshness freshness, Maintain maintain) {
 
     /**
      * @param expansions named short-name rules, tried in file order; a map so that layers add rules instead of
@@ -41,7 +41,64 @@ public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes 
             Duration idleClose,
             long outputCapBytes) {}
 
-    public record Store(int retention) {}
+    /**
+     * @param retention observations kept per host on every save (plus the newest OK one and the first failure after it)
+     * @param keepDays {@code fleetroll maintain} deletes observations older than this many days (with the same
+     *     exceptions, and a host's newest observation); 0 keeps them whatever their age
+     */
+    public record Store(int retention, int keepDays) {
+        public Store {
+            if (keepDays < 0) {
+                throw new IllegalArgumentException("store.keep_days must be 0 (keep) or more, not " + keepDays);
+            }
+        }
+
+        /** Retention only; observations are never pruned by age. */
+        public Store(int retention) {
+            this(retention, 0);
+        }
+    }
+
+    /**
+     * Limits of {@code fleetroll data-freshness} (the gate cron scripts run before acting on stored data).
+     *
+     * @param maxAuditAge a host's latest audit (successful or not) must be younger than this
+     * @param maxTcAge a host's Taskcluster record ({@code gather-tc}) must be younger than this
+     * @param maxGhAge the head of each branch the hosts follow ({@code gather-gh}) must be younger than this
+     * @param minFreshPct the share of hosts (percent) whose audit and Taskcluster data must be fresh
+     * @param parts which parts are checked: {@code audit}, {@code tc}, {@code gh}
+     */
+    public record Freshness(Duration maxAuditAge, Duration maxTcAge, Duration maxGhAge, int minFreshPct, List<String> parts) {
+        public Freshness {
+            if (minFreshPct < 0 || minFreshPct > 100) {
+                throw new IllegalArgumentException("freshness.min_fresh_pct must be 0..100, not " + minFreshPct);
+            }
+            parts = parts == null ? List.of() : List.copyOf(parts);
+            for (String p : parts) {
+                if (!List.of("audit", "tc", "gh").contains(p)) {
+                    throw new IllegalArgumentException("freshness.parts: unknown part '" + p + "' (audit, tc, gh)");
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code fleetroll maintain}.
+     *
+     * @param largeMb {@code audit.jsonl} is rotated once it is at least this big (MiB); the monitor suggests
+     *     {@code fleetroll maintain} when it or the store is
+     */
+    public record Maintain(int largeMb) {
+        public Maintain {
+            if (largeMb < 1) {
+                throw new IllegalArgumentException("maintain.large_mb must be at least 1, not " + largeMb);
+            }
+        }
+
+        public long largeBytes() {
+            return largeMb * 1024L * 1024L;
+        }
+    }
 
     /**
      * Defaults for override and vault writes (each overridable per call).

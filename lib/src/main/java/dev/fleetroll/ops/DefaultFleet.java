@@ -160,7 +160,18 @@ public final class DefaultFleet implements Fleet {
     public ExternalFacts externalFacts() {
         FleetrollConfig c = workspace.config();
         return new ExternalFacts(store().taskcluster(), store().branchHeads(), c.github().defaultBranch(),
-                c.taskcluster().activeWithin());
+                c.taskcluster().activeWithin(), store().notes());
+    }
+
+    @Override
+    public Notes notes(AuditLog auditLog) {
+        return new Notes(store(), auditLog, clock);
+    }
+
+    @Override
+    public Maintenance maintenance(AuditLog auditLog) {
+        FleetrollConfig c = workspace.config();
+        return new Maintenance(store(), auditLog, workspace.home(), c.store(), c.maintain(), clock);
     }
 
     /** The Taskcluster client, made on first use from the configuration and the credentials found. */

@@ -52,8 +52,8 @@ public interface Fleet extends AutoCloseable {
     }
 
     /**
-     * The stored Taskcluster records and GitHub branch heads with the verdict settings (no network): what host
-     * states are built with besides the audit.
+     * The stored Taskcluster records, GitHub branch heads and operator notes with the verdict settings (no network):
+     * what host states are built with besides the audit.
      */
     default ExternalFacts externalFacts() {
         return ExternalFacts.NONE;
@@ -87,6 +87,16 @@ public interface Fleet extends AutoCloseable {
     default QuarantineResults quarantine(List<String> hosts, boolean lift, Duration duration, String reason,
                                          WriteGate gate, AuditLog auditLog) throws InterruptedException {
         throw new UnsupportedOperationException("this fleet has no Taskcluster");
+    }
+
+    /** Operator notes on hosts (add, clear, history), each change recorded in {@code auditLog}; no network. */
+    default Notes notes(AuditLog auditLog) {
+        throw new UnsupportedOperationException("this fleet has no store for notes");
+    }
+
+    /** {@code fleetroll maintain}: pruning, compaction and audit-log rotation of this fleet's home; no network. */
+    default Maintenance maintenance(AuditLog auditLog) {
+        throw new UnsupportedOperationException("this fleet has no store to maintain");
     }
 
     /** Audits the hosts over SSH in parallel, stores every observation (failures too) and returns them. */

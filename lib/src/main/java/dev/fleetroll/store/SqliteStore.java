@@ -5,6 +5,8 @@ import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.config.FleetrollHome;
 import dev.fleetroll.inventory.NaturalOrder;
 import dev.fleetroll.state.BranchHead;
+import dev.fleetroll.state.HostNote;
+import dev.fleetroll.state.NoteEntry;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.state.TaskclusterState;
 import java.nio.file.Files;
@@ -44,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Table {@code observations(id, host, ts_ms, ok, outcome, data)}: indexed key columns plus the observation as
  * JSON ({@link ObservationJson}). Ids only grow ({@code AUTOINCREMENT}), so {@link #changesSince} can use them as a
- * high-water mark even after retention deleted the newest-id row.
+ * high-water mark even after retention deleted the newest-id row. Table {@code notes(id, host, ts_ms, actor, action,
+ * text, reason)}: the operators' notes, append-only (a clear is a row too); "since the last clear" orders by
+ * {@code ts_ms} then {@code id}, so two notes in one millisecond both count, in the order they were written.
  */
 public final class SqliteStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
@@ -85,7 +89,19 @@ public final class SqliteStore implements Store {
                         ts_ms   INTEGER NOT NULL,
                         sha     TEXT,
                         problem TEXT
-                    )""")));
+                    )""")),
+            new Migration(3, "operator notes: every add and clear per host, with author and millisecond time", List.of(
+                    """
+                    CREATE TABLE notes (
+                        id     INTEGER PRIMARY KEY AUTOINCREMENT,
+                        host   TEXT    NOT NULL,
+                        ts_ms  INTEGER NOT NULL,
+                        actor  TEXT    NOT NULL,
+                        action TEXT    NOT NULL CHECK (action IN ('add', 'clear')),
+                        text   TEXT,
+                        reason TEXT
+                    )""",
+                    "CREATE INDEX notes_host_ts ON notes(host, ts_ms, id)")));
 
     private static final String ORDER_NEWEST = "ORDER BY ts_ms DESC, id DESC";
 
@@ -608,6 +624,220 @@ public final class SqliteStore implements Store {
         });
     }
 
+    // ---- notes ----
+
+    private static final String NOTE_COLUMNS = "id, host, ts_ms, actor, action, text, reason";
+    private static final String NOTE_ORDER = "ORDER BY ts_ms, id";
+
+    @Override
+    public synchronized List<NoteEntry> addNotes(List<String> hosts, String text, String actor, Instant at) {
+        List<NoteEntry> entries = hosts.stream()
+                .map(h -> new NoteEntry(0, h, at, actor, NoteEntry.Action.ADD, text, null)).toList();
+        try {
+            return write(() -> insertNotes(entries));
+        } catch (SQLException e) {
+            throw new StoreException("cannot save the note of " + hosts.size() + " host(s) to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<NoteEntry> clearNotes(List<String> hosts, String actor, String reason, Instant at) {
+        try {
+            return write(() -> {
+                Map<String, HostNote> current = currentNotes();
+                List<NoteEntry> tombstones = hosts.stream().filter(current::containsKey)
+                        .map(h -> new NoteEntry(0, h, at, actor, NoteEntry.Action.CLEAR, null, reason)).toList();
+                return insertNotes(tombstones);
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot clear the notes of " + hosts.size() + " host(s) in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<NoteEntry> insertNotes(List<NoteEntry> entries) throws SQLException {
+        List<NoteEntry> out = new ArrayList<>(entries.size());
+        try (PreparedStatement ins = conn.prepareStatement(
+                "INSERT INTO notes(host, ts_ms, actor, action, text, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            for (NoteEntry n : entries) {
+                ins.setString(1, n.host());
+                ins.setLong(2, n.at().toEpochMilli());
+                ins.setString(3, n.actor());
+                ins.setString(4, n.action().label());
+                ins.setString(5, n.text());
+                ins.setString(6, n.reason());
+                ins.executeUpdate();
+                try (ResultSet keys = ins.getGeneratedKeys()) {
+                    keys.next();
+                    out.add(new NoteEntry(keys.getLong(1), n.host(), Instant.ofEpochMilli(n.at().toEpochMilli()), n.actor(),
+                            n.action(), n.text(), n.reason()));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized Map<String, HostNote> notes() {
+        return read(this::currentNotes);
+    }
+
+    /** Folds every host's history: a clear starts over, each add is the newest and counts one. */
+    private Map<String, HostNote> currentNotes() throws SQLException {
+        Map<String, HostNote> out = new TreeMap<>(NaturalOrder.INSTANCE);
+        try (PreparedStatement q = conn.prepareStatement("SELECT " + NOTE_COLUMNS + " FROM notes ORDER BY host, ts_ms, id");
+             ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                NoteEntry n = noteEntry(rs);
+                if (n.action() == NoteEntry.Action.CLEAR) {
+                    out.remove(n.host());
+                } else {
+                    HostNote before = out.get(n.host());
+                    out.put(n.host(), new HostNote(n.text(), before == null ? 1 : before.count() + 1, n.actor(), n.at()));
+                }
+            }
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(out));
+    }
+
+    @Override
+    public synchronized List<NoteEntry> noteHistory(String host, int limit) {
+        return read(() -> {
+            List<NoteEntry> out = new ArrayList<>();
+            try (PreparedStatement q = conn.prepareStatement("SELECT " + NOTE_COLUMNS
+                    + " FROM notes WHERE host = ? ORDER BY ts_ms DESC, id DESC LIMIT ?")) {
+                q.setString(1, host);
+                q.setInt(2, Math.max(0, limit));
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(noteEntry(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public synchronized int importNotes(List<NoteEntry> entries) {
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        try {
+            return write(() -> {
+                List<NoteEntry> fresh = new ArrayList<>();
+                try (PreparedStatement q = conn.prepareStatement("SELECT 1 FROM notes WHERE host = ? AND ts_ms = ? AND action = ?"
+                        + " AND actor = ? AND text IS ?")) {
+                    for (NoteEntry n : entries) {
+                        q.setString(1, n.host());
+                        q.setLong(2, n.at().toEpochMilli());
+                        q.setString(3, n.action().label());
+                        q.setString(4, n.actor());
+                        q.setString(5, n.text());
+                        try (ResultSet rs = q.executeQuery()) {
+                            if (!rs.next()) {
+                                fresh.add(n);
+                            }
+                        }
+                    }
+                }
+                return insertNotes(fresh).size();
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot import " + entries.size() + " note(s) into " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static NoteEntry noteEntry(ResultSet rs) throws SQLException {
+        return new NoteEntry(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4),
+                NoteEntry.Action.of(rs.getString(5)), rs.getString(6), rs.getString(7));
+    }
+
+    // ---- maintenance ----
+
+    @Override
+    public synchronized int pruneObservations(Instant before, boolean dryRun) {
+        // kept whatever their age: per host the newest row, the newest OK row, and the first failure after that
+        String keep = """
+                SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY host ORDER BY ts_ms DESC, id DESC) AS rn
+                                FROM observations) WHERE rn = 1
+                UNION SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY host ORDER BY ts_ms DESC, id DESC) AS rn
+                                      FROM observations WHERE ok = 1) WHERE rn = 1
+                UNION SELECT (SELECT f.id FROM observations f WHERE f.host = o.host AND f.ok = 0
+                                AND (f.ts_ms > o.ts_ms OR (f.ts_ms = o.ts_ms AND f.id > o.id)) ORDER BY f.ts_ms, f.id LIMIT 1)
+                      FROM (SELECT host, ts_ms, id, ROW_NUMBER() OVER (PARTITION BY host ORDER BY ts_ms DESC, id DESC) AS rn
+                            FROM observations WHERE ok = 1) o WHERE o.rn = 1
+                UNION SELECT (SELECT f.id FROM observations f WHERE f.host = h.host ORDER BY f.ts_ms, f.id LIMIT 1)
+                      FROM (SELECT DISTINCT host FROM observations) h
+                      WHERE NOT EXISTS (SELECT 1 FROM observations k WHERE k.host = h.host AND k.ok = 1)""";
+        String where = " FROM observations WHERE ts_ms < ? AND id NOT IN (SELECT id FROM (" + keep + ") WHERE id IS NOT NULL)";
+        try {
+            SqlCall<Integer> body = () -> {
+                try (PreparedStatement q = conn.prepareStatement((dryRun ? "SELECT COUNT(*)" : "DELETE") + where)) {
+                    q.setLong(1, before.toEpochMilli());
+                    if (dryRun) {
+                        try (ResultSet rs = q.executeQuery()) {
+                            rs.next();
+                            return rs.getInt(1);
+                        }
+                    }
+                    return q.executeUpdate();
+                }
+            };
+            return dryRun ? read(body) : write(body);
+        } catch (SQLException e) {
+            throw new StoreException("cannot prune observations in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized Compaction compact() {
+        Path wal = walFile();
+        long dbBefore = sizeOf(file);
+        long walBefore = sizeOf(wal);
+        try {
+            retrying("checkpoint the write-ahead log", () -> {
+                try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    if (rs.next() && rs.getInt(1) != 0) {
+                        throw new SQLException("database is locked (a reader kept the checkpoint from finishing)", "", 5);
+                    }
+                }
+                return null;
+            });
+            retrying("vacuum", () -> {
+                try (Statement s = conn.createStatement()) {
+                    s.execute("VACUUM");
+                }
+                return null;
+            });
+            retrying("checkpoint after vacuum", () -> {
+                try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    if (rs.next() && rs.getInt(1) != 0) {
+                        throw new SQLException("database is locked (a reader kept the checkpoint from finishing)", "", 5);
+                    }
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new StoreException("cannot compact the store " + file + ": " + e.getMessage()
+                    + " (another fleetroll may be busy with it; try again)", e);
+        }
+        return new Compaction(dbBefore, walBefore, sizeOf(file), sizeOf(wal));
+    }
+
+    /** The write-ahead log next to the database ({@code fleetroll.db-wal}). */
+    public Path walFile() {
+        return file.resolveSibling(file.getFileName() + "-wal");
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.exists(p) ? Files.size(p) : 0;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
     // ---- transactions and retries ----
 
     @FunctionalInterface
@@ -637,9 +867,10 @@ public final class SqliteStore implements Store {
             try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT (SELECT COALESCE(MAX(id), 0) FROM observations),"
                             + " (SELECT COALESCE(MAX(ts_ms), 0) + COUNT(*) FROM tc_workers),"
-                            + " (SELECT COALESCE(MAX(ts_ms), 0) + COUNT(*) FROM github_heads)")) {
+                            + " (SELECT COALESCE(MAX(ts_ms), 0) + COUNT(*) FROM github_heads),"
+                            + " (SELECT COALESCE(MAX(id), 0) FROM notes)")) {
                 rs.next();
-                lastMarks = new Marks(rs.getLong(1), rs.getLong(2), rs.getLong(3), 0);
+                lastMarks = new Marks(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
             }
             marksDataVersion = version;
             marksOwnWrites = ownWrites;

@@ -1,6 +1,8 @@
 package dev.fleetroll.store;
 
 import dev.fleetroll.state.BranchHead;
+import dev.fleetroll.state.HostNote;
+import dev.fleetroll.state.NoteEntry;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.state.TaskclusterState;
 import java.time.Instant;
@@ -17,6 +19,9 @@ import java.util.Optional;
  * outage), plus the first failure after it (so "down since" stays exact however long the outage lasts).
  *
  * <p>"Latest" means greatest {@code ts}, ties broken by insertion order.
+ *
+ * <p>Besides observations it keeps each host's Taskcluster record, the GitHub branch heads, and the operators' notes
+ * (an append-only history per host; never pruned).
  */
 public interface Store extends AutoCloseable {
 
@@ -79,6 +84,54 @@ public interface Store extends AutoCloseable {
      * polls them and reloads only what changed ({@link #changesSince} for observations).
      */
     Marks marks();
+
+    // ---- operator notes: an append-only history per host; a clear is a tombstone, nothing is deleted ----
+
+    /** Adds a note to each of {@code hosts} in one transaction; returns the entries, in the order of {@code hosts}. */
+    List<NoteEntry> addNotes(List<String> hosts, String text, String actor, Instant at);
+
+    /**
+     * Clears the notes of each of {@code hosts} that has notes since its last clear (one tombstone each, in one
+     * transaction); hosts without a note get none. Returns the tombstones written.
+     */
+    List<NoteEntry> clearNotes(List<String> hosts, String actor, String reason, Instant at);
+
+    /** The note every host carries: the newest added since its last clear, with the count since then. */
+    Map<String, HostNote> notes();
+
+    /** Up to {@code limit} entries of {@code host}'s note history (adds and clears), newest first. */
+    List<NoteEntry> noteHistory(String host, int limit);
+
+    /**
+     * Imports entries (another tool's history) in one transaction, skipping any already present (same host, time,
+     * action, actor and text); returns how many were added. Ids of the given entries are ignored.
+     */
+    int importNotes(List<NoteEntry> entries);
+
+    // ---- maintenance ----
+
+    /**
+     * Deletes observations older than {@code before}, except a host's newest one, its newest OK one and the first
+     * failure after that (so no host disappears, and last-known-good and down-since stay exact). With {@code dryRun}
+     * only counts. Returns the number of observations deleted (or that would be).
+     */
+    int pruneObservations(Instant before, boolean dryRun);
+
+    /** Folds the write-ahead log into the database and rebuilds the file without free pages; returns the sizes. */
+    default Compaction compact() {
+        throw new UnsupportedOperationException("this store cannot compact");
+    }
+
+    /** Sizes in bytes of the database file and its write-ahead log, before and after {@link #compact()}. */
+    record Compaction(long databaseBefore, long walBefore, long databaseAfter, long walAfter) {
+        public long before() {
+            return databaseBefore + walBefore;
+        }
+
+        public long after() {
+            return databaseAfter + walAfter;
+        }
+    }
 
     @Override
     void close();

@@ -45,10 +45,13 @@ final class AuditLogCommand implements Command {
     public String description() {
         return """
                 The audit log records every mutating action (including dry runs, refused and failed ones), one JSON
-                object a line; each line carries the sha256 of the previous line and its own hash.
+                object a line; each line carries the sha256 of the previous line and its own hash. fleetroll maintain
+                rotates it to audit.jsonl.<yyyyMMdd-HHmmss>; the new file's first line (audit.rotate) carries the hash
+                of the rotated file's last line, so the chain runs across files (keep the rotated ones).
 
-                  verify   check every line's hash and the chain; names the first bad line (exit 1 if any)
-                  show     print records, oldest first, optionally filtered
+                  verify   check every line's hash and the chain, across the rotated files in order; names the
+                           first bad line and its file (exit 1 if any)
+                  show     print records (rotated files included), oldest first, optionally filtered
 
                 Examples:
                   fleetroll audit-log verify
@@ -80,10 +83,12 @@ final class AuditLogCommand implements Command {
             AuditLog.Verification v = log.verify();
             if (v.ok()) {
                 ctx.out().println("audit log ok: " + v.lines() + " record" + (v.lines() == 1 ? "" : "s")
+                        + (v.files() > 1 ? " in " + v.files() + " files (rotated ones included)" : "")
                         + ", chain intact (" + log.file() + ")");
                 return Cli.OK;
             }
-            ctx.out().println("audit log BROKEN at line " + v.badLine() + ": " + v.problem() + " (" + log.file() + ")");
+            ctx.out().println("audit log BROKEN at line " + v.badLine() + (v.files() > 1 ? " of " + v.badFile().getFileName() : "")
+                    + ": " + v.problem() + " (" + v.badFile() + ")");
             return Cli.FAILED;
         }
         AuditLog.Filter filter = new AuditLog.Filter(line.getOptionValue("host"), line.getOptionValue("action"),

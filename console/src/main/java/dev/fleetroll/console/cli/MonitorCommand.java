@@ -1,17 +1,20 @@
 package dev.fleetroll.console.cli;
 
+import dev.fleetroll.config.Workspace;
+import dev.fleetroll.console.dsl.HostTable;
 import dev.fleetroll.console.monitor.MonitorJson;
 import dev.fleetroll.console.monitor.MonitorSession;
-import dev.fleetroll.console.dsl.HostTable;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.monitor.FleetFeed;
 import dev.fleetroll.monitor.MonitorView;
 import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.ops.Fleet;
+import dev.fleetroll.ops.Maintenance;
 import dev.fleetroll.state.Columns;
 import dev.fleetroll.state.Query;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -84,6 +87,20 @@ final class MonitorCommand implements Command {
         return o;
     }
 
+    /** The header's "Large logs ... run 'fleetroll maintain'" warning, looked at every 30 s. */
+    private static Supplier<String> largeLogs(Workspace ws) {
+        long[] checkedAt = {Long.MIN_VALUE};
+        String[] last = {null};
+        return () -> {
+            long now = System.nanoTime();
+            if (checkedAt[0] == Long.MIN_VALUE || now - checkedAt[0] > 30_000_000_000L) {
+                checkedAt[0] = now;
+                last[0] = Maintenance.sizes(ws.home(), ws.config().maintain()).warning();
+            }
+            return last[0];
+        };
+    }
+
     @Override
     public int run(CommandLine line, CliContext ctx) throws Exception {
         if (line.hasOption("filter") && line.hasOption("filter-file")) {
@@ -108,7 +125,7 @@ final class MonitorCommand implements Command {
                 try (Terminal terminal = TerminalBuilder.builder().system(true).name("fleetroll").build()) {
                     if (!Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
                         MonitorSession.run(terminal, ctx.workspace(), feed, query, sort, source,
-                                () -> FilterFiles.pickerEntries(ctx.workspace()), () -> null);
+                                () -> FilterFiles.pickerEntries(ctx.workspace()), largeLogs(ctx.workspace()));
                         return Cli.OK;
                     }
                 }

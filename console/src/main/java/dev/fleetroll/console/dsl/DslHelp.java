@@ -97,6 +97,11 @@ public final class DslHelp {
                 "hosts('ms-016').quarantine(reason: 'disk failing, RELOPS-123')");
         add(Kind.HOSTSET, "unquarantine", "unquarantine(reason: '...')", "end the Taskcluster quarantine of every host's worker",
                 "hosts('ms-016').unquarantine(reason: 'disk replaced')");
+        add(Kind.HOSTSET, "note", "note('text')",
+                "leave an operator note on every host (monitor NOTE column; author, time and audit log; run: dry run unless --confirm)",
+                "hosts('ms-016').note('disk failing, RELOPS-123')");
+        add(Kind.HOSTSET, "clearNote", "clearNote(reason: '...')", "clear the operator notes of every host (history is kept)",
+                "hosts('ms-016').clearNote(reason: 'disk replaced')");
         add(Kind.HOSTSET, "getAt", "set[0] | set['host']", "the HostState of one host", "");
         add(Kind.HOSTSET, "iterator", "for (h in set)", "iterate over HostStates", "");
         add(Kind.HOSTSET, "asBoolean", "if (set)", "false when empty", "");
@@ -159,7 +164,7 @@ public final class DslHelp {
         state("tc", "Taskcluster worker: pool, present, state, lastActive, quarantinedUntil, quarantineReason, latestTask, ...");
         state("tcActive", "the worker was active within taskcluster.active_within (null: never scanned)");
         state("quarantined", "quarantined in Taskcluster (null: never scanned, or not listed)");
-        state("note", "latest operator note (null until the notes issue)");
+        state("note", "operator note: text (newest since the last clear), count, author, at (null: none)");
         state("asOf", "when ages were computed");
 
         add(Kind.COMMAND, ":help", ":help [verb]", "list verbs, or explain one", "");

@@ -10,6 +10,7 @@ import dev.fleetroll.ops.AuditReport;
 import dev.fleetroll.ops.ExecReport;
 import dev.fleetroll.ops.GatherGithub;
 import dev.fleetroll.ops.GatherTaskcluster;
+import dev.fleetroll.ops.Notes;
 import dev.fleetroll.ops.QuarantineResults;
 import dev.fleetroll.ops.SetOverride;
 import dev.fleetroll.ops.SetVault;
@@ -671,6 +672,47 @@ public final class HostSet implements Iterable<HostState> {
         }
         session.track(results);
         return results;
+    }
+
+    /**
+     * Leaves an operator note on every host ({@code note('disk failing, RELOPS-123')}): one line the monitor's NOTE
+     * column shows until {@link #clearNote} (with the author and time; in the audit log as {@code host.note_add}).
+     * Touches no host. A dry run ({@code fleetroll run} without {@code --confirm}) only says what it would do.
+     * Returns this set with the fresh state, so the REPL shows the notes.
+     */
+    public HostSet note(String text) {
+        String checked = Notes.checkText(text, "note");
+        return noteChange("note", "add the note '" + checked + "' to", notes -> notes.add(names, checked));
+    }
+
+    /** Clears the notes of every host: {@code clearNote()}, {@code clearNote(reason: 'disk replaced')}. */
+    public HostSet clearNote(Map<String, ?> options) {
+        Map<String, ?> o = options == null ? Map.of() : options;
+        checkOptions("clearNote", o, List.of("reason"));
+        String reason = o.get("reason") == null ? null : Notes.checkText(o.get("reason").toString(), "reason");
+        return noteChange("clearNote", "clear the notes of", notes -> notes.clear(names, reason));
+    }
+
+    public HostSet clearNote() {
+        return clearNote(Map.of());
+    }
+
+    private HostSet noteChange(String verb, String what, java.util.function.Function<Notes, Notes.Change> call) {
+        if (names.isEmpty()) {
+            return this;
+        }
+        session.checkCancelled(verb);
+        if (session.dryRun()) {
+            session.output().info(verb + " (dry run): would " + what + " " + names.size() + (names.size() == 1 ? " host" : " hosts")
+                    + ": " + fold());
+            return this;
+        }
+        Notes.Change c = call.apply(session.fleet().notes(session.writeContext().auditLog()));
+        if (!c.neverSeen().isEmpty()) {
+            session.output().info(verb + ": never audited (check the name): " + NodeSet.fold(c.neverSeen()));
+        }
+        session.output().info(verb + ": " + c.summary() + " (by " + c.actor() + ")");
+        return new HostSet(session, names, session.states(names), null);
     }
 
     private static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
