@@ -2,6 +2,7 @@ package dev.fleetroll.monitor;
 
 import dev.fleetroll.inventory.NaturalOrder;
 import dev.fleetroll.state.ExternalFacts;
+import dev.fleetroll.state.HostNote;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.store.Store;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -105,7 +107,17 @@ public final class FleetFeed {
             }
         }
         boolean externalChanged = now.externalDiffers(marks);
-        if (externalChanged) {
+        if (externalChanged && now.taskcluster() == marks.taskcluster() && now.github() == marks.github()) {
+            // only notes: an operator typed one; read the notes alone and rebuild the hosts whose note changed
+            Map<String, HostNote> notes = store.notes();
+            for (String h : hosts) {
+                if (!Objects.equals(notes.get(h), external.noteOf(h))) {
+                    changed.add(h);
+                }
+            }
+            external = external.withNotes(notes);
+            rebuild(changed);
+        } else if (externalChanged) {
             external = externalFacts.get();
             rebuild(hosts);
         } else {

@@ -123,6 +123,29 @@ class FleetFeedSpec extends Specification {
         !feed.poll().any()
     }
 
+    def "a note added or cleared elsewhere reaches the feed for that host alone"() {
+        given:
+        def store = open()
+        store.saveAll([ok('a'), ok('b')])
+        def feed = feed(store)
+
+        when:
+        open().addNotes(['b'], 'bad cartridge', 'ops', NOW)
+        def update = feed.poll()
+
+        then:
+        update.external()
+        update.hosts() == ['b'] as Set
+        feed.states(NOW)*.note()*.text == [null, 'bad cartridge']
+
+        when:
+        open().clearNotes(['b'], 'ops', 'replaced', NOW + Duration.ofSeconds(1))
+        feed.poll()
+
+        then:
+        feed.states(NOW)*.note() == [null, null]
+    }
+
     def "two feeds on one store see the same thing"() {
         given:
         def store = open()

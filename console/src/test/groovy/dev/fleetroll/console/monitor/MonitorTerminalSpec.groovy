@@ -250,5 +250,14 @@ class MonitorTerminalSpec extends Specification {
         then:
         tmux.waitFor(a, 'gecko_t_linux_2404_talos')
         tmux.waitFor(b, 'gecko_t_linux_2404_talos')
+
+        when: 'an operator notes the host from a third console'
+        def r = fr.run(['note', 't-linux64-ms-007.ex', 'fan noisy, DCOps ticket 4711'])
+
+        then: 'both panes show the NOTE column with it, and the header counts it'
+        r.status == 0
+        tmux.waitFor(a, 'fan noisy, DCOps ticket 4711')
+        tmux.waitFor(b, 'fan noisy, DCOps ticket 4711')
+        tmux.screen(a).contains('1 noted')
     }
 }
