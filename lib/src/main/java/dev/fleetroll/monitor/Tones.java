@@ -32,7 +32,7 @@ public final class Tones {
             return Tone.PLAIN;
         }
         return switch (column.name()) {
-            case "data" -> age(dataAge(s), Duration.ofMinutes(5), Duration.ofMinutes(30));
+            case "data" -> age((Duration) column.valueOf(s), Duration.ofMinutes(5), Duration.ofMinutes(30));
             case "tc_act" -> tcActive(s);
             case "pp_last" -> s.puppet() != null && Boolean.FALSE.equals(s.puppet().success()) ? Tone.BAD
                     : age(s.puppetAge(), Duration.ofHours(1), Duration.ofHours(6));
@@ -50,17 +50,6 @@ public final class Tones {
             case "note" -> Tone.WARN;
             default -> Tone.PLAIN;
         };
-    }
-
-    /** The DATA age: the facts' age, or the Taskcluster scan's when that is older. */
-    public static Duration dataAge(HostState s) {
-        Duration audit = s.dataAge();
-        TaskclusterState tc = s.tc();
-        if (tc == null || tc.scannedAt() == null) {
-            return audit;
-        }
-        Duration scan = Duration.between(tc.scannedAt(), s.asOf());
-        return audit == null || scan.compareTo(audit) > 0 ? scan : audit;
     }
 
     private static Tone tcActive(HostState s) {

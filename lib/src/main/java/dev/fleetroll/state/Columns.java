@@ -75,7 +75,7 @@ public final class Columns {
 
     /** Columns whose values come from Taskcluster ({@code gather-tc}), GitHub ({@code gather-gh}) or notes. */
     public static final Set<String> EXTERNAL = Set.of("pp_exp", "pp_match", "tc_act", "tc_t_dur",
-            "tc_quar", "healthy", "note");
+            "tc_quar", "pool", "healthy", "note");
 
     /**
      * The displayed columns for a table of {@code states}: all of them, except that Taskcluster and GitHub columns
@@ -151,7 +151,7 @@ public final class Columns {
                 s -> s.tc() == null ? null : s.tc().taskDuration(s.tc().scannedAt()), Columns::taskCell, "tc_j_sf"));
         c.add(Column.of("tc_quar", Column.Type.FLAG, true, "the worker is quarantined in Taskcluster",
                 HostState::quarantined, s -> Boolean.TRUE.equals(s.quarantined()) ? "YES" : null, "quarantined"));
-        c.add(Column.of("pool", Column.Type.TEXT, false, "Taskcluster provisioner/worker-type the host maps to",
+        c.add(Column.of("pool", Column.Type.TEXT, true, "Taskcluster provisioner/worker-type the host maps to (gather-tc)",
                 s -> s.tc() == null ? null : s.tc().pool(), s -> s.tc() == null ? null : s.tc().pool()));
         c.add(Column.of("data", Column.Type.DURATION, true,
                 "age of the facts: the older of the last successful audit and the Taskcluster scan (shown audit/scan)",

@@ -43,7 +43,7 @@ class ColumnsSpec extends Specification {
         expect:
         Columns.standard().displayed()*.label() ==
                 ['HOST', 'OS', 'ROLE', 'VLT_SHA', 'OVR_BCH', 'UPTIME', 'PP_LAST', 'PP_EXP', 'PP_SHA', 'PP_MATCH', 'APPLIED',
-                 'TC_ACT', 'TC_T_DUR', 'TC_QUAR', 'DATA', 'HEALTHY', 'SSH', 'NOTE']
+                 'TC_ACT', 'TC_T_DUR', 'TC_QUAR', 'POOL', 'DATA', 'HEALTHY', 'SSH', 'NOTE']
     }
 
     def "NOTE shows the newest note, with the count when several were added since the last clear"() {

@@ -167,7 +167,7 @@ class SandboxCommandSpec extends Specification {
         and: 'the table: every monitor column (the sandbox runs Taskcluster and GitHub stand-ins), one row per host, applied as the verdict says'
         int header = lines.findIndexOf { it.startsWith('HOST ') }
         lines[header].split(/\s+/) == ['HOST', 'OS', 'ROLE', 'VLT_SHA', 'OVR_BCH', 'UPTIME', 'PP_LAST', 'PP_EXP', 'PP_SHA',
-                                       'PP_MATCH', 'APPLIED', 'TC_ACT', 'TC_T_DUR', 'TC_QUAR', 'DATA', 'HEALTHY', 'SSH']
+                                       'PP_MATCH', 'APPLIED', 'TC_ACT', 'TC_T_DUR', 'TC_QUAR', 'POOL', 'DATA', 'HEALTHY', 'SSH']
         int appliedAt = lines[header].indexOf('APPLIED')
         def rows = lines[(header + 1)..(header + 5)]
         rows.collectEntries { [(it.split(/\s+/)[0]): it.substring(appliedAt).split(/\s+/)[0]] } == [
