@@ -47,7 +47,7 @@ for n in $sizes; do
     for _ in $(seq 1 600); do [ -s "$trace" ] && break; sleep 0.1; done
     pane="$(tmux -L "$sock" display -p -t "m$n" '#{pane_pid}')"
     jpid="$(pgrep -f "host-monitor" -P "$pane" || echo "$pane")"
-    fleet touch "$home" "$touches" >"$work/commits-$n"
+    fleet touch "$home" "$touches" | grep -E "^[0-9]{13}$" >"$work/commits-$n"
     sleep 1
     : >"$work/lat"; : >"$work/work"
     while read -r commit; do

@@ -2,15 +2,22 @@ package dev.fleetroll.console;
 
 import dev.fleetroll.config.FleetrollHome;
 import dev.fleetroll.config.Workspace;
+import dev.fleetroll.console.dsl.HostTable;
+import dev.fleetroll.console.monitor.MonitorJson;
+import dev.fleetroll.monitor.FleetFeed;
+import dev.fleetroll.monitor.MonitorView;
 import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.ssh.BatchListener;
 import dev.fleetroll.ssh.Cancellation;
+import dev.fleetroll.state.Columns;
+import dev.fleetroll.state.Query;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +78,7 @@ final class TrainingSshd {
             try (DefaultFleet fleet = DefaultFleet.open(ws)) {
                 fleet.audit(hosts, BatchListener.NONE, Cancellation.none());
                 fleet.audit(hosts, BatchListener.NONE, Cancellation.none());
+                monitor(fleet);
             }
         } catch (Exception | LinkageError e) {
             // training is an optimisation: a failure here only means a less complete cache
@@ -85,6 +93,17 @@ final class TrainingSshd {
                 server.destroyForcibly();
             }
         }
+    }
+
+    /** What {@code host-monitor --once} and {@code --json} do with the stored audits: read, filter, sort, render. */
+    private static void monitor(DefaultFleet fleet) {
+        Instant now = Instant.now();
+        FleetFeed feed = fleet.watch(null);
+        MonitorView view = MonitorView.of(feed.states(now),
+                Query.parse("(role~x or pp_last>1h) and not note~y sort:role:desc", Columns.standard()), "host", now);
+        HostTable.render(view.rows(), Columns.standard().displayedFor(view.rows()), true, Integer.MAX_VALUE);
+        MonitorJson.render(view, Columns.standard().displayed(), "", "host");
+        feed.poll();
     }
 
     private static void keygen(Path key) throws IOException, InterruptedException {

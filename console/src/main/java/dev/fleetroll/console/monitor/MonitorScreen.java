@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * tmux client attaching) redraws at the new size.
  */
 public final class MonitorScreen {
-    static final int POLL_MS = 50;
+    static final int POLL_MS = 25;
     private static final Duration AGE_TICK = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(MonitorScreen.class);
 
