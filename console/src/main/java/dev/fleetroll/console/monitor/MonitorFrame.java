@@ -81,6 +81,9 @@ final class MonitorFrame {
             right.style(style(AttributedStyle.YELLOW)).append(warning).style(AttributedStyle.DEFAULT).append("  ");
         }
         right.append(source).append("  ");
+        if (!ui.domain.isEmpty()) {
+            right.append("fqdn=*").append(ui.domain).append("  ");
+        }
         FleetSummary s = ui.view == null ? null : ui.view.summary();
         if (s == null || s.newestFacts() == null) {
             right.append("updated never");
@@ -132,7 +135,7 @@ final class MonitorFrame {
         for (Column c : cols) {
             int w = ui.widths.getOrDefault(c.name(), c.label().length());
             for (int i = ui.top; i < end; i++) {
-                w = Math.max(w, Math.min(MAX_CELL, c.displayOf(rows.get(i)).length()));
+                w = Math.max(w, Math.min(MAX_CELL, cell(ui, c, rows.get(i)).length()));
             }
             ui.widths.put(c.name(), w);
         }
@@ -173,7 +176,7 @@ final class MonitorFrame {
         AttributedStringBuilder b = new AttributedStringBuilder();
         for (int i = 0; i < cols.size(); i++) {
             Column c = cols.get(i);
-            String cell = c.displayOf(s);
+            String cell = cell(ui, c, s);
             if (i > 0) {
                 b.append(SEP);
             }
@@ -182,6 +185,14 @@ final class MonitorFrame {
             b.style(AttributedStyle.DEFAULT);
         }
         return b.toAttributedString().columnSubSequence(0, width);
+    }
+
+    /** The cell text; host names lose the domain every watched host shares (the header names it). */
+    private static String cell(MonitorUi ui, Column c, HostState s) {
+        String text = c.displayOf(s);
+        String suffix = ui.domain;
+        return c.name().equals("host") && !suffix.isEmpty() && text.endsWith(suffix) && text.length() > suffix.length()
+                ? text.substring(0, text.length() - suffix.length()) : text;
     }
 
     private AttributedString bottomLine(MonitorUi ui, int rows, List<Column> cols, int width, Instant now) {

@@ -52,6 +52,8 @@ final class MonitorUi {
     int errorAt = -1;
     private Instant statusUntil = Instant.MIN;
     boolean quit;
+    /** The domain every watched host name ends with ({@code .test.releng.mdc1.mozilla.com}), or empty. */
+    String domain = "";
     /** The rows must be computed again (the filter or sort changed). */
     boolean rebuild = true;
 
@@ -79,8 +81,26 @@ final class MonitorUi {
     void update(List<HostState> all, Instant now) {
         view = MonitorView.of(all, query, sortSpec(), now);
         columns = Columns.standard().displayedFor(all);
+        domain = commonDomain(all);
         top = Math.max(0, Math.min(top, Math.max(0, view.rows().size() - pageRows)));
         rebuild = false;
+    }
+
+    /** The longest {@code .a.b} suffix all names share, starting at a dot; empty for one host or none shared. */
+    static String commonDomain(List<HostState> all) {
+        if (all.size() < 2) {
+            return "";
+        }
+        String first = all.get(0).name();
+        int dot = first.indexOf('.');
+        String suffix = dot < 0 ? "" : first.substring(dot);
+        for (HostState s : all) {
+            while (!suffix.isEmpty() && !(s.name().endsWith(suffix) && s.name().length() > suffix.length())) {
+                int next = suffix.indexOf('.', 1);
+                suffix = next < 0 ? "" : suffix.substring(next);
+            }
+        }
+        return suffix;
     }
 
     /** The status message, while it lasts. */
