@@ -89,6 +89,9 @@ public final class DslHelp {
                 "remove the override from every host (after a backup)", "hosts('ms-[001-004]').unsetOverride(reason: 'merged')");
         add(Kind.HOSTSET, "setVault", "setVault(file('vault.yaml'), reason: '...')",
                 "validate, then write vault.yaml on every host (content never shown or logged)", "");
+        add(Kind.HOSTSET, "runPuppet", "runPuppet(reason: '...', timeout: 30.minutes)",
+                "run Puppet once on every host (FLEETROLL_SINGLE_RUN=1, on a pty), then re-audit (the console asks; run: dry run unless --confirm)",
+                "hosts('ms-[001-004]').runPuppet(reason: 'canary').changed.show()");
         add(Kind.HOSTSET, "quarantine", "quarantine(reason: '...', for: 2.days)",
                 "quarantine every host's Taskcluster worker (default ten years; the console asks; run: dry run unless --confirm)",
                 "hosts('ms-016').quarantine(reason: 'disk failing, RELOPS-123')");
@@ -130,6 +133,7 @@ public final class DslHelp {
         add(Kind.RESULTS, "unchanged", "unchanged", "writes: hosts that already had it (mode/owner re-applied)", "");
         add(Kind.RESULTS, "blocked", "blocked", "writes: hosts with a different override (use force: true)", "");
         add(Kind.RESULTS, "dryRun", "dryRun", "writes: true when nothing was written (dry run)", "");
+        add(Kind.RESULTS, "report", "report", "runPuppet: the lib report (per-host exit, output, log file, re-audit)", "");
         add(Kind.RESULTS, "declined", "declined", "writes: true when the operator answered no", "");
 
         state("name", "host name");

@@ -46,7 +46,7 @@ import org.codehaus.groovy.transform.stc.TypeCheckingContext;
  * {@code getProperty}; the specs pin what does fire: variables inside {@code where { }} closures do).
  */
 public class DslTypeChecker extends AbstractTypeCheckingExtension {
-    private static final List<Class<?>> DSL_TYPES = List.of(HostSet.class, Results.class, ExecResults.class,
+    private static final List<Class<?>> DSL_TYPES = List.of(HostSet.class, Results.class, ExecResults.class, PuppetResults.class,
             HostState.class, HostState.OverrideState.class, PuppetRun.class, TaskclusterState.class, Query.class,
             OutputGroup.class, ExecResult.class);
 

@@ -2,6 +2,7 @@ package dev.fleetroll.console.writes;
 
 import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.ops.ActionPlan;
+import dev.fleetroll.ops.PuppetRunPlan;
 import dev.fleetroll.ops.QuarantinePlan;
 import dev.fleetroll.ops.WritePlan;
 import dev.fleetroll.util.Durations;
@@ -51,6 +52,7 @@ public final class PlanFormatter {
         return switch (plan) {
             case WritePlan w -> render(w, mode);
             case QuarantinePlan q -> render(q, mode);
+            case PuppetRunPlan r -> render(r, mode);
         };
     }
 
@@ -84,6 +86,19 @@ public final class PlanFormatter {
         p.skipped().forEach((h, why) -> b.append("  skipped ").append(h).append(": ").append(why).append('\n'));
         if (mode == Mode.DRY_RUN) {
             b.append(paint(BOLD, "Nothing sent (dry run).")).append(" Add --confirm to send.\n");
+        }
+        return b.toString();
+    }
+
+    public String render(PuppetRunPlan p, Mode mode) {
+        StringBuilder b = new StringBuilder();
+        head(b, p, mode);
+        row(b, "command", p.commandLine() + " (as root, on a pty)");
+        row(b, "attempts", "one per host (FLEETROLL_SINGLE_RUN=1), at most " + p.fanout() + " at once");
+        row(b, "timeout", Durations.format(p.timeout()) + " per host");
+        row(b, "reason", p.reason() == null ? "(none given)" : oneLine(p.reason()));
+        if (mode == Mode.DRY_RUN) {
+            b.append(paint(BOLD, "Nothing run (dry run).")).append(" Add --confirm to run.\n");
         }
         return b.toString();
     }

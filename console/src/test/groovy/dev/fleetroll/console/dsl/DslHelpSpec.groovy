@@ -33,6 +33,7 @@ class DslHelpSpec extends Specification {
         HostSet      | DslHelp.Kind.HOSTSET
         Results      | DslHelp.Kind.RESULTS
         ExecResults  | DslHelp.Kind.RESULTS
+        PuppetResults | DslHelp.Kind.RESULTS
     }
 
     def "every HostState property is described"() {
