@@ -9,7 +9,8 @@ import java.util.List;
  * @param status the rollout as stored afterwards (null after a dry-run start: nothing was stored)
  * @param decision the gate's decision on the step (null when the step touched no host: pause, a failed gate)
  * @param gate the assessment made by this command, if any
- * @param ok false when the command stopped the rollout (gate failed) or hosts failed
+ * @param ok false when the rollout stopped: its gate failed (it is paused) or the step was interrupted; hosts that
+ *     failed a push or a Puppet run do not make it false (they fail the next gate)
  * @param message one line for the operator
  * @param warnings things that did not stop the command
  */

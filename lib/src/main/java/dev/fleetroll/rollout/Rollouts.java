@@ -180,7 +180,7 @@ public final class Rollouts {
         return leased(plan.name(), "started", () -> {
             boolean done = applyStage(plan, 0, decision.decidedBy(), listener, cancellation, warnings);
             RolloutStatus s = store.require(plan.name());
-            return new RolloutResult("start", s, decision, null, done && stageOk(s, 0), describe(s, done), warnings);
+            return new RolloutResult("start", s, decision, null, done, describe(s, done), warnings);
         });
     }
 
@@ -221,7 +221,7 @@ public final class Rollouts {
                 }
                 boolean done = applyStage(plan, cur.index(), decision.decidedBy(), listener, cancellation, warnings);
                 RolloutStatus after = store.require(name);
-                return new RolloutResult("advance", after, decision, null, done && stageOk(after, cur.index()),
+                return new RolloutResult("advance", after, decision, null, done,
                         describe(after, done), warnings);
             }
             Instant now = clock.instant();
@@ -280,7 +280,7 @@ public final class Rollouts {
             store.rolloutState(name, RolloutState.ACTIVE, now);
             boolean done = applyStage(plan, next, decision.decidedBy(), listener, cancellation, warnings);
             RolloutStatus after = store.require(name);
-            return new RolloutResult("advance", after, decision, g, done && stageOk(after, next), describe(after, done), warnings);
+            return new RolloutResult("advance", after, decision, g, done, describe(after, done), warnings);
         });
     }
 
@@ -574,13 +574,6 @@ public final class Rollouts {
 
     private static List<RolloutStore.PuppetOutcome> puppetOutcomes(PuppetRunReport pr) {
         return pr.hosts().stream().map(r -> new RolloutStore.PuppetOutcome(r.host(), r.puppetExit(), r.label())).toList();
-    }
-
-    /** Every host of the stage took the push (and Puppet succeeded when it ran). */
-    private static boolean stageOk(RolloutStatus s, int idx) {
-        return s.stages().get(idx).hosts().stream().map(h -> s.hosts().get(h)).allMatch(h -> h != null
-                && ("changed".equals(h.push()) || "unchanged".equals(h.push()))
-                && (h.puppet() == null || "ok".equals(h.puppet())));
     }
 
     static String stageTitle(RolloutPlan plan, int idx) {

@@ -710,7 +710,7 @@ public final class HostSet implements Iterable<HostState> {
         return results;
     }
 
-    private static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
+    static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
         for (String k : options.keySet()) {
             if (!known.contains(k)) {
                 String near = EditDistance.closest(k, known);

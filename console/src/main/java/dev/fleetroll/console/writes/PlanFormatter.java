@@ -96,7 +96,7 @@ public final class PlanFormatter {
         StringBuilder b = new StringBuilder();
         head(b, p, mode);
         row(b, "override", p.overrideSha() + " (" + p.humanhash() + ")");
-        row(b, "gate", "'" + p.gate() + "'" + (p.gateState() == null ? "" : ": " + p.gateState()));
+        row(b, "gate", p.gateState() != null ? p.gateState() : "'" + p.gate() + "'");
         if (!p.hosts().isEmpty() && !p.action().equals("rollback") && !p.action().equals("finalize")) {
             row(b, "puppet", p.runPuppet() ? "runs once on each host after the push" : "not run (the hosts' own schedule applies it)");
         }

@@ -34,6 +34,8 @@ class DslHelpSpec extends Specification {
         Results      | DslHelp.Kind.RESULTS
         ExecResults  | DslHelp.Kind.RESULTS
         PuppetResults | DslHelp.Kind.RESULTS
+        RolloutHandle | DslHelp.Kind.ROLLOUT
+        RolloutSpec   | DslHelp.Kind.ROLLOUT
     }
 
     def "every HostState property is described"() {
