@@ -292,7 +292,9 @@ public final class Rollouts {
     GateResult assess(RolloutStatus s, RolloutStatus.Stage stage, BatchListener listener, Cancellation cancellation) {
         Query q = gateQuery(s.plan().gate());
         List<String> hosts = stage.hosts();
+        long t0 = System.nanoTime();
         AuditReport audit = ctx.fleet().audit(hosts, listener, cancellation);
+        long t1 = System.nanoTime();
         boolean external = q.conditions().stream().anyMatch(c -> Columns.EXTERNAL.contains(c.column().name()));
         List<String> problems = new ArrayList<>();
         if (external) {
@@ -334,6 +336,8 @@ public final class Rollouts {
         }
         GateResult g = new GateResult(s.plan().gate(), s.plan().maxFailures(), now, verdicts);
         store.recordGate(s.name(), stage.index(), g, now);
+        LOG.debug("rollout {}: gate of {} hosts: audit {} ms, external data, evaluation and store {} ms", s.name(),
+                hosts.size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         return g;
     }
 
@@ -528,26 +532,33 @@ public final class Rollouts {
      */
     private boolean applyStage(RolloutPlan plan, int idx, String approval, BatchListener listener, Cancellation cancellation,
                                List<String> warnings) {
+        long t0 = System.nanoTime();
         RolloutStatus s = store.require(plan.name());
         List<String> hosts = s.stages().get(idx).hosts();
         store.stageState(plan.name(), idx, StageState.APPLYING, clock.instant());
+        long t1 = System.nanoTime();
         WriteGate go = WriteGate.confirmed(approval);
         String why = "rollout " + plan.name() + ": " + stageTitle(plan, idx);
         WriteResults w = new SetOverride(ctx).run(hosts, new WriteSource(plan.overrideText().getBytes(
                 java.nio.charset.StandardCharsets.UTF_8), plan.source()), new WriteOptions(why, null, null, null, null, false,
                 null, null, !plan.runPuppet(), null), go, listener, cancellation);
+        long t2 = System.nanoTime();
         List<RolloutStore.Push> pushes = new ArrayList<>();
         List<String> ok = new ArrayList<>();
         collect(w, pushes, ok, null);
         store.recordPushes(plan.name(), pushes, clock.instant());
+        long t3 = System.nanoTime();
+        long puppetMs = 0;
         warnings.addAll(w.warnings());
         if (cancellation.isCancelled()) {
             store.event(plan.name(), actor(), "interrupted", stageTitle(plan, idx) + ": " + w.summary(), clock.instant());
             return false;
         }
         if (plan.runPuppet() && !ok.isEmpty()) {
+            long p0 = System.nanoTime();
             PuppetRunReport pr = new RunPuppet(ctx).run(ok, new RunPuppet.Options(null, null, why, true), go, listener,
                     cancellation, null);
+            puppetMs = (System.nanoTime() - p0) / 1_000_000;
             store.recordPuppet(plan.name(), puppetOutcomes(pr), clock.instant());
             warnings.addAll(pr.warnings());
             if (cancellation.isCancelled()) {
@@ -558,6 +569,9 @@ public final class Rollouts {
         Instant now = clock.instant();
         store.stageApplied(plan.name(), idx, now, now.plus(plan.soak()));
         store.event(plan.name(), actor(), "applied", stageTitle(plan, idx) + ": " + w.summary(), now);
+        LOG.debug("rollout {}: {} of {} hosts: store {} ms, push and re-audit {} ms, puppet and its re-audit {} ms,"
+                + " total {} ms", plan.name(), stageTitle(plan, idx), hosts.size(), (t1 - t0 + System.nanoTime() - t3) / 1_000_000
+                - puppetMs, (t2 - t1) / 1_000_000, puppetMs, (System.nanoTime() - t0) / 1_000_000);
         return true;
     }
 
