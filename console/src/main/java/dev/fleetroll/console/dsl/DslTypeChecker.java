@@ -163,8 +163,16 @@ public class DslTypeChecker extends AbstractTypeCheckingExtension {
     @Override
     public void afterMethodCall(MethodCall call) {
         if (!"gate".equals(call.getMethodAsString()) || !(call.getArguments() instanceof ArgumentListExpression args)
-                || args.getExpressions().size() != 1
-                || !(args.getExpression(0) instanceof org.codehaus.groovy.ast.expr.ConstantExpression c)
+                || args.getExpressions().size() != 1) {
+            return;
+        }
+        if (args.getExpression(0) instanceof org.codehaus.groovy.ast.expr.ClosureExpression closure) {
+            String query = GateQueries.fromClosure(closure);
+            addStaticTypeError("a rollout gate is a monitor query, stored for other consoles and later advances: write "
+                    + (query == null ? "it as one, e.g. gate 'applied=y healthy=y'" : "gate '" + query + "'"), closure);
+            return;
+        }
+        if (!(args.getExpression(0) instanceof org.codehaus.groovy.ast.expr.ConstantExpression c)
                 || !(c.getValue() instanceof String query)) {
             return;
         }

@@ -93,6 +93,16 @@ public final class RolloutSpec {
         this.gate = query;
     }
 
+    /**
+     * A closure gate cannot be stored for other consoles and later advances: it is refused with the query to write
+     * instead ({@code fleetroll check} says the same before the script runs).
+     */
+    public void gate(@groovy.lang.DelegatesTo(value = dev.fleetroll.state.HostState.class,
+            strategy = groovy.lang.Closure.DELEGATE_FIRST) groovy.lang.Closure<?> closure) {
+        throw new UserError("rollout " + name + ": write the gate as a monitor query, e.g. gate 'applied=y healthy=y':"
+                + " a closure cannot be stored for other consoles and later advances");
+    }
+
     /** How long a stage runs before its gate is assessed: {@code soak 30.minutes}. */
     public void soak(Duration d) {
         this.soak = d;
