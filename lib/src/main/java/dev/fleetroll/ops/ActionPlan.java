@@ -4,10 +4,10 @@ import java.util.List;
 
 /**
  * What a change will do, shown before it happens and decided on by a {@link WriteGate}: a file write
- * ({@link WritePlan}) or a Taskcluster quarantine ({@link QuarantinePlan}). The gate's policy (confirm, dry run,
+ * ({@link WritePlan}), a Taskcluster quarantine ({@link QuarantinePlan}) a Puppet run ({@link PuppetRunPlan}) or a rollout step ({@link RolloutStep}). The gate's policy (confirm, dry run,
  * refuse without a terminal) is the same for every kind; only the rendering differs.
  */
-public sealed interface ActionPlan permits WritePlan, QuarantinePlan {
+public sealed interface ActionPlan permits WritePlan, QuarantinePlan, PuppetRunPlan, RolloutStep {
 
     /** The hosts the change is for. */
     List<String> hosts();

@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -286,6 +287,19 @@ public final class DefaultFleet implements Fleet {
     public ExecReport exec(List<String> hosts, RemoteCommand command, BatchListener listener, Cancellation cancellation) {
         Instant start = clock.instant();
         List<ExecResult> results = ssh().execAll(hosts, command, listener, cancellation);
+        return new ExecReport(results, Duration.between(start, clock.instant()));
+    }
+
+    @Override
+    public ExecReport exec(List<String> hosts, RemoteCommand command, BatchListener listener, Cancellation cancellation,
+                           Consumer<ExecResult> each) {
+        Instant start = clock.instant();
+        SshEngine engine = ssh();
+        List<ExecResult> results = engine.run(hosts, (host, cancel) -> {
+            ExecResult r = engine.executor().exec(host, command, cancel);
+            each.accept(r);
+            return r;
+        }, FanOut.EXEC, listener, cancellation);
         return new ExecReport(results, Duration.between(start, clock.instant()));
     }
 

@@ -6,6 +6,7 @@ import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.monitor.FleetFeed;
 import dev.fleetroll.ssh.BatchListener;
 import dev.fleetroll.ssh.Cancellation;
+import dev.fleetroll.ssh.ExecResult;
 import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.state.ExternalFacts;
 import dev.fleetroll.state.HostState;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The engine as front-ends see it: one object per console session or script run, holding the SSH connections,
@@ -104,6 +106,17 @@ public interface Fleet extends AutoCloseable {
 
     /** Runs one command on every host in parallel. */
     ExecReport exec(List<String> hosts, RemoteCommand command, BatchListener listener, Cancellation cancellation);
+
+    /**
+     * Runs one command on every host in parallel, handing each host's result to {@code each} as that host finishes
+     * (from worker threads), for live per-host output.
+     */
+    default ExecReport exec(List<String> hosts, RemoteCommand command, BatchListener listener, Cancellation cancellation,
+                            Consumer<ExecResult> each) {
+        ExecReport report = exec(hosts, command, listener, cancellation);
+        report.results().forEach(each);
+        return report;
+    }
 
     /** Closes connections and the store. */
     @Override

@@ -17,14 +17,23 @@ import java.util.Objects;
  * the resident shell's PID and {@code $FLEETROLL_RESIDENT} a random id of that shell. A command with stdin bytes, or
  * one that finds the shell busy, runs on its own channel as usual. See docs/ssh-engine.md.
  *
+ * <p>{@code pty} asks for a pseudo-terminal on the command's channel (200x50, {@code TERM=xterm-256color}, as the established tool asks), so
+ * that tools which colour only on a terminal (Puppet) do; stdout and stderr then arrive merged on stdout, with
+ * {@code \r\n} line ends. A pty command never runs in the resident shell.
+ *
  * <p>{@code prelude} is shell text that only defines functions the script calls. On a channel of its own it runs
  * just before the script ({@link #fullScript()}); in a resident shell it runs in the shell itself, once per shell and
  * prelude, so that a long script is sent and parsed once per connection instead of once per command.
  */
 public record RemoteCommand(String script, byte[] stdin, boolean asRoot, Duration timeout, boolean resident,
-                            String prelude) {
+                            String prelude, boolean pty) {
     public RemoteCommand {
         Objects.requireNonNull(script, "script");
+    }
+
+    /** A command without a pty. */
+    public RemoteCommand(String script, byte[] stdin, boolean asRoot, Duration timeout, boolean resident, String prelude) {
+        this(script, stdin, asRoot, timeout, resident, prelude, false);
     }
 
     /** A command on its own session channel. */
@@ -41,26 +50,31 @@ public record RemoteCommand(String script, byte[] stdin, boolean asRoot, Duratio
     }
 
     public RemoteCommand withStdin(byte[] bytes) {
-        return new RemoteCommand(script, bytes, asRoot, timeout, resident, prelude);
+        return new RemoteCommand(script, bytes, asRoot, timeout, resident, prelude, pty);
     }
 
     public RemoteCommand withTimeout(Duration t) {
-        return new RemoteCommand(script, stdin, asRoot, t, resident, prelude);
+        return new RemoteCommand(script, stdin, asRoot, t, resident, prelude, pty);
     }
 
     /** The same command, to run in the connection's resident shell. */
     public RemoteCommand inResidentShell() {
-        return new RemoteCommand(script, stdin, asRoot, timeout, true, prelude);
+        return new RemoteCommand(script, stdin, asRoot, timeout, true, prelude, pty);
     }
 
     /** The same command, asking for the resident shell or not. */
     public RemoteCommand withResident(boolean r) {
-        return new RemoteCommand(script, stdin, asRoot, timeout, r, prelude);
+        return new RemoteCommand(script, stdin, asRoot, timeout, r, prelude, pty);
     }
 
     /** The same command with {@code text} (function definitions only) as its prelude. */
     public RemoteCommand withPrelude(String text) {
-        return new RemoteCommand(script, stdin, asRoot, timeout, resident, text);
+        return new RemoteCommand(script, stdin, asRoot, timeout, resident, text, pty);
+    }
+
+    /** The same command on a channel with a pseudo-terminal (see the class comment). */
+    public RemoteCommand withPty() {
+        return new RemoteCommand(script, stdin, asRoot, timeout, false, prelude, true);
     }
 
     /** What runs on a channel of its own: the prelude, then the script. */

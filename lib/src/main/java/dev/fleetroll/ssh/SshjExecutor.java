@@ -77,6 +77,10 @@ public final class SshjExecutor implements RemoteExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(SshjExecutor.class);
     private static final int CHANNELS_PER_HOST = 8;
     private static final int KEEPALIVE_MAX_MISSED = 3;
+    /** The pseudo-terminal of a {@link RemoteCommand#pty()} command: wide enough that Puppet does not wrap. */
+    private static final String PTY_TERM = "xterm-256color";
+    private static final int PTY_COLUMNS = 200;
+    private static final int PTY_ROWS = 50;
 
     /** The ssh settings from configuration that the executor uses. */
     public record Settings(
@@ -207,7 +211,7 @@ public final class SshjExecutor implements RemoteExecutor {
 
     /** A resident command without stdin bytes runs in the resident shell (its stdin is the shell's command stream). */
     private static boolean residentEligible(RemoteCommand command) {
-        return command.resident() && (command.stdin() == null || command.stdin().length == 0);
+        return command.resident() && !command.pty() && (command.stdin() == null || command.stdin().length == 0);
     }
 
     private static final class StaleConnection extends Exception {
@@ -276,6 +280,9 @@ public final class SshjExecutor implements RemoteExecutor {
         Path spill = null;
         String ioError = null;
         try {
+            if (command.pty()) {
+                session.allocatePTY(PTY_TERM, PTY_COLUMNS, PTY_ROWS, 0, 0, Map.of());
+            }
             Session.Command cmd = session.exec(line);
             cmdRef[0] = cmd;
             if (stopped.get() != null) {

@@ -101,7 +101,63 @@ public final class SqliteStore implements Store {
                         text   TEXT,
                         reason TEXT
                     )""",
-                    "CREATE INDEX notes_host_ts ON notes(host, ts_ms, id)")));
+                    "CREATE INDEX notes_host_ts ON notes(host, ts_ms, id)")),
+            new Migration(4, "rollouts: plans, stages, per-host results, events and the advance lease", List.of(
+                    """
+                    CREATE TABLE rollouts (
+                        name          TEXT    PRIMARY KEY,
+                        state         TEXT    NOT NULL,
+                        plan          TEXT    NOT NULL,
+                        current_stage INTEGER NOT NULL,
+                        created_by    TEXT    NOT NULL,
+                        created_ms    INTEGER NOT NULL,
+                        updated_ms    INTEGER NOT NULL,
+                        lease_token   TEXT,
+                        lease_by      TEXT,
+                        lease_pid     INTEGER,
+                        lease_machine TEXT,
+                        lease_ms      INTEGER
+                    )""",
+                    """
+                    CREATE TABLE rollout_stages (
+                        rollout       TEXT    NOT NULL,
+                        idx           INTEGER NOT NULL,
+                        state         TEXT    NOT NULL,
+                        hosts         TEXT    NOT NULL,
+                        applied_ms    INTEGER,
+                        soak_until_ms INTEGER,
+                        gate          TEXT,
+                        advanced_by   TEXT,
+                        advanced_ms   INTEGER,
+                        forced        INTEGER NOT NULL DEFAULT 0,
+                        reason        TEXT,
+                        PRIMARY KEY (rollout, idx)
+                    )""",
+                    """
+                    CREATE TABLE rollout_hosts (
+                        rollout     TEXT    NOT NULL,
+                        host        TEXT    NOT NULL,
+                        stage       INTEGER NOT NULL,
+                        push        TEXT,
+                        push_error  TEXT,
+                        prior_sha   TEXT,
+                        puppet_exit INTEGER,
+                        puppet      TEXT,
+                        gate        TEXT,
+                        gate_detail TEXT,
+                        updated_ms  INTEGER NOT NULL,
+                        PRIMARY KEY (rollout, host)
+                    )""",
+                    """
+                    CREATE TABLE rollout_events (
+                        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+                        rollout TEXT    NOT NULL,
+                        ts_ms   INTEGER NOT NULL,
+                        actor   TEXT    NOT NULL,
+                        event   TEXT    NOT NULL,
+                        detail  TEXT
+                    )""",
+                    "CREATE INDEX rollout_events_rollout ON rollout_events(rollout, id)")));
 
     private static final String ORDER_NEWEST = "ORDER BY ts_ms DESC, id DESC";
 
@@ -843,6 +899,29 @@ public final class SqliteStore implements Store {
     @FunctionalInterface
     private interface SqlCall<T> {
         T call() throws SQLException;
+    }
+
+    /** Work on the store's connection inside a transaction, for other packages' tables (rollouts). */
+    @FunctionalInterface
+    public interface Transaction<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code body} in one write transaction ({@code BEGIN IMMEDIATE}: it holds SQLite's write lock from the start,
+     * so a read-then-update inside is atomic against every other process), retried while another process writes.
+     */
+    public synchronized <T> T inWriteTransaction(Transaction<T> body) {
+        try {
+            return write(() -> body.run(conn));
+        } catch (SQLException e) {
+            throw new StoreException("cannot write the store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code body} as one read snapshot. */
+    public synchronized <T> T inReadTransaction(Transaction<T> body) {
+        return read(() -> body.run(conn));
     }
 
     /** Runs {@code body} in a write transaction ({@code BEGIN IMMEDIATE}, retried while another process writes). */

@@ -24,6 +24,8 @@ public final class Commands {
                 new WriteCommand(WriteAction.OVERRIDE_SET),
                 new WriteCommand(WriteAction.OVERRIDE_UNSET),
                 new WriteCommand(WriteAction.VAULT_SET),
+                new RunPuppetCommand(),
+                new RolloutCommand(),
                 new ShowContentCommand(ManagedFile.OVERRIDE),
                 new ShowContentCommand(ManagedFile.VAULT),
                 new AuditLogCommand(Clock.systemUTC()),

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public final class DslHelp {
     /** Where a word applies. */
-    public enum Kind { VERB, HOSTSET, RESULTS, STATE, COMMAND }
+    public enum Kind { VERB, HOSTSET, RESULTS, STATE, COMMAND, ROLLOUT }
 
     /**
      * @param signature how to call it, e.g. {@code where { closure } | where('query')}
@@ -43,6 +43,10 @@ public final class DslHelp {
         add(Kind.VERB, "fail", "fail('reason')", "stop the script with exit status 1 and this message", "");
         add(Kind.VERB, "exit", "exit(status)", "stop the script with this exit status", "");
         add(Kind.VERB, "query", "query('role~talos pp_last>20h')", "check a monitor query and return it (errors name the bad column)", "");
+        add(Kind.VERB, "rollout", "rollout('name') { targets ...; override file(...); canary ...; batches 10.percent, rest; gate 'applied=y'; soak 30.minutes; maxFailures 1 }",
+                "define a staged rollout (or continue the stored one of that name); rollout('name') finds a stored one",
+                "def r = rollout('resolverd-1804') { targets hosts('linux/1804'); override file('configs/overrides/resolverd.override'); canary 'ms-001'; batches 25.percent, rest; gate 'applied=y' }.start()\n"
+                        + "while (!r.done) r.advance()");
         add(Kind.VERB, "seed", "seed(42)", "make pick(n) repeatable for the rest of the session", "");
         add(Kind.VERB, "duration", "duration('1h30m')", "a Duration from the query syntax; also 30.seconds, 5.minutes, 2.hours, 1.day", "");
 
@@ -92,6 +96,9 @@ public final class DslHelp {
                 "remove the override from every host (after a backup)", "hosts('ms-[001-004]').unsetOverride(reason: 'merged')");
         add(Kind.HOSTSET, "setVault", "setVault(file('vault.yaml'), reason: '...')",
                 "validate, then write vault.yaml on every host (content never shown or logged)", "");
+        add(Kind.HOSTSET, "runPuppet", "runPuppet(reason: '...', timeout: 30.minutes)",
+                "run Puppet once on every host (FLEETROLL_SINGLE_RUN=1, on a pty), then re-audit (the console asks; run: dry run unless --confirm)",
+                "hosts('ms-[001-004]').runPuppet(reason: 'canary').changed.show()");
         add(Kind.HOSTSET, "quarantine", "quarantine(reason: '...', for: 2.days)",
                 "quarantine every host's Taskcluster worker (default ten years; the console asks; run: dry run unless --confirm)",
                 "hosts('ms-016').quarantine(reason: 'disk failing, RELOPS-123')");
@@ -138,6 +145,7 @@ public final class DslHelp {
         add(Kind.RESULTS, "unchanged", "unchanged", "writes: hosts that already had it (mode/owner re-applied)", "");
         add(Kind.RESULTS, "blocked", "blocked", "writes: hosts with a different override (use force: true)", "");
         add(Kind.RESULTS, "dryRun", "dryRun", "writes: true when nothing was written (dry run)", "");
+        add(Kind.RESULTS, "report", "report", "runPuppet: the lib report (per-host exit, output, log file, re-audit)", "");
         add(Kind.RESULTS, "declined", "declined", "writes: true when the operator answered no", "");
 
         state("name", "host name");
@@ -166,6 +174,31 @@ public final class DslHelp {
         state("quarantined", "quarantined in Taskcluster (null: never scanned, or not listed)");
         state("note", "operator note: text (newest since the last clear), count, author, at (null: none)");
         state("asOf", "when ages were computed");
+
+        add(Kind.ROLLOUT, "start", "start()", "check, audit the targets, push to the first stage and run Puppet there", "");
+        add(Kind.ROLLOUT, "advance", "advance() | advance(force: true, reason: '...')",
+                "wait out the soak, assess the gate, apply the next stage; a failing gate pauses the rollout and stops the script", "");
+        add(Kind.ROLLOUT, "pause", "pause('reason')", "stop advancing", "");
+        add(Kind.ROLLOUT, "resume", "resume()", "allow a paused rollout to advance again", "");
+        add(Kind.ROLLOUT, "rollback", "rollback(runPuppet: true, reason: '...')", "take the override back from the hosts that got it", "");
+        add(Kind.ROLLOUT, "finalizeRollout", "finalizeRollout(reason: '...')",
+                "after the merge: remove the override from every target (irreversible)", "");
+        add(Kind.ROLLOUT, "status", "status", "the stored rollout: stages, gate results, hosts, events", "");
+        add(Kind.ROLLOUT, "state", "state", "active, paused, complete, rolled-back, finalized", "");
+        add(Kind.ROLLOUT, "stage", "stage", "the current stage's index (0: the canary)", "");
+        add(Kind.ROLLOUT, "done", "done", "true when complete, rolled back or finalized", "");
+        add(Kind.ROLLOUT, "show", "show()", "print the status", "");
+        add(Kind.ROLLOUT, "name", "name", "the rollout's name", "");
+        add(Kind.ROLLOUT, "targets", "targets hosts('linux/1804')", "rollout definition: the hosts to roll out to", "");
+        add(Kind.ROLLOUT, "override", "override file('x.override')", "rollout definition: the override file", "");
+        add(Kind.ROLLOUT, "canary", "canary 'ms-001'", "rollout definition: the first stage's hosts", "");
+        add(Kind.ROLLOUT, "batches", "batches 10.percent, 25.percent, rest", "rollout definition: stage sizes after the canary (counts, percentages, rest)", "");
+        add(Kind.ROLLOUT, "rest", "rest", "rollout definition: every host not yet in a stage", "");
+        add(Kind.ROLLOUT, "gate", "gate 'applied=y healthy=y'", "rollout definition: the monitor query each stage's hosts must meet (checked by fleetroll check)", "");
+        add(Kind.ROLLOUT, "soak", "soak 30.minutes", "rollout definition: wait after a stage before assessing it", "");
+        add(Kind.ROLLOUT, "maxFailures", "maxFailures 1", "rollout definition: hosts per stage that may fail the gate", "");
+        add(Kind.ROLLOUT, "runPuppet", "runPuppet true", "rollout definition: run Puppet after each push (default true)", "");
+        add(Kind.ROLLOUT, "skip", "skip 'ms-016'", "rollout definition: targets to leave out", "");
 
         add(Kind.COMMAND, ":help", ":help [verb]", "list verbs, or explain one", "");
         add(Kind.COMMAND, ":load", ":load FILE", "run a script file in this session (its variables stay)", "");

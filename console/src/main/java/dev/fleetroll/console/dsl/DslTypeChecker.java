@@ -46,7 +46,7 @@ import org.codehaus.groovy.transform.stc.TypeCheckingContext;
  * {@code getProperty}; the specs pin what does fire: variables inside {@code where { }} closures do).
  */
 public class DslTypeChecker extends AbstractTypeCheckingExtension {
-    private static final List<Class<?>> DSL_TYPES = List.of(HostSet.class, Results.class, ExecResults.class,
+    private static final List<Class<?>> DSL_TYPES = List.of(HostSet.class, Results.class, ExecResults.class, PuppetResults.class, RolloutHandle.class, RolloutSpec.class,
             HostState.class, HostState.OverrideState.class, PuppetRun.class, TaskclusterState.class, Query.class,
             OutputGroup.class, ExecResult.class);
 
@@ -154,6 +154,33 @@ public class DslTypeChecker extends AbstractTypeCheckingExtension {
             return Collections.emptyList();
         }
         return Collections.singletonList(makeDynamic(call, ClassHelper.OBJECT_TYPE));
+    }
+
+    /**
+     * A rollout gate given as a string constant ({@code gate 'applied=y healthy=y'}) is parsed here, so a bad column or
+     * value is found by {@code fleetroll check}, before any host is touched.
+     */
+    @Override
+    public void afterMethodCall(MethodCall call) {
+        if (!"gate".equals(call.getMethodAsString()) || !(call.getArguments() instanceof ArgumentListExpression args)
+                || args.getExpressions().size() != 1) {
+            return;
+        }
+        if (args.getExpression(0) instanceof org.codehaus.groovy.ast.expr.ClosureExpression closure) {
+            String query = GateQueries.fromClosure(closure);
+            addStaticTypeError("a rollout gate is a monitor query, stored for other consoles and later advances: write "
+                    + (query == null ? "it as one, e.g. gate 'applied=y healthy=y'" : "gate '" + query + "'"), closure);
+            return;
+        }
+        if (!(args.getExpression(0) instanceof org.codehaus.groovy.ast.expr.ConstantExpression c)
+                || !(c.getValue() instanceof String query)) {
+            return;
+        }
+        try {
+            dev.fleetroll.rollout.Rollouts.gateQuery(query);
+        } catch (dev.fleetroll.UserError e) {
+            addStaticTypeError(e.getMessage(), c);
+        }
     }
 
     private boolean isScript(ClassNode receiver) {

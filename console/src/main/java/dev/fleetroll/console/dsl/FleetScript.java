@@ -7,6 +7,8 @@ import dev.fleetroll.state.Columns;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Query;
 import groovy.lang.GString;
+import groovy.lang.Closure;
+import groovy.lang.DelegatesTo;
 import groovy.lang.Script;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +129,29 @@ public abstract class FleetScript extends Script {
     /** Checks a monitor query and returns it: errors name the bad column and the valid ones. */
     public Query query(String text) {
         return Query.parse(text, Columns.standard());
+    }
+
+    /**
+     * Defines a staged rollout, or continues the stored one of that name: {@code rollout('resolverd-1804') { targets
+     * hosts('linux/1804'); override file('x.override'); canary 'ms-001'; batches 10.percent, rest; gate 'applied=y';
+     * soak 30.minutes; maxFailures 1 }.start()}. The definition is checked (gate columns, override) before any host
+     * is touched.
+     */
+    public RolloutHandle rollout(String name,
+                                 @DelegatesTo(value = RolloutSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> spec) {
+        dev.fleetroll.rollout.RolloutPlan.checkName(name);
+        RolloutSpec s = new RolloutSpec(fleetrollSession(), name);
+        Closure<?> c = (Closure<?>) spec.clone();
+        c.setResolveStrategy(Closure.DELEGATE_FIRST);
+        c.setDelegate(s);
+        c.call();
+        return new RolloutHandle(fleetrollSession(), name, s);
+    }
+
+    /** A stored rollout: {@code rollout('resolverd-1804').advance()}. */
+    public RolloutHandle rollout(String name) {
+        dev.fleetroll.rollout.RolloutPlan.checkName(name);
+        return new RolloutHandle(fleetrollSession(), name, null);
     }
 
     /** Makes {@code pick(n)} repeatable. */

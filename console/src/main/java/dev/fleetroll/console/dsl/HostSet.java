@@ -15,6 +15,9 @@ import dev.fleetroll.ops.QuarantineResults;
 import dev.fleetroll.ops.SetOverride;
 import dev.fleetroll.ops.SetVault;
 import dev.fleetroll.ops.UnsetOverride;
+import dev.fleetroll.ops.RunPuppet;
+import dev.fleetroll.ops.PuppetRunReport;
+import dev.fleetroll.console.format.PuppetRunFormatter;
 import dev.fleetroll.ops.WriteAction;
 import dev.fleetroll.ops.WriteContext;
 import dev.fleetroll.ops.WriteGate;
@@ -624,6 +627,50 @@ public final class HostSet implements Iterable<HostState> {
     }
 
     /**
+     * Runs Puppet once on every host ({@code FLEETROLL_SINGLE_RUN=1}), on a pty, at most {@code ssh.fanout} at once,
+     * then re-audits them: {@code runPuppet()}, {@code runPuppet(reason: 'canary', timeout: 20.minutes)}. Options:
+     * {@code reason:}, {@code timeout:}, {@code command:} (the wrapper's path), {@code quiet:} (no per-host output in
+     * scripts). Running Puppet changes hosts: the console asks, {@code fleetroll run} is a dry run unless
+     * {@code --confirm}. Returns {@link PuppetResults}: ok = exit 0 or 2, {@code changed} = exit 2.
+     */
+    public PuppetResults runPuppet(Map<String, ?> options) {
+        Map<String, ?> o = options == null ? Map.of() : options;
+        checkOptions("runPuppet", o, List.of("reason", "timeout", "command", "quiet", "reaudit"));
+        session.checkCancelled("runPuppet");
+        Object reason = o.get("reason");
+        Object command = o.get("command");
+        Object reaudit = o.get("reaudit");
+        RunPuppet.Options opts = new RunPuppet.Options(command == null ? null : command.toString(),
+                toDuration(o.get("timeout"), "runPuppet timeout:"), reason == null ? null : reason.toString(),
+                reaudit == null ? null : DefaultTypeTransformation.castToBoolean(reaudit));
+        boolean print = !session.interactive() && !DefaultTypeTransformation.castToBoolean(o.get("quiet"));
+        PuppetRunFormatter formatter = new PuppetRunFormatter(session.output().colour());
+        PuppetRunReport report;
+        try (DslOutput.PhasedProgress p = session.output().progressOnStart("runPuppet")) {
+            report = new RunPuppet(session.writeContext()).run(names, opts, session.writeGate(), p,
+                    session.cancellation(), r -> {
+                        if (print) {
+                            synchronized (session.output().out()) {
+                                session.output().out().print(formatter.output(r));
+                                session.output().out().flush();
+                            }
+                        }
+                    });
+        }
+        PuppetResults results = new PuppetResults(session, names, report);
+        if (report.performed()) {
+            // one status line per host; the summary follows from finish() (scripts) or the REPL's printer
+            report.hosts().forEach(r -> session.output().out().println(formatter.status(r)));
+        }
+        finish(results);
+        return results;
+    }
+
+    public PuppetResults runPuppet() {
+        return runPuppet(Map.of());
+    }
+
+    /**
      * Quarantines every host's Taskcluster worker: {@code quarantine(reason: 'disk failing')}, optionally
      * {@code for: 2.days} (default: ten years, as Taskcluster's own tools do). The plan names the workers (from the
      * last {@code tc()}); the console asks, scripts are dry runs unless {@code --confirm}; each change is in the audit
@@ -715,7 +762,7 @@ public final class HostSet implements Iterable<HostState> {
         return new HostSet(session, names, session.states(names), null);
     }
 
-    private static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
+    static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
         for (String k : options.keySet()) {
             if (!known.contains(k)) {
                 String near = EditDistance.closest(k, known);

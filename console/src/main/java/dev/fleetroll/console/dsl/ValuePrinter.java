@@ -46,6 +46,9 @@ public final class ValuePrinter {
         if (value instanceof ChangeResults c) {
             return c.getWrites().performed() ? c.render(out.colour()) : c.summary() + "\n";
         }
+        if (value instanceof PuppetResults p) {
+            return p.getReport().performed() ? p.render(out.colour()) : p.summary() + "\n";
+        }
         if (value instanceof Results r) {
             return r.summary() + "\n";
         }

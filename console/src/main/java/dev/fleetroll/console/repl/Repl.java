@@ -374,6 +374,7 @@ public final class Repl {
             section(out, "HostSet (hosts(...).VERB)", DslHelp.Kind.HOSTSET);
             section(out, "Results (of exec, waitFor, audit().results)", DslHelp.Kind.RESULTS);
             section(out, "HostState properties (inside where { } and each { })", DslHelp.Kind.STATE);
+            section(out, "Rollouts (rollout('name') { definition }.VERB)", DslHelp.Kind.ROLLOUT);
             section(out, "Console commands", DslHelp.Kind.COMMAND);
             out.println("Durations: 30.seconds 5.minutes 2.hours 1.day. Queries: COL OP VALUE with = != ~ < > <= >=, "
                     + "sort:COL[:desc]. ':help where' explains one word.");

@@ -2,7 +2,9 @@ package dev.fleetroll.console.writes;
 
 import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.ops.ActionPlan;
+import dev.fleetroll.ops.PuppetRunPlan;
 import dev.fleetroll.ops.QuarantinePlan;
+import dev.fleetroll.ops.RolloutStep;
 import dev.fleetroll.ops.WritePlan;
 import dev.fleetroll.util.Durations;
 import java.time.Clock;
@@ -51,6 +53,8 @@ public final class PlanFormatter {
         return switch (plan) {
             case WritePlan w -> render(w, mode);
             case QuarantinePlan q -> render(q, mode);
+            case PuppetRunPlan r -> render(r, mode);
+            case RolloutStep r -> render(r, mode);
         };
     }
 
@@ -84,6 +88,41 @@ public final class PlanFormatter {
         p.skipped().forEach((h, why) -> b.append("  skipped ").append(h).append(": ").append(why).append('\n'));
         if (mode == Mode.DRY_RUN) {
             b.append(paint(BOLD, "Nothing sent (dry run).")).append(" Add --confirm to send.\n");
+        }
+        return b.toString();
+    }
+
+    public String render(RolloutStep p, Mode mode) {
+        StringBuilder b = new StringBuilder();
+        head(b, p, mode);
+        row(b, "override", p.overrideSha() + " (" + p.humanhash() + ")");
+        row(b, "gate", p.gateState() != null ? p.gateState() : "'" + p.gate() + "'");
+        if (!p.hosts().isEmpty() && !p.action().equals("rollback") && !p.action().equals("finalize")) {
+            row(b, "puppet", p.runPuppet() ? "runs once on each host after the push" : "not run (the hosts' own schedule applies it)");
+        }
+        if (p.forced()) {
+            row(b, "forced", "yes" + (p.reason() == null ? "" : ": " + oneLine(p.reason())));
+        } else if (p.reason() != null) {
+            row(b, "reason", oneLine(p.reason()));
+        }
+        for (String n : p.notes()) {
+            b.append("  ").append(n).append('\n');
+        }
+        if (mode == Mode.DRY_RUN) {
+            b.append(paint(BOLD, "Nothing changed (dry run).")).append(" Add --confirm to do it.\n");
+        }
+        return b.toString();
+    }
+
+    public String render(PuppetRunPlan p, Mode mode) {
+        StringBuilder b = new StringBuilder();
+        head(b, p, mode);
+        row(b, "command", p.commandLine() + " (as root, on a pty)");
+        row(b, "attempts", "one per host (FLEETROLL_SINGLE_RUN=1), at most " + p.fanout() + " at once");
+        row(b, "timeout", Durations.format(p.timeout()) + " per host");
+        row(b, "reason", p.reason() == null ? "(none given)" : oneLine(p.reason()));
+        if (mode == Mode.DRY_RUN) {
+            b.append(paint(BOLD, "Nothing run (dry run).")).append(" Add --confirm to run.\n");
         }
         return b.toString();
     }

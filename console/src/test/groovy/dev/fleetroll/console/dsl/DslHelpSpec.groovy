@@ -33,6 +33,9 @@ class DslHelpSpec extends Specification {
         HostSet      | DslHelp.Kind.HOSTSET
         Results      | DslHelp.Kind.RESULTS
         ExecResults  | DslHelp.Kind.RESULTS
+        PuppetResults | DslHelp.Kind.RESULTS
+        RolloutHandle | DslHelp.Kind.ROLLOUT
+        RolloutSpec   | DslHelp.Kind.ROLLOUT
     }
 
     def "every HostState property is described"() {
