@@ -69,7 +69,7 @@ class RolloutPlanSpec extends Specification {
 
         where:
         gate                   || message
-        'aplied=y'             || "unknown column 'aplied' (did you mean 'applied'?)"
+        'aplied=y'             || "unknown column 'aplied' at column 1: did you mean 'applied'?"
         'applied=maybe'        || 'is not yes or no'
         'applied=y sort:host'  || 'no sort'
     }

@@ -98,7 +98,7 @@ class RolloutSandboxSpec extends Specification {
 
         then:
         UserError e = thrown()
-        e.message.contains("unknown column 'aplied' (did you mean 'applied'?)")
+        e.message.contains("unknown column 'aplied' at column 1: did you mean 'applied'?")
         audit('override.set').size() == records
         overrideOn(host('t-linux64-ms-001')) == null
     }

@@ -45,7 +45,7 @@ class RolloutCheckSpec extends Specification {
 
         where:
         gate                  || hint
-        'aplied=y healthy=y'  || "unknown column 'aplied' (did you mean 'applied'?)"
+        'aplied=y healthy=y'  || "unknown column 'aplied' at column 1: did you mean 'applied'?"
         'applied=maybe'       || 'is not yes or no'
     }
 

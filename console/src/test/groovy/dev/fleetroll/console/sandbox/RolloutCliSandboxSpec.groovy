@@ -66,7 +66,7 @@ r.start()
         then:
         r.status == 2
         r.out.contains("bad-gate.groovy:4:")
-        r.out.contains("rollout gate 'aplied=y healthy=y': unknown column 'aplied' (did you mean 'applied'?)")
+        r.out.contains("rollout gate 'aplied=y healthy=y': unknown column 'aplied' at column 1: did you mean 'applied'?")
         auditLog().isEmpty()
 
         when: 'the shipped procedure passes'
