@@ -21,6 +21,18 @@ public final class FeedProfile {
     public static void main(String[] args) {
         Path home = Path.of(args[0]);
         try (SqliteStore store = SqliteStore.open(new FleetrollHome(home), new FleetrollConfig.Store(10))) {
+            for (int i = 0; i < 3; i++) {
+                long a = System.nanoTime();
+                store.statusByHost();
+                long b = System.nanoTime();
+                store.taskcluster();
+                long c = System.nanoTime();
+                store.branchHeads();
+                store.notes();
+                long d = System.nanoTime();
+                System.out.printf("statusByHost %.1f ms  taskcluster %.1f ms  heads+notes %.1f ms%n", (b - a) / 1e6,
+                        (c - b) / 1e6, (d - c) / 1e6);
+            }
             long t0 = System.nanoTime();
             FleetFeed feed = FleetFeed.open(store, () -> new ExternalFacts(store.taskcluster(), store.branchHeads(),
                     "mozilla-platform-ops/ronin_puppet:master", Duration.ofHours(1)), null);
