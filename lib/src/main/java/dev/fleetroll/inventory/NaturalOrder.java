@@ -18,14 +18,14 @@ public final class NaturalOrder implements Comparator<String> {
             if (isDigit(ca) && isDigit(cb)) {
                 int ei = digitsEnd(a, i);
                 int ej = digitsEnd(b, j);
-                int c = compareNumbers(a.substring(i, ei), b.substring(j, ej));
+                int c = compareNumbers(a, i, ei, b, j, ej);
                 if (c != 0) {
                     return c;
                 }
                 i = ei;
                 j = ej;
             } else {
-                int c = Character.compare(Character.toLowerCase(ca), Character.toLowerCase(cb));
+                int c = ca == cb ? 0 : Character.compare(Character.toLowerCase(ca), Character.toLowerCase(cb));
                 if (c != 0) {
                     return c;
                 }
@@ -37,23 +37,32 @@ public final class NaturalOrder implements Comparator<String> {
         return c != 0 ? c : a.compareTo(b);
     }
 
-    private static int compareNumbers(String x, String y) {
-        String sx = stripZeros(x);
-        String sy = stripZeros(y);
-        if (sx.length() != sy.length()) {
-            return Integer.compare(sx.length(), sy.length());
+    /** Compares the digit runs {@code a[ai, ae)} and {@code b[bi, be)} by value, in place (no substrings). */
+    private static int compareNumbers(String a, int ai, int ae, String b, int bi, int be) {
+        int sa = skipZeros(a, ai, ae);
+        int sb = skipZeros(b, bi, be);
+        int la = ae - sa;
+        int lb = be - sb;
+        if (la != lb) {
+            return Integer.compare(la, lb);
         }
-        int c = sx.compareTo(sy);
+        for (int k = 0; k < la; k++) {
+            int c = Character.compare(a.charAt(sa + k), b.charAt(sb + k));
+            if (c != 0) {
+                return c;
+            }
+        }
         // equal values: the shorter spelling (fewer leading zeros) first, so the order is total
-        return c != 0 ? c : Integer.compare(x.length(), y.length());
+        return Integer.compare(ae - ai, be - bi);
     }
 
-    private static String stripZeros(String s) {
-        int k = 0;
-        while (k < s.length() - 1 && s.charAt(k) == '0') {
+    /** The first index of the run's value: leading zeros skipped, but one digit always kept. */
+    private static int skipZeros(String s, int from, int end) {
+        int k = from;
+        while (k < end - 1 && s.charAt(k) == '0') {
             k++;
         }
-        return s.substring(k);
+        return k;
     }
 
     private static boolean isDigit(char c) {

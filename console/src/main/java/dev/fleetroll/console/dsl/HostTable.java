@@ -65,18 +65,24 @@ public final class HostTable {
         String head = header.toString().stripTrailing();
         b.append(colour ? new AttributedString(head, AttributedStyle.BOLD).toAnsi() : head).append('\n');
         for (int r = 0; r < rows; r++) {
+            if (!colour) {
+                StringBuilder line = new StringBuilder();
+                for (int c = 0; c < columns.size(); c++) {
+                    pad(line, cells[r][c], width[c], c == columns.size() - 1);
+                }
+                b.append(line.toString().stripTrailing()).append('\n');
+                continue;
+            }
             AttributedStringBuilder line = new AttributedStringBuilder();
             for (int c = 0; c < columns.size(); c++) {
                 String cell = cells[r][c];
-                Column col = columns.get(c);
-                line.style(colour ? ToneStyles.of(Tones.of(col, states.get(r)), cell, 256) : AttributedStyle.DEFAULT)
-                        .append(cell).style(AttributedStyle.DEFAULT);
+                line.style(ToneStyles.of(Tones.of(columns.get(c), states.get(r)), cell, 256)).append(cell)
+                        .style(AttributedStyle.DEFAULT);
                 if (c < columns.size() - 1) {
                     line.append(" ".repeat(width[c] - cell.length() + 2));
                 }
             }
-            String text = colour ? line.toAttributedString().toAnsi() : line.toString();
-            b.append(text.stripTrailing()).append('\n');
+            b.append(line.toAttributedString().toAnsi().stripTrailing()).append('\n');
         }
         if (rows < states.size()) {
             b.append("... ").append(states.size() - rows).append(" more (").append(states.size())
