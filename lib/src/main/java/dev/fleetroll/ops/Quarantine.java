@@ -99,9 +99,7 @@ public final class Quarantine {
         WriteGate.Decision decision = gate.decide(plan);
         if (decision.verdict() != WriteGate.Verdict.WRITE) {
             auditDecision(plan, decision);
-            if (decision.verdict() == WriteGate.Verdict.REFUSED) {
-                throw new WriteRefused(decision.explanation() == null ? plan.verb() + " refused" : decision.explanation());
-            }
+            decision.throwIfRefused(plan);
             return new QuarantineResults(plan, decision, Map.of(), Map.of(), List.of(),
                     Duration.ofNanos(System.nanoTime() - t0));
         }

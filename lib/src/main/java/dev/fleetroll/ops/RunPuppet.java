@@ -120,18 +120,10 @@ public final class RunPuppet {
         if (plan.hosts().isEmpty()) {
             return new PuppetRunReport(plan, null, List.of(), null, List.of(), Duration.ZERO);
         }
-        WriteGate.Decision decision;
-        try {
-            decision = gate.decide(plan);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            decision = new WriteGate.Decision(WriteGate.Verdict.DECLINED, "interrupted", "interrupted before confirming");
-        }
+        WriteGate.Decision decision = WriteGate.ask(gate, plan);
         if (decision.verdict() != WriteGate.Verdict.WRITE) {
             auditDecision(plan, decision);
-            if (decision.verdict() == WriteGate.Verdict.REFUSED) {
-                throw new WriteRefused(decision.explanation() == null ? "runPuppet refused" : decision.explanation());
-            }
+            decision.throwIfRefused(plan);
             return new PuppetRunReport(plan, decision, List.of(), null, List.of(), elapsed(start));
         }
         ctx.auditLog().checkWritable(); // no host is changed without a record of it

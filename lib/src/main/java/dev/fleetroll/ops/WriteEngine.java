@@ -76,18 +76,10 @@ final class WriteEngine {
         if (distinct.isEmpty()) {
             return new WriteResults(plan, null, List.of(), null, List.of(), Duration.ZERO);
         }
-        WriteGate.Decision decision;
-        try {
-            decision = gate.decide(plan);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            decision = new WriteGate.Decision(WriteGate.Verdict.DECLINED, "interrupted", "interrupted before confirming");
-        }
+        WriteGate.Decision decision = WriteGate.ask(gate, plan);
         if (decision.verdict() != WriteGate.Verdict.WRITE) {
             auditDecision(plan, decision);
-            if (decision.verdict() == WriteGate.Verdict.REFUSED) {
-                throw new WriteRefused(decision.explanation() == null ? action.verb() + " refused" : decision.explanation());
-            }
+            decision.throwIfRefused(plan);
             return new WriteResults(plan, decision, List.of(), null, List.of(), elapsed(start));
         }
 

@@ -13,6 +13,16 @@ public interface WriteGate {
 
     Decision decide(ActionPlan plan) throws InterruptedException;
 
+    /** Asks {@code gate} about {@code plan}; an interrupt while asking counts as the operator declining. */
+    static Decision ask(WriteGate gate, ActionPlan plan) {
+        try {
+            return gate.decide(plan);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Decision(Verdict.DECLINED, "interrupted", "interrupted before confirming");
+        }
+    }
+
     enum Verdict {
         /** Go ahead and write. */
         WRITE,
@@ -44,6 +54,13 @@ public interface WriteGate {
         public Decision {
             Objects.requireNonNull(verdict, "verdict");
             Objects.requireNonNull(decidedBy, "decidedBy");
+        }
+
+        /** Fails closed: throws {@link WriteRefused} (the explanation, else "VERB refused") when the gate refused. */
+        public void throwIfRefused(ActionPlan plan) {
+            if (verdict == Verdict.REFUSED) {
+                throw new WriteRefused(explanation == null ? plan.verb() + " refused" : explanation);
+            }
         }
     }
 

@@ -165,10 +165,10 @@ public final class Rollouts {
         plan.skipped().forEach((h, why) -> notes.add("skipped " + h + ": " + why));
         audit.failed().forEach(o -> notes.add("not reachable now: " + o.host() + " (" + o.outcome().label() + ")"));
         RolloutStep step = step("start", plan, stageTitle(plan, 0), stages.get(0), null, false, null, notes);
-        WriteGate.Decision decision = decide(gate, step);
+        WriteGate.Decision decision = WriteGate.ask(gate, step);
         if (decision.verdict() != WriteGate.Verdict.WRITE) {
             auditDecision(step, plan, decision);
-            refusedCheck(decision, step);
+            decision.throwIfRefused(step);
             return new RolloutResult("start", null, decision, null, true, "rollout " + plan.name() + ": "
                     + decision.verdict().auditOutcome() + ", nothing started", List.of());
         }
@@ -212,10 +212,10 @@ public final class Rollouts {
             if (cur.state() == StageState.PENDING || cur.state() == StageState.APPLYING) {
                 RolloutStep step = step("apply", plan, stageTitle(plan, cur.index()), cur.hosts(), null, false, reason,
                         List.of("this stage was not fully applied (interrupted?): applying it again"));
-                WriteGate.Decision decision = decide(gate, step);
+                WriteGate.Decision decision = WriteGate.ask(gate, step);
                 if (decision.verdict() != WriteGate.Verdict.WRITE) {
                     auditDecision(step, plan, decision);
-                    refusedCheck(decision, step);
+                    decision.throwIfRefused(step);
                     return new RolloutResult("advance", s, decision, null, true, "rollout " + name + ": "
                             + decision.verdict().auditOutcome() + ", nothing applied", List.of());
                 }
@@ -256,10 +256,10 @@ public final class Rollouts {
             }
             RolloutStep step = step("advance", plan, last ? null : stageTitle(plan, next), nextHosts, g.summary(), forced,
                     reason, notes);
-            WriteGate.Decision decision = decide(gate, step);
+            WriteGate.Decision decision = WriteGate.ask(gate, step);
             if (decision.verdict() != WriteGate.Verdict.WRITE) {
                 auditDecision(step, plan, decision);
-                refusedCheck(decision, step);
+                decision.throwIfRefused(step);
                 return new RolloutResult("advance", s, decision, g, true, "rollout " + name + ": "
                         + decision.verdict().auditOutcome() + ", not advanced", List.of());
             }
@@ -420,10 +420,10 @@ public final class Rollouts {
                 notes.add("then Puppet runs on them");
             }
             RolloutStep step = step("rollback", plan, null, all, null, false, reason, notes);
-            WriteGate.Decision decision = decide(gate, step);
+            WriteGate.Decision decision = WriteGate.ask(gate, step);
             if (decision.verdict() != WriteGate.Verdict.WRITE) {
                 auditDecision(step, plan, decision);
-                refusedCheck(decision, step);
+                decision.throwIfRefused(step);
                 return new RolloutResult("rollback", s, decision, null, true, "rollout " + name + ": "
                         + decision.verdict().auditOutcome() + ", nothing rolled back", List.of());
             }
@@ -488,10 +488,10 @@ public final class Rollouts {
             RolloutStep step = step("finalize", plan, null, plan.targets(), null, false, reason,
                     List.of("IRREVERSIBLE: the override is removed from all " + plan.targets().size()
                             + " targets (backed up on each host); the rollout cannot be advanced or rolled back afterwards"));
-            WriteGate.Decision decision = decide(gate, step);
+            WriteGate.Decision decision = WriteGate.ask(gate, step);
             if (decision.verdict() != WriteGate.Verdict.WRITE) {
                 auditDecision(step, plan, decision);
-                refusedCheck(decision, step);
+                decision.throwIfRefused(step);
                 return new RolloutResult("finalize", s, decision, null, true, "rollout " + name + ": "
                         + decision.verdict().auditOutcome() + ", nothing removed", List.of());
             }
@@ -638,21 +638,6 @@ public final class Rollouts {
                              boolean forced, String reason, List<String> notes) {
         return new RolloutStep(action, plan.name(), stage, hosts, plan.overrideSha(), Humanhash.of(plan.overrideSha()),
                 plan.gate(), gateState, plan.runPuppet(), forced, reason, notes);
-    }
-
-    private static WriteGate.Decision decide(WriteGate gate, RolloutStep step) {
-        try {
-            return gate.decide(step);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new WriteGate.Decision(WriteGate.Verdict.DECLINED, "interrupted", "interrupted before confirming");
-        }
-    }
-
-    private static void refusedCheck(WriteGate.Decision d, RolloutStep step) {
-        if (d.verdict() == WriteGate.Verdict.REFUSED) {
-            throw new WriteRefused(d.explanation() == null ? step.verb() + " refused" : d.explanation());
-        }
     }
 
     private static void checkCancelled(Cancellation c, String what) {

@@ -241,7 +241,7 @@ public final class Columns {
     }
 
     /** Minute granularity: {@code <1m}, {@code 5m}, {@code 2h 05m}. */
-    static String dataAge(Duration d) {
+    public static String dataAge(Duration d) {
         if (d == null) {
             return null;
         }

@@ -20,8 +20,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -473,7 +476,9 @@ public final class SqliteStore implements Store {
             // latest audit worked, latest and latest OK are the same row
             Map<String, Long> latestIds = newestIds("");
             Map<String, Long> okIds = newestIds("WHERE ok = 1");
-            Map<Long, Observation> rows = newestRows();
+            Set<Long> ids = new HashSet<>(latestIds.values());
+            ids.addAll(okIds.values());
+            Map<Long, Observation> rows = rowsById(ids);
             Map<String, Observation> latest = new TreeMap<>(NaturalOrder.INSTANCE);
             latestIds.forEach((h, id) -> latest.put(h, rows.get(id)));
             Map<String, Observation> latestOk = new HashMap<>();
@@ -518,9 +523,7 @@ public final class SqliteStore implements Store {
     /** The id of the newest row per host (of the rows {@code where} selects), from the index alone. */
     private Map<String, Long> newestIds(String where) throws SQLException {
         Map<String, Long> out = new HashMap<>();
-        try (PreparedStatement q = conn.prepareStatement("SELECT host, id FROM (SELECT host, id, ROW_NUMBER() OVER ("
-                + "PARTITION BY host " + ORDER_NEWEST + ") AS rn FROM observations " + where + ") WHERE rn = 1");
-             ResultSet rs = q.executeQuery()) {
+        try (PreparedStatement q = conn.prepareStatement(newest("host, id", where)); ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getLong(2));
             }
@@ -528,28 +531,31 @@ public final class SqliteStore implements Store {
         return out;
     }
 
-    /** The newest row and the newest OK row of every host, each distinct row read and parsed once. */
-    private Map<Long, Observation> newestRows() throws SQLException {
+    /** The observations with these ids, each read and parsed once (ids are numbers: the list is literal SQL). */
+    private Map<Long, Observation> rowsById(Collection<Long> ids) throws SQLException {
         Map<Long, Observation> out = new HashMap<>();
-        try (PreparedStatement q = conn.prepareStatement("SELECT id, data FROM observations WHERE id IN ("
-                + winners("") + " UNION " + winners("WHERE ok = 1") + ")");
-             ResultSet rs = q.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getLong(1), ObservationJson.read(rs.getString(2)));
+        List<Long> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += 10_000) {
+            StringJoiner in = new StringJoiner(",", "SELECT id, data FROM observations WHERE id IN (", ")");
+            all.subList(from, Math.min(all.size(), from + 10_000)).forEach(id -> in.add(Long.toString(id)));
+            try (PreparedStatement q = conn.prepareStatement(in.toString()); ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), ObservationJson.read(rs.getString(2)));
+                }
             }
         }
         return out;
     }
 
-    private static String winners(String where) {
-        return "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY host " + ORDER_NEWEST
+    /** {@code columns} of the newest row per host among the rows {@code where} selects (a window over the index). */
+    private static String newest(String columns, String where) {
+        return "SELECT " + columns + " FROM (SELECT host, id, ROW_NUMBER() OVER (PARTITION BY host " + ORDER_NEWEST
                 + ") AS rn FROM observations " + where + ") WHERE rn = 1";
     }
 
     /** Newest row per host: the window runs over the (covering) index, only the winners' JSON is read. */
     private String newestPerHost(String where) {
-        return "SELECT data FROM observations WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY host "
-                + ORDER_NEWEST + ") AS rn FROM observations " + where + ") WHERE rn = 1)";
+        return "SELECT data FROM observations WHERE id IN (" + newest("id", where) + ")";
     }
 
     private Map<String, Observation> byHost(String sql) throws SQLException {

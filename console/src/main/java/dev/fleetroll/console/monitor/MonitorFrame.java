@@ -5,7 +5,6 @@ import dev.fleetroll.monitor.Tones;
 import dev.fleetroll.state.Column;
 import dev.fleetroll.state.Columns;
 import dev.fleetroll.state.HostState;
-import dev.fleetroll.util.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,7 +53,7 @@ final class MonitorFrame {
         List<Column> visibleCols = visibleColumns(ui, rows, width);
         lines.add(headerRow(ui, visibleCols, width));
         switch (ui.mode) {
-            case HELP -> lines.addAll(pad(MonitorHelp.lines(width), body, width));
+            case HELP -> lines.addAll(pad(MonitorHelp.lines(), body, width));
             case PICKER -> lines.addAll(pad(pickerLines(ui, width, body), body, width));
             default -> {
                 for (int r = 0; r < body; r++) {
@@ -88,7 +87,7 @@ final class MonitorFrame {
         if (s == null || s.newestFacts() == null) {
             right.append("updated never");
         } else {
-            right.append("updated ").append(age(Duration.between(s.newestFacts(), now))).append(" ago");
+            right.append("updated ").append(Columns.dataAge(Duration.between(s.newestFacts(), now))).append(" ago");
             if (s.stale()) {
                 right.append(" ").style(style(AttributedStyle.RED).bold()).append("[stale]").style(AttributedStyle.DEFAULT);
             }
@@ -298,14 +297,5 @@ final class MonitorFrame {
 
     private AttributedStyle style(int colour) {
         return colours >= 8 ? AttributedStyle.DEFAULT.foreground(colour) : AttributedStyle.DEFAULT;
-    }
-
-    private static String age(Duration d) {
-        return d.compareTo(Duration.ofMinutes(1)) < 0 ? "<1m" : Durations.humanize(d);
-    }
-
-    /** The columns of the monitor with their descriptions, for the help. */
-    static List<Column> guide() {
-        return Columns.standard().all();
     }
 }

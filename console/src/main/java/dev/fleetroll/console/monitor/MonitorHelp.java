@@ -26,7 +26,7 @@ final class MonitorHelp {
 
     private MonitorHelp() {}
 
-    static List<AttributedString> lines(int width) {
+    static List<AttributedString> lines() {
         List<AttributedString> out = new ArrayList<>();
         out.add(new AttributedString("Keys", AttributedStyle.BOLD));
         for (String[] k : KEYS) {
