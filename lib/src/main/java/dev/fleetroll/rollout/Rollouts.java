@@ -432,6 +432,7 @@ public final class Rollouts {
             List<String> warnings = new ArrayList<>();
             List<RolloutStore.Push> records = new ArrayList<>();
             List<String> done = new ArrayList<>();
+            boolean allRestorable = true;
             if (!unset.isEmpty()) {
                 WriteResults r = new UnsetOverride(ctx).run(unset, new WriteOptions(why, null, null, null, null, false, null,
                         plan.overrideSha(), !runPuppet, null), go, listener, cancellation);
@@ -442,6 +443,7 @@ public final class Rollouts {
                 if (content.isEmpty()) {
                     warnings.add("no local copy of override " + e.getKey().substring(0, 12) + ": " + String.join(", ", e.getValue())
                             + " keep this rollout's override; restore theirs by hand (backups are on the hosts)");
+                    allRestorable = false;
                     continue;
                 }
                 WriteResults r = new SetOverride(ctx).run(e.getValue(), new WriteSource(content.get(), "rollback of " + name),
@@ -451,14 +453,18 @@ public final class Rollouts {
             }
             Instant now = clock.instant();
             store.recordPushes(name, records, now);
+            boolean puppetOk = true;
             if (runPuppet && !done.isEmpty() && !cancellation.isCancelled()) {
                 PuppetRunReport pr = new RunPuppet(ctx).run(done, new RunPuppet.Options(null, null, why, true), go, listener,
                         cancellation, null);
                 store.recordPuppet(name, puppetOutcomes(pr), clock.instant());
                 pr.failed().forEach(h -> warnings.add("puppet failed on " + h + " after the rollback"));
+                puppetOk = pr.failed().isEmpty();
             }
-            boolean ok = records.stream().allMatch(p -> p.error() == null);
-            if (!cancellation.isCancelled()) {
+            // rolled back only when every host is back: a host left with this rollout's override (no local copy of
+            // its previous one, a failed write) keeps the rollout open, so a later rollback can finish it
+            boolean ok = allRestorable && puppetOk && records.stream().allMatch(p -> p.error() == null);
+            if (ok && !cancellation.isCancelled()) {
                 store.allStages(name, StageState.ROLLED_BACK, clock.instant());
                 store.rolloutState(name, RolloutState.ROLLED_BACK, clock.instant());
             }

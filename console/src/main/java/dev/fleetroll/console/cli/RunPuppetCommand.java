@@ -151,7 +151,7 @@ final class RunPuppetCommand implements Command {
             }
         } else {
             if (report.performed()) {
-                out.print(formatter.render(report));
+                out.print(formatter.render(report, !quiet)); // --quiet printed each status line as the host ended
             }
             out.println("Audit log: " + wctx.auditLog().file());
         }

@@ -127,6 +127,9 @@ public final class RolloutHandle {
                     session.writeGate(), p, session.cancellation());
         }
         report(r);
+        if (!r.ok()) {
+            throw new DslFailure(r.message());
+        }
         return this;
     }
 
@@ -145,6 +148,9 @@ public final class RolloutHandle {
                     session.cancellation());
         }
         report(r);
+        if (!r.ok()) {
+            throw new DslFailure(r.message());
+        }
         return this;
     }
 

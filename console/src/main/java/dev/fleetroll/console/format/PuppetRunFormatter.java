@@ -47,8 +47,16 @@ public final class PuppetRunFormatter {
 
     /** Status lines in host order, warnings, and the summary. */
     public String render(PuppetRunReport report) {
+        return render(report, true);
+    }
+
+    /**
+     * The closing lines: each host's status line (left out with {@code statusLines} false, when they were printed
+     * live as each host ended), warnings, the summary.
+     */
+    public String render(PuppetRunReport report, boolean statusLines) {
         StringBuilder b = new StringBuilder();
-        for (PuppetRunResult r : report.hosts()) {
+        for (PuppetRunResult r : statusLines ? report.hosts() : List.<PuppetRunResult>of()) {
             b.append(status(r)).append('\n');
         }
         report.warnings().forEach(w -> b.append("warning: ").append(w).append('\n'));
