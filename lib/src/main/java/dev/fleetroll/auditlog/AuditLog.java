@@ -263,7 +263,12 @@ public final class AuditLog {
                 throw new UserError("cannot rotate the audit log " + file + ": the file system refused a hard link to "
                         + target.getFileName() + " (" + e.getMessage() + "); nothing was changed", e);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                Files.deleteIfExists(target); // audit.jsonl was not replaced: a second name for it would break the chain
+                throw e;
+            }
             syncDirectory();
             return new Rotation(true, size, target, null);
         } catch (NoSuchFileException e) {
@@ -322,18 +327,6 @@ public final class AuditLog {
         return out;
     }
 
-    /** Total size in bytes of the current file and the rotated ones. */
-    public long totalSize() {
-        long total = 0;
-        for (Path p : files()) {
-            try {
-                total += Files.size(p);
-            } catch (IOException ignored) {
-                // vanished meanwhile
-            }
-        }
-        return total;
-    }
 
     /**
      * Throws the same {@link UserError} an append would when the log cannot be opened for writing (a directory in

@@ -18,9 +18,9 @@ public record FreshnessReport(Instant at, int hosts, List<Part> parts) {
         parts = List.copyOf(parts);
     }
 
-    /** True when every part is fresh. */
+    /** True when every part is fresh; an empty selection is stale whatever parts were checked. */
     public boolean fresh() {
-        return parts.stream().allMatch(Part::fresh);
+        return hosts > 0 && parts.stream().allMatch(Part::fresh);
     }
 
     /** One thing whose age is measured (a host, or a branch for {@code gh}) and how old its data is. */

@@ -25,7 +25,7 @@ public final class Maintenance {
     private final AuditLog auditLog;
     private final FleetrollConfig.Store storeConfig;
     private final FleetrollConfig.Maintain config;
-    private final Path database;
+    private final FleetrollHome home;
     private final Clock clock;
 
     public Maintenance(Store store, AuditLog auditLog, FleetrollHome home, FleetrollConfig.Store storeConfig,
@@ -34,7 +34,7 @@ public final class Maintenance {
         this.auditLog = auditLog;
         this.storeConfig = storeConfig;
         this.config = config;
-        this.database = home.database();
+        this.home = home;
         this.clock = clock;
     }
 
@@ -76,7 +76,7 @@ public final class Maintenance {
                          AuditLog.Rotation rotation, boolean wouldRotate) {}
 
     public Report run(boolean confirm, boolean forceRotate) {
-        Sizes before = sizes();
+        Sizes before = sizes(home, config);
         Instant now = clock.instant();
         Instant cutoff = storeConfig.keepDays() == 0 ? null : now.minus(Duration.ofDays(storeConfig.keepDays()));
         long logBytes = auditLog.size();
@@ -87,24 +87,30 @@ public final class Maintenance {
         }
         auditLog.checkWritable();
         int pruned = cutoff == null ? 0 : store.pruneObservations(cutoff, false);
-        Store.Compaction compaction = store.compact();
-        AuditLog.Rotation rotation = auditLog.rotate(config.largeBytes(), forceRotate);
-        AuditRecord.Builder r = AuditRecord.builder("fleetroll.maintain").ok(true).outcome("changed")
-                .forced(forceRotate)
+        AuditRecord.Builder r = AuditRecord.builder("fleetroll.maintain").forced(forceRotate)
                 .parameter("keep_days", storeConfig.keepDays()).parameter("large_mb", config.largeMb())
-                .observed("observations_pruned", pruned)
-                .observed("db_bytes_before", compaction.before()).observed("db_bytes_after", compaction.after())
-                .observed("audit_log_rotated", rotation.rotated());
-        if (rotation.rotated()) {
-            r.observed("rotated_to", rotation.rotatedTo().getFileName().toString()).observed("rotated_bytes", rotation.bytes());
+                .observed("observations_pruned", pruned);
+        // rotate before compacting (a busy store must not stop the log from rotating), and record what was done
+        // even when a step fails: pruned rows are gone either way
+        AuditLog.Rotation rotation = null;
+        Store.Compaction compaction = null;
+        try {
+            rotation = auditLog.rotate(config.largeBytes(), forceRotate);
+            r.observed("audit_log_rotated", rotation.rotated());
+            if (rotation.rotated()) {
+                r.observed("rotated_to", rotation.rotatedTo().getFileName().toString())
+                        .observed("rotated_bytes", rotation.bytes());
+            }
+            compaction = store.compact();
+            r.observed("db_bytes_before", compaction.before()).observed("db_bytes_after", compaction.after());
+            r.ok(true).outcome("changed");
+        } catch (RuntimeException e) {
+            r.ok(false).outcome("failed").observed("error", e.getMessage());
+            throw e;
+        } finally {
+            auditLog.append(r.build());
         }
-        auditLog.append(r.build());
         return new Report(true, before, cutoff, pruned, compaction, rotation, rotation.rotated());
-    }
-
-    private Sizes sizes() {
-        Path wal = database.resolveSibling(database.getFileName() + "-wal");
-        return new Sizes(auditLog.size(), size(database) + size(wal), config.largeBytes());
     }
 
     private static long size(Path p) {

@@ -196,20 +196,26 @@ public final class Notes {
         if (at == null) {
             throw new UserError(where + ": bad or missing ts '" + ts + "' (expected an ISO time like 2026-08-13T10:11:12Z)");
         }
-        String who = actor == null || actor.isBlank() ? "unknown" : actor.strip();
-        if (ADD_ACTION.equals(action)) {
-            String note;
-            try {
+        // everything imported is shown on terminals later: the same one-line plain-text rule as typed notes
+        String who;
+        String note = null;
+        String reason = null;
+        try {
+            who = actor == null || actor.isBlank() ? "unknown" : checkText(actor, "actor");
+            if (ADD_ACTION.equals(action)) {
                 note = checkText(text(node, "note"), "note");
-            } catch (UserError e) {
-                throw new UserError(where + ": " + e.getMessage());
+            } else if (CLEAR_ACTION.equals(action)) {
+                String r = text(node, "reason");
+                reason = r == null || r.isBlank() ? null : checkText(r, "reason");
             }
+        } catch (UserError e) {
+            throw new UserError(where + ": " + e.getMessage());
+        }
+        if (ADD_ACTION.equals(action)) {
             return new NoteEntry(0, host.toLowerCase(java.util.Locale.ROOT), at, who, NoteEntry.Action.ADD, note, null);
         }
         if (CLEAR_ACTION.equals(action)) {
-            String reason = text(node, "reason");
-            return new NoteEntry(0, host.toLowerCase(java.util.Locale.ROOT), at, who, NoteEntry.Action.CLEAR, null,
-                    reason == null || reason.isBlank() ? null : reason.strip());
+            return new NoteEntry(0, host.toLowerCase(java.util.Locale.ROOT), at, who, NoteEntry.Action.CLEAR, null, reason);
         }
         throw new UserError(where + ": unknown action '" + action + "' (host.note_add or host.note_clear)");
     }
