@@ -7,8 +7,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * One monitor column: how to get its typed value from a {@link HostState} (for filtering and sorting) and how to
- * show it (for tables). Filters compare typed values, never the display text, except {@code ~} on non-text
- * columns, which searches the display text.
+ * show it (for tables). Filters compare typed values, except {@code ~}, which searches the display text of any
+ * column.
  *
  * @param name the lower-case key used in queries ({@code pp_last})
  * @param label the table header ({@code PP_LAST})

@@ -57,8 +57,12 @@ final class ConditionCompiler {
                 if (v == null) {
                     return negate;
                 }
-                boolean any = eqs.stream().anyMatch(p -> p.test(v));
-                return negate != any;
+                for (Predicate<Object> eq : eqs) { // per host per frame in a live monitor: no stream here
+                    if (eq.test(v)) {
+                        return !negate;
+                    }
+                }
+                return negate;
             };
         } else {
             if (column.type() == Column.Type.FLAG || column.type() == Column.Type.SHA) {
@@ -128,18 +132,9 @@ final class ConditionCompiler {
     private static QueryExpr.Condition regex(Column column, Token value, String source, int position) {
         String re = value.text();
         if (!value.quoted()) {
-            alternatives(value); // an empty alternative (a| or a||b) would match everything
-            String[] parts = re.split("\\|", -1);
-            boolean plain = true;
-            for (String p : parts) {
-                plain &= PLAIN.matcher(p).matches();
-            }
-            if (plain) {
-                List<String> normalized = new ArrayList<>();
-                for (String p : parts) {
-                    normalized.add(column.normalize().apply(p));
-                }
-                re = String.join("|", normalized);
+            List<Operand> parts = alternatives(value); // an empty alternative (a| or a||b) would match everything
+            if (parts.stream().allMatch(p -> PLAIN.matcher(p.text()).matches())) {
+                re = String.join("|", parts.stream().map(p -> column.normalize().apply(p.text())).toList());
             }
         }
         Pattern pattern;
@@ -157,11 +152,11 @@ final class ConditionCompiler {
         return switch (column.type()) {
             case TEXT -> v -> ((String) v).equalsIgnoreCase(operand);
             case SHA -> {
+                // decided once, not per host: a humanhash operand needs each sha's humanhash, a hex prefix does not
                 String o = operand.toLowerCase(Locale.ROOT);
-                yield v -> {
-                    String sha = ((String) v).toLowerCase(Locale.ROOT);
-                    return sha.startsWith(o) || o.equals(Humanhash.tryOf(sha));
-                };
+                yield Humanhash.looksLikeHumanhash(o)
+                        ? v -> o.equals(Humanhash.tryOf(((String) v).toLowerCase(Locale.ROOT)))
+                        : v -> ((String) v).regionMatches(true, 0, o, 0, o.length());
             }
             case DURATION -> {
                 long d = duration(column, operand, at).getSeconds();
