@@ -41,7 +41,8 @@ final class MaintainCommand implements Command {
                 Other fleetroll processes may keep running; a long VACUUM makes their writes wait.
                 The monitor suggests this command when audit.jsonl or the store reaches maintain.large_mb.
 
-                Exit status: 0 done (or dry run), 2 usage error.
+                Exit status: 0 done (or dry run), 1 the store could not be compacted (busy: try again; the
+                audit log still records what was done), 2 usage error or the audit log could not be rotated.
 
                 Examples:
                   fleetroll maintain

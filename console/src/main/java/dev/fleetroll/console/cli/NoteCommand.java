@@ -59,7 +59,8 @@ final class NoteCommand implements Command {
                 add and clear is a line in the audit log (host.note_add, host.note_clear). Adding the note a host
                 already shows, or clearing a host without notes, changes nothing.
 
-                Exit status: 0 done, 2 usage error (bad host name, empty text, over 500 characters, control characters).
+                Exit status: 0 done, 1 the store could not be written, 2 usage error (bad host name, empty text, over
+                500 characters, control characters).
 
                 Examples:
                 """ + (clearOnly ? "  fleetroll note-clear t-linux64-ms-016 --reason 'disk replaced'\n" : """
