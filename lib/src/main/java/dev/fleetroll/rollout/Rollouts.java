@@ -453,17 +453,16 @@ public final class Rollouts {
             }
             Instant now = clock.instant();
             store.recordPushes(name, records, now);
-            boolean puppetOk = true;
             if (runPuppet && !done.isEmpty() && !cancellation.isCancelled()) {
                 PuppetRunReport pr = new RunPuppet(ctx).run(done, new RunPuppet.Options(null, null, why, true), go, listener,
                         cancellation, null);
                 store.recordPuppet(name, puppetOutcomes(pr), clock.instant());
+                // the overrides are back either way; a host whose Puppet fails is named (and recorded per host)
                 pr.failed().forEach(h -> warnings.add("puppet failed on " + h + " after the rollback"));
-                puppetOk = pr.failed().isEmpty();
             }
-            // rolled back only when every host is back: a host left with this rollout's override (no local copy of
-            // its previous one, a failed write) keeps the rollout open, so a later rollback can finish it
-            boolean ok = allRestorable && puppetOk && records.stream().allMatch(p -> p.error() == null);
+            // rolled back only when every host's override is back: a host left with this rollout's override (no local
+            // copy of its previous one, a failed write) keeps the rollout open, so a later rollback can finish it
+            boolean ok = allRestorable && records.stream().allMatch(p -> p.error() == null);
             if (ok && !cancellation.isCancelled()) {
                 store.allStages(name, StageState.ROLLED_BACK, clock.instant());
                 store.rolloutState(name, RolloutState.ROLLED_BACK, clock.instant());
