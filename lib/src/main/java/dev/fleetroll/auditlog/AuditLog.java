@@ -590,12 +590,7 @@ public final class AuditLog {
 
     private static ObjectMapper mapper() {
         SimpleModule time = new SimpleModule("fleetroll-audit-time");
-        time.addSerializer(Instant.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-                gen.writeString(Instants.millisUtc(value));
-            }
-        });
+        time.addSerializer(Instant.class, Instants.JSON_SERIALIZER);
         time.addDeserializer(Instant.class, new JsonDeserializer<>() {
             @Override
             public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {

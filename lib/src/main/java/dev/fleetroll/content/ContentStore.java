@@ -44,18 +44,6 @@ public final class ContentStore {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
     private static final String TMP_PREFIX = ".tmp-";
 
-    /** What a store holds; {@code secret} content gets 0600 files in a 0700 directory. */
-    public enum Kind {
-        OVERRIDE(false),
-        VAULT(true);
-
-        final boolean secret;
-
-        Kind(boolean secret) {
-            this.secret = secret;
-        }
-    }
-
     /**
      * One stored file.
      *
@@ -72,29 +60,31 @@ public final class ContentStore {
     }
 
     private final Path dir;
-    private final Kind kind;
+    private final boolean secret;
 
-    public ContentStore(Path dir, Kind kind) {
+    /** @param secret true for secret content (vaults): 0600 files in a 0700 directory */
+    public ContentStore(Path dir, boolean secret) {
         this.dir = dir.toAbsolutePath().normalize();
-        this.kind = kind;
+        this.secret = secret;
     }
 
     /** {@code $FLEETROLL_HOME/overrides/}. */
     public static ContentStore overrides(FleetrollHome home) {
-        return new ContentStore(home.overrides(), Kind.OVERRIDE);
+        return new ContentStore(home.overrides(), false);
     }
 
     /** {@code $FLEETROLL_HOME/vault_yamls/} (0700, files 0600). */
     public static ContentStore vault(FleetrollHome home) {
-        return new ContentStore(home.vaultYamls(), Kind.VAULT);
+        return new ContentStore(home.vaultYamls(), true);
     }
 
     public Path dir() {
         return dir;
     }
 
-    public Kind kind() {
-        return kind;
+    /** True when the content is secret (vaults). */
+    public boolean secret() {
+        return secret;
     }
 
     /**
@@ -295,7 +285,7 @@ public final class ContentStore {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
         }
-        if (kind.secret) {
+        if (secret) {
             setMode(dir, PosixFilePermissions.fromString("rwx------"));
         }
     }
@@ -305,7 +295,7 @@ public final class ContentStore {
     }
 
     private Set<PosixFilePermission> fileMode() {
-        return PosixFilePermissions.fromString(kind.secret ? "rw-------" : "rw-r--r--");
+        return PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--");
     }
 
     private static void setMode(Path p, Set<PosixFilePermission> mode) throws IOException {

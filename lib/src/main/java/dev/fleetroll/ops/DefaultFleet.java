@@ -11,6 +11,7 @@ import dev.fleetroll.remote.AuditKnown;
 import dev.fleetroll.remote.AuditParse;
 import dev.fleetroll.remote.AuditParser;
 import dev.fleetroll.remote.AuditScript;
+import dev.fleetroll.remote.ManagedFile;
 import dev.fleetroll.ssh.BatchListener;
 import dev.fleetroll.ssh.Cancellation;
 import dev.fleetroll.ssh.ExecResult;
@@ -64,8 +65,7 @@ public final class DefaultFleet implements Fleet {
     private final Workspace workspace;
     private final Options options;
     private final Inventory inventory;
-    private final ContentStore overrides;
-    private final ContentStore vaults;
+    private final ContentStores contents;
     private final Clock clock;
     private SshEngine ssh;
     private Store store;
@@ -76,8 +76,7 @@ public final class DefaultFleet implements Fleet {
         this.workspace = workspace;
         this.options = options;
         this.inventory = new Inventory(workspace);
-        this.overrides = ContentStore.overrides(workspace.home());
-        this.vaults = ContentStore.vault(workspace.home());
+        this.contents = ContentStores.of(workspace.home());
         this.clock = clock;
     }
 
@@ -101,11 +100,16 @@ public final class DefaultFleet implements Fleet {
     }
 
     public ContentStore overrideContents() {
-        return overrides;
+        return contents.overrides();
     }
 
     public ContentStore vaultContents() {
-        return vaults;
+        return contents.vaults();
+    }
+
+    /** The local store of {@code kind}'s files. */
+    public ContentStore contents(ManagedFile kind) {
+        return contents.of(kind);
     }
 
     /** The observation store, opened on first use. */
@@ -233,7 +237,7 @@ public final class DefaultFleet implements Fleet {
         AuditScript script = AuditScript.of(options.fetchVault());
         Map<String, Observation> known = knownObservations(hosts);
         Map<String, Boolean> stored = new ConcurrentHashMap<>();
-        Predicate<String> overrideStored = sha -> stored.computeIfAbsent(sha, s -> overrides.get(s).isPresent());
+        Predicate<String> overrideStored = sha -> stored.computeIfAbsent(sha, s -> contents.overrides().get(s).isPresent());
         List<AuditParse> parses = engine.run(hosts, (host, cancel) -> {
             Observation k = known.get(host);
             AuditKnown values = AuditKnown.from(k, overrideStored, options.fetchVault());
@@ -255,7 +259,7 @@ public final class DefaultFleet implements Fleet {
                 toStore.add(o);
             }
             try {
-                p.storeContents(overrides, options.fetchVault() ? vaults : null);
+                p.storeContents(contents.overrides(), options.fetchVault() ? contents.vaults() : null);
             } catch (RuntimeException e) {
                 LOG.warn("{}: could not keep the override content locally: {}", o.host(), e.getMessage());
             }

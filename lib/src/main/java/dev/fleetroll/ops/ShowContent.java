@@ -75,7 +75,7 @@ public final class ShowContent {
 
     /** The real stores of a {@link DefaultFleet}. */
     public static ShowContent of(DefaultFleet fleet, ManagedFile kind) {
-        return new ShowContent(kind, kind == ManagedFile.VAULT ? fleet.vaultContents() : fleet.overrideContents(), fleet);
+        return new ShowContent(kind, fleet.contents(kind), fleet);
     }
 
     /**

@@ -7,20 +7,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@link ContentAccess} over the two local content stores: {@code $FLEETROLL_HOME/overrides} and
- * {@code vault_yamls} (directory 0700, files 0600 — {@link ContentStore} enforces the modes).
+ * {@link ContentAccess} over the two local {@link ContentStores} (vaults: directory 0700, files 0600 —
+ * {@link ContentStore} enforces the modes).
  */
 public final class StoreContentAccess implements ContentAccess {
-    private final ContentStore overrides;
-    private final ContentStore vaults;
+    private final ContentStores stores;
 
-    public StoreContentAccess(ContentStore overrides, ContentStore vaults) {
-        this.overrides = Objects.requireNonNull(overrides, "overrides");
-        this.vaults = Objects.requireNonNull(vaults, "vaults");
+    public StoreContentAccess(ContentStores stores) {
+        this.stores = Objects.requireNonNull(stores, "stores");
     }
 
     private ContentStore of(ManagedFile kind) {
-        return kind == ManagedFile.VAULT ? vaults : overrides;
+        return stores.of(kind);
     }
 
     @Override

@@ -28,7 +28,7 @@ public record WriteContext(Fleet fleet, AuditLog auditLog, ContentAccess content
     public static WriteContext of(Fleet fleet, Map<String, String> env) {
         FleetrollHome home = fleet.workspace().home();
         return new WriteContext(fleet, AuditLog.of(home, Actor.from(env)),
-                new StoreContentAccess(ContentStore.overrides(home), ContentStore.vault(home)), Clock.systemUTC());
+                new StoreContentAccess(ContentStores.of(home)), Clock.systemUTC());
     }
 
     public FleetrollConfig.Writes defaults() {

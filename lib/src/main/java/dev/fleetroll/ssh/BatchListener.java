@@ -1,7 +1,7 @@
 package dev.fleetroll.ssh;
 
 /**
- * Progress of a fan-out, for front-ends to render (the console's progress line, the REPL status bar).
+ * Progress of a fan-out, for front-ends to render (the CLI's progress line, the DSL's phased progress).
  * Called from worker threads; implementations must be thread-safe and quick.
  */
 public interface BatchListener {

@@ -61,12 +61,7 @@ public final class ObservationJson {
 
     private static ObjectMapper createMapper() {
         SimpleModule fleetroll = new SimpleModule("fleetroll");
-        fleetroll.addSerializer(Instant.class, new JsonSerializer<>() {
-            @Override
-            public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-                gen.writeString(Instants.millisUtc(value));
-            }
-        });
+        fleetroll.addSerializer(Instant.class, Instants.JSON_SERIALIZER);
         fleetroll.addSerializer(Outcome.class, new JsonSerializer<>() {
             @Override
             public void serialize(Outcome value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
