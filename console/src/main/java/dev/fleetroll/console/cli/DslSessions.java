@@ -21,7 +21,7 @@ final class DslSessions {
     static DslSession forScript(CliContext ctx, List<String> args, ConsoleWriteGate.Context context, boolean confirm,
                                 boolean dryRun) {
         // results on stdout, summaries on stderr; progress only when stderr is a terminal; colour only on a terminal
-        DslOutput output = new DslOutput(ctx.out(), ctx.err(), ctx.stderrIsTerminal() ? ctx.err() : null, ctx.colour(),
+        DslOutput output = new DslOutput(ctx.out(), ctx.err(), ProgressLine.display(ctx), ctx.colour(),
                 () -> columns(ctx));
         ConsoleWriteGate gate = new ConsoleWriteGate(context, confirm, dryRun, ctx.stdinIsTerminal(),
                 context == ConsoleWriteGate.Context.INTERACTIVE ? new StreamConfirmer(ctx.in(), ctx.out()) : null,
@@ -36,7 +36,7 @@ final class DslSessions {
                 .build();
     }
 
-    private static int columns(CliContext ctx) {
+    static int columns(CliContext ctx) {
         try {
             return Integer.parseInt(ctx.env().getOrDefault("COLUMNS", "0"));
         } catch (NumberFormatException e) {

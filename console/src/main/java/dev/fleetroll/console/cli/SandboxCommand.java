@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.FleetrollHome;
+import dev.fleetroll.console.progress.LineControl;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.sandbox.DownReport;
 import dev.fleetroll.sandbox.FleetPlan;
@@ -159,26 +160,34 @@ final class SandboxCommand implements Command {
     /** Starts (or replaces) the home's sandbox, with a progress line on a terminal. Shared with {@code demo}. */
     static RunningSandbox start(int n, Path dir, String loginUser, FleetrollHome home, CliContext ctx) {
         SandboxSpec spec = SandboxSpec.of(home, n).withDir(dir).withLoginUser(loginUser).withTiedToOwner(false);
-        boolean tty = ctx.stderrIsTerminal();
+        LineControl line = ctx.stderrIsTerminal() ? LineControl.forTerm(ctx.env().get("TERM")) : null;
+        int[] shown = {0}; // width of the status line on the terminal now
         SandboxProgress progress = new SandboxProgress() {
             @Override
-            public void update(String phase, int done, int total) {
-                if (tty) {
-                    ctx.err().print("\r\033[K" + phase + (total > 0 ? " " + done + "/" + total : "") + " ");
+            public synchronized void update(String phase, int done, int total) {
+                if (line != null) {
+                    String text = phase + (total > 0 ? " " + done + "/" + total : "");
+                    ctx.err().print(line.redraw(text, shown[0]));
+                    ctx.err().flush();
+                    shown[0] = text.length();
                 }
             }
 
             @Override
-            public void notice(String line) {
-                ctx.err().print((tty ? "\r\033[K" : "") + line + "\n");
+            public synchronized void notice(String text) {
+                if (line != null && shown[0] > 0) {
+                    ctx.err().print(line.erase(shown[0]));
+                    shown[0] = 0;
+                }
+                ctx.err().println(text);
                 ctx.err().flush();
             }
         };
         try {
             return Sandbox.up(spec, progress);
         } finally {
-            if (ctx.stderrIsTerminal()) {
-                ctx.err().print("\r\033[K");
+            if (line != null && shown[0] > 0) {
+                ctx.err().print(line.erase(shown[0]));
                 ctx.err().flush();
             }
         }

@@ -1,5 +1,6 @@
 package dev.fleetroll.console.dsl;
 
+import dev.fleetroll.console.progress.Progress;
 import dev.fleetroll.UserError;
 import dev.fleetroll.console.format.RolloutFormatter;
 import dev.fleetroll.ops.DefaultFleet;
@@ -62,7 +63,7 @@ public final class RolloutHandle {
                     + " override file('...') ... }");
         }
         RolloutResult r;
-        try (DslOutput.PhasedProgress p = session.output().progressOnStart("rollout start")) {
+        try (Progress p = session.output().progressOnStart("rollout start")) {
             r = rollouts().start(spec.definition(), session.writeGate(), p, session.cancellation());
         }
         dryRunOnly = r.status() == null;
@@ -93,7 +94,7 @@ public final class RolloutHandle {
             session.sleep(soak.plusMillis(50));
         }
         RolloutResult r;
-        try (DslOutput.PhasedProgress p = session.output().progressOnStart("rollout advance")) {
+        try (Progress p = session.output().progressOnStart("rollout advance")) {
             r = rollouts().advance(name, force, reason == null ? null : reason.toString(), session.writeGate(), p,
                     session.cancellation());
         }
@@ -122,7 +123,7 @@ public final class RolloutHandle {
         HostSet.checkOptions("rollback", o, List.of("runPuppet", "reason"));
         Object reason = o.get("reason");
         RolloutResult r;
-        try (DslOutput.PhasedProgress p = session.output().progressOnStart("rollout rollback")) {
+        try (Progress p = session.output().progressOnStart("rollout rollback")) {
             r = rollouts().rollback(name, Boolean.TRUE.equals(o.get("runPuppet")), reason == null ? null : reason.toString(),
                     session.writeGate(), p, session.cancellation());
         }
@@ -143,7 +144,7 @@ public final class RolloutHandle {
         HostSet.checkOptions("finalizeRollout", o, List.of("reason"));
         Object reason = o.get("reason");
         RolloutResult r;
-        try (DslOutput.PhasedProgress p = session.output().progressOnStart("rollout finalize")) {
+        try (Progress p = session.output().progressOnStart("rollout finalize")) {
             r = rollouts().finalizeRollout(name, reason == null ? null : reason.toString(), session.writeGate(), p,
                     session.cancellation());
         }
