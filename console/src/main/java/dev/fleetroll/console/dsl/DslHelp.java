@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public final class DslHelp {
     /** Where a word applies. */
-    public enum Kind { VERB, HOSTSET, RESULTS, STATE, COMMAND, ROLLOUT }
+    public enum Kind { VERB, HOSTSET, RESULTS, STATE, ROLLOUT }
 
     /**
      * @param signature how to call it, e.g. {@code where { closure } | where('query')}
@@ -199,14 +199,6 @@ public final class DslHelp {
         add(Kind.ROLLOUT, "maxFailures", "maxFailures 1", "rollout definition: hosts per stage that may fail the gate", "");
         add(Kind.ROLLOUT, "runPuppet", "runPuppet true", "rollout definition: run Puppet after each push (default true)", "");
         add(Kind.ROLLOUT, "skip", "skip 'ms-016'", "rollout definition: targets to leave out", "");
-
-        add(Kind.COMMAND, ":help", ":help [verb]", "list verbs, or explain one", "");
-        add(Kind.COMMAND, ":load", ":load FILE", "run a script file in this session (its variables stay)", "");
-        add(Kind.COMMAND, ":save", ":save FILE", "write this session's successful statements as a runnable script", "");
-        add(Kind.COMMAND, ":vars", ":vars", "list the session's variables", "");
-        add(Kind.COMMAND, ":history", ":history [N]", "show the last N history lines", "");
-        add(Kind.COMMAND, ":trace", ":trace", "show the last error's stack trace", "");
-        add(Kind.COMMAND, ":exit", ":exit", "leave the console (Ctrl-D too)", "");
     }
 
     private static void state(String name, String summary) {

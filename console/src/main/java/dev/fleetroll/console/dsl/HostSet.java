@@ -1,5 +1,6 @@
 package dev.fleetroll.console.dsl;
 
+import dev.fleetroll.console.progress.Progress;
 import dev.fleetroll.UserError;
 import dev.fleetroll.console.format.GatherFormatter;
 import dev.fleetroll.inventory.EditDistance;
@@ -475,12 +476,8 @@ public final class HostSet implements Iterable<HostState> {
         if (names.isEmpty()) {
             return this;
         }
-        session.checkCancelled("audit");
         Instant start = Instant.now();
-        AuditReport report;
-        try (DslOutput.Progress p = session.output().progress("audit", names.size())) {
-            report = session.fleet().audit(names, p, session.cancellation());
-        }
+        AuditReport report = runAudit("audit", "audit");
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
         Map<String, Observation> fresh = new LinkedHashMap<>();
@@ -557,7 +554,7 @@ public final class HostSet implements Iterable<HostState> {
         if (names.isEmpty()) {
             report = new ExecReport(List.of(), Duration.ZERO);
         } else {
-            try (DslOutput.Progress p = session.output().progress("exec", names.size())) {
+            try (Progress p = session.output().progress("exec", names.size())) {
                 report = session.fleet().exec(names, rc, p, session.cancellation());
             }
         }
@@ -646,7 +643,7 @@ public final class HostSet implements Iterable<HostState> {
         boolean print = !session.interactive() && !DefaultTypeTransformation.castToBoolean(o.get("quiet"));
         PuppetRunFormatter formatter = new PuppetRunFormatter(session.output().colour());
         PuppetRunReport report;
-        try (DslOutput.PhasedProgress p = session.output().progressOnStart("runPuppet")) {
+        try (Progress p = session.output().progressOnStart("runPuppet")) {
             report = new RunPuppet(session.writeContext()).run(names, opts, session.writeGate(), p,
                     session.cancellation(), r -> {
                         if (print) {
@@ -780,7 +777,7 @@ public final class HostSet implements Iterable<HostState> {
     private ChangeResults write(String verb, WriteCall call) {
         session.checkCancelled(verb);
         WriteResults r;
-        try (DslOutput.PhasedProgress p = session.output().progressOnStart(verb)) {
+        try (Progress p = session.output().progressOnStart(verb)) {
             r = call.run(session.writeContext(), session.writeGate(), p);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -847,7 +844,7 @@ public final class HostSet implements Iterable<HostState> {
         int round = 0;
         while (!pending.isEmpty()) {
             round++;
-            HostSet audited = derive(pending).auditQuietly();
+            HostSet audited = derive(pending).reaudit("waitFor");
             List<String> still = new ArrayList<>();
             for (HostState s : audited.states()) {
                 if (s.reachable() && test(condition, s, "waitFor")) {
@@ -888,13 +885,19 @@ public final class HostSet implements Iterable<HostState> {
         return waitFor(Map.of(), timeout, condition);
     }
 
-    private HostSet auditQuietly() {
-        session.checkCancelled("waitFor");
-        try (DslOutput.Progress p = session.output().progress("waitFor audit", names.size())) {
-            session.fleet().audit(names, p, session.cancellation()); // stored: read back below
-        }
-        session.checkCancelled("waitFor");
+    /** The audit inside another verb ({@code waitFor}): no summary line or tracked results, just the fresh state. */
+    private HostSet reaudit(String verb) {
+        runAudit(verb, verb + " audit");
+        session.checkCancelled(verb);
         return new HostSet(session, names, session.states(names), null);
+    }
+
+    /** Audits the set's hosts under a progress line named {@code phase}; the fleet stores every observation. */
+    private AuditReport runAudit(String verb, String phase) {
+        session.checkCancelled(verb);
+        try (Progress p = session.output().progress(phase, names.size())) {
+            return session.fleet().audit(names, p, session.cancellation());
+        }
     }
 
     /** Reports a finished verb: cancellation stops the statement; otherwise a summary line and tracking. */

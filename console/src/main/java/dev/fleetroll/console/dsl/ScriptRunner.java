@@ -1,20 +1,19 @@
 package dev.fleetroll.console.dsl;
 
+import dev.fleetroll.util.Durations;
 import groovy.lang.Binding;
 import groovy.lang.GroovyShell;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.codehaus.groovy.control.CompilationFailedException;
 
 /**
  * Runs a script (a file, {@code -e} text or stdin) in a session and turns the outcome into an exit status:
  * 0 success; 1 the script threw, called {@code fail}, or left failed hosts of a multi-host verb unexamined;
- * 2 compile error ({@code file:line:col: message}); 130 interrupted. Ctrl-C and {@code timeout} cancel the running
- * verb and interrupt the script thread.
+ * 2 compile error ({@code file:line:col: message}); 130 interrupted. Ctrl-C and {@code timeout} stop the script
+ * through {@link StatementWorker} (the running verb is cancelled, then the thread interrupted).
  */
 public final class ScriptRunner {
     public static final int OK = 0;
@@ -61,60 +60,29 @@ public final class ScriptRunner {
             }
             return USAGE;
         }
-        AtomicReference<Object> value = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread worker = Thread.ofPlatform().name("fleetroll-script").unstarted(() -> {
-            try {
-                value.set(script.run());
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        });
-        // written by the signal handler's thread, read by this one
-        AtomicLong stopAt = new AtomicLong();
-        Runnable restore = sigint.apply(() -> {
-            session.cancel("interrupted");  // the verb reports pending hosts cancelled ...
-            stopAt.set(System.nanoTime());  // ... and the thread is interrupted shortly after if it keeps going
-        });
-        boolean timedOut = false;
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        StatementWorker worker = new StatementWorker(session, StatementWorker.Timings.SCRIPT);
+        Runnable restore = sigint.apply(() -> worker.stop("interrupted"));
+        StatementWorker.Outcome outcome;
         try {
-            worker.start();
-            boolean interruptSent = false;
-            while (worker.isAlive()) {
-                worker.join(50);
-                if (!timedOut && System.nanoTime() > deadline) {
-                    timedOut = true;
-                    session.cancel("timed out");
-                    stopAt.set(System.nanoTime());
-                }
-                long stop = stopAt.get();
-                if (stop != 0 && !interruptSent && System.nanoTime() - stop > 600_000_000L) {
-                    interruptSent = true;
-                    worker.interrupt();
-                }
-                if (timedOut && System.nanoTime() - stop > 5_000_000_000L) {
-                    break; // give up on a script that ignores interrupts; the process exits anyway
-                }
-            }
-        } catch (InterruptedException e) {
-            session.cancel("interrupted");
-            worker.interrupt();
-            Thread.currentThread().interrupt();
+            outcome = worker.run(script::run, "fleetroll-script", null, timeout);
         } finally {
             restore.run();
         }
         try {
-            if (timedOut) {
-                err.println("fleetroll: " + label + ": stopped after the timeout of " + dev.fleetroll.util.Durations.format(timeout));
+            if ("timed out".equals(outcome.stopReason())) {
+                err.println("fleetroll: " + label + ": stopped after the timeout of " + Durations.format(timeout));
                 return FAILED;
             }
-            Throwable t = failure.get();
+            if (outcome.abandoned()) {
+                err.println("fleetroll: " + label + ": interrupted (the script did not stop; exiting anyway)");
+                return INTERRUPTED;
+            }
+            Throwable t = outcome.failure();
             if (t != null) {
                 return report(t, label, className);
             }
-            if (printValue && !(value.get() instanceof Results)) { // verbs already printed their results
-                session.output().out().print(ValuePrinter.render(value.get(), session.output(), false));
+            if (printValue && !(outcome.value() instanceof Results)) { // verbs already printed their results
+                session.output().out().print(ValuePrinter.render(outcome.value(), session.output(), false));
             }
             List<Results> unhandled = session.unhandledFailures();
             if (!unhandled.isEmpty()) {

@@ -124,16 +124,17 @@ public final class CompletionAnalyzer {
         int space = text.indexOf(' ');
         if (space < 0) {
             List<Suggestion> out = new ArrayList<>();
-            for (DslHelp.Entry e : DslHelp.entries(DslHelp.Kind.COMMAND)) {
-                out.add(new Suggestion(e.name(), e.summary(), "commands", true));
+            for (ReplCommand c : ReplCommand.values()) {
+                out.add(new Suggestion(c.commandName(), c.summary(), "commands", true));
             }
             return new Analysis(text, filter(out, text));
         }
-        String cmd = text.substring(0, space);
+        ReplCommand.Argument argument = ReplCommand.find(text.substring(0, space)).map(ReplCommand::argument)
+                .orElse(ReplCommand.Argument.NONE);
         String arg = text.substring(text.lastIndexOf(' ') + 1);
-        return switch (cmd) {
-            case ":load", ":save" -> new Analysis(arg, paths(arg));
-            case ":help" -> {
+        return switch (argument) {
+            case FILE -> new Analysis(arg, paths(arg));
+            case TOPIC -> {
                 List<Suggestion> out = new ArrayList<>();
                 for (DslHelp.Kind k : List.of(DslHelp.Kind.VERB, DslHelp.Kind.HOSTSET, DslHelp.Kind.RESULTS, DslHelp.Kind.STATE)) {
                     for (DslHelp.Entry e : DslHelp.entries(k)) {
@@ -142,7 +143,7 @@ public final class CompletionAnalyzer {
                 }
                 yield new Analysis(arg, filter(dedupe(out), arg));
             }
-            default -> Analysis.none(arg);
+            case NONE, COUNT -> Analysis.none(arg);
         };
     }
 

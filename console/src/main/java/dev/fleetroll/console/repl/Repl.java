@@ -10,8 +10,12 @@ import dev.fleetroll.console.dsl.DslExit;
 import dev.fleetroll.console.dsl.DslHelp;
 import dev.fleetroll.console.dsl.DslOutput;
 import dev.fleetroll.console.dsl.DslSession;
+import dev.fleetroll.console.dsl.StatementWorker;
+import dev.fleetroll.console.progress.LineControl;
+import dev.fleetroll.console.progress.ProgressDisplay;
 import dev.fleetroll.console.writes.ConsoleWriteGate;
 import dev.fleetroll.console.writes.PlanFormatter;
+import dev.fleetroll.inventory.EditDistance;
 import java.time.Clock;
 import dev.fleetroll.console.dsl.FleetFactory;
 import dev.fleetroll.console.dsl.FleetScript;
@@ -28,10 +32,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.customizers.ImportCustomizer;
@@ -44,6 +49,8 @@ import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
 
 /**
  * The interactive console ({@code fleetroll} on a terminal): a hand-written loop on JLine's {@link LineReader}
@@ -56,16 +63,12 @@ import org.jline.terminal.TerminalBuilder;
  *   <li>Statements run on a worker thread. Ctrl-C (SIGINT while a statement runs) cancels the session's
  *       {@code Cancellation} (the engine reports pending hosts cancelled and closes running channels, keeping
  *       connections) and interrupts the worker ({@code ThreadInterrupt} checks in user code); the prompt returns
- *       within 2 s even if the statement does not stop.
+ *       within 1.6 s even if the statement does not stop ({@link StatementWorker.Timings#REPL}).
  *   <li>History is appended to {@code $FLEETROLL_HOME/history} line by line and re-read when another console
  *       appended to it, so consoles sharing a tmux session see and keep each other's lines.
  * </ul>
  */
 public final class Repl {
-    /** After Ctrl-C the engine gets this long to report pending hosts cancelled before the thread is interrupted. */
-    private static final long INTERRUPT_NANOS = 600_000_000L;
-    /** After Ctrl-C the prompt comes back after at most this long, whatever the statement does. */
-    private static final long ABANDON_NANOS = 1_600_000_000L;
     private static final String PROMPT = "fleetroll> ";
 
     private final Supplier<Workspace> workspace;
@@ -81,10 +84,9 @@ public final class Repl {
     private GroovyShell shell;
     private Throwable lastError;
     private int counter;
-    private volatile Thread worker;
     private final Map<String, String> env;
-    private volatile boolean busy;
-    private volatile long interruptedAt;
+    /** The statement being compiled or run; null at the prompt. Read by the SIGINT handler's thread. */
+    private volatile StatementWorker statement;
     private long historyStamp = Long.MIN_VALUE;
 
     public Repl(Supplier<Workspace> workspace, FleetrollHome home, Map<String, String> env, boolean debug) {
@@ -105,7 +107,8 @@ public final class Repl {
         try {
             PrintStream termOut = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
             boolean colour = !"dumb".equals(terminal.getType()) && !env.containsKey("NO_COLOR");
-            output = new DslOutput(termOut, termOut, terminal.output(), colour, terminal::getWidth);
+            output = new DslOutput(termOut, termOut, new ProgressDisplay(terminal.output(),
+                    LineControl.forTerm(terminal.getType()), terminal::getWidth), colour, terminal::getWidth);
             // writes show their plan and ask [y/N] on this terminal
             ConsoleWriteGate gate = new ConsoleWriteGate(ConsoleWriteGate.Context.INTERACTIVE, false, false, true,
                     new JLineConfirmer(terminal), termOut, new PlanFormatter(colour, Clock.systemUTC()), true);
@@ -182,12 +185,11 @@ public final class Repl {
     boolean evaluate(String text, String className) {
         session.resetCancellation();
         session.clearTracked();
-        interruptedAt = 0;
-        busy = true;
+        statement = new StatementWorker(session, StatementWorker.Timings.REPL);
         try {
             return compileAndRun(text, className);
         } finally {
-            busy = false;
+            statement = null;
         }
     }
 
@@ -203,47 +205,17 @@ public final class Repl {
                     + ce.message());
             return false;
         }
-        if (interruptedAt != 0) { // Ctrl-C while compiling: do not start it
+        if (statement.stopRequested()) { // Ctrl-C while compiling: do not start it
             error("cancelled");
             return false;
         }
-        AtomicReference<Object> value = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().daemon().name("fleetroll-eval-" + counter).unstarted(() -> {
-            try {
-                value.set(script.run());
-            } catch (Throwable ex) {
-                failure.set(ex);
-            }
-        });
-        t.setContextClassLoader(shell.getClassLoader());
-        worker = t;
-        t.start();
-        boolean abandoned = false;
-        boolean interruptSent = false;
-        try {
-            while (t.isAlive()) {
-                t.join(50);
-                long at = interruptedAt;
-                if (at != 0 && !interruptSent && System.nanoTime() - at > INTERRUPT_NANOS) {
-                    interruptSent = true;
-                    t.interrupt(); // the statement did not stop on the cancellation alone (user code loops, sleeps)
-                }
-                if (at != 0 && System.nanoTime() - at > ABANDON_NANOS) {
-                    abandoned = true;
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            worker = null;
-        }
-        if (abandoned) {
+        StatementWorker.Outcome outcome = statement.run(script::run, "fleetroll-eval-" + counter,
+                shell.getClassLoader(), null);
+        if (outcome.abandoned()) {
             error("cancelled (the statement is still stopping in the background)");
             return false;
         }
-        Throwable ex = failure.get();
+        Throwable ex = outcome.failure();
         if (ex != null) {
             Throwable e = DslErrors.unwrap(ex);
             lastError = e;
@@ -251,7 +223,7 @@ public final class Repl {
                 out.println("exit(" + exit.status() + ") ends scripts; use :exit or Ctrl-D to leave the console");
                 return true;
             }
-            if (DslErrors.isInterrupt(e) || interruptedAt != 0) {
+            if (DslErrors.isInterrupt(e) || outcome.stopped()) {
                 String why = e instanceof DslCancelled ? e.getMessage() : null;
                 error("cancelled" + (why != null && why.contains(": ") ? " (" + why + ")" : ""));
                 return false;
@@ -260,7 +232,7 @@ public final class Repl {
             error(DslErrors.describe(e, variableNames()) + (line > 1 || text.contains("\n") && line > 0 ? " (line " + line + ")" : ""));
             return false;
         }
-        Object v = value.get();
+        Object v = outcome.value();
         if (v != null) {
             binding.setVariable("_", v);
             out.print(ValuePrinter.render(v, output, true));
@@ -271,16 +243,17 @@ public final class Repl {
 
     /** SIGINT while a statement runs: cancel its verb now; the wait loop interrupts the thread if that is not enough. */
     private void interrupt() {
-        if (busy) {
-            interruptedAt = System.nanoTime();
-            session.cancel("interrupted");
+        StatementWorker running = statement;
+        if (running != null) {
+            running.stop("interrupted");
         }
     }
 
     private void error(String message) {
         PrintStream out = output.out();
         if (output.colour()) {
-            out.println("\033[31merror:\033[0m " + message);
+            out.println(new AttributedString("error:", AttributedStyle.DEFAULT.foreground(AttributedStyle.RED))
+                    .toAnsi(terminal) + " " + message);
         } else {
             out.println("error: " + message);
         }
@@ -339,55 +312,60 @@ public final class Repl {
     boolean command(String text) {
         String[] parts = text.split("\\s+", 2);
         String arg = parts.length > 1 ? parts[1].strip() : "";
-        PrintStream out = output.out();
-        switch (parts[0]) {
-            case ":exit", ":quit", ":q" -> {
-                return false;
-            }
-            case ":help", ":h" -> help(arg, out);
-            case ":load" -> load(arg);
-            case ":save" -> save(arg);
-            case ":vars" -> vars(out);
-            case ":history" -> history(arg, out);
-            case ":trace" -> {
-                if (lastError == null) {
-                    out.println("no error yet");
-                } else {
-                    StringWriter w = new StringWriter();
-                    StackTraceUtils.deepSanitize(lastError).printStackTrace(new PrintWriter(w));
-                    out.print(w);
-                }
-            }
-            default -> {
-                List<String> names = DslHelp.entries(DslHelp.Kind.COMMAND).stream().map(DslHelp.Entry::name).toList();
-                String near = dev.fleetroll.inventory.EditDistance.closest(parts[0], names);
-                error("unknown command " + parts[0] + (near == null ? "" : " (did you mean " + near + "?)") + "; :help lists them");
-            }
+        Optional<ReplCommand> cmd = ReplCommand.find(parts[0]);
+        if (cmd.isEmpty()) {
+            String near = EditDistance.closest(parts[0], ReplCommand.names());
+            error("unknown command " + parts[0] + (near == null ? "" : " (did you mean " + near + "?)") + "; :help lists them");
+            output.out().flush();
+            return true;
         }
-        out.flush();
-        return true;
+        boolean stay = cmd.get().run(this, arg);
+        output.out().flush();
+        return stay;
     }
 
-    private void help(String arg, PrintStream out) {
+    void trace() {
+        PrintStream out = output.out();
+        if (lastError == null) {
+            out.println("no error yet");
+        } else {
+            StringWriter w = new StringWriter();
+            StackTraceUtils.deepSanitize(lastError).printStackTrace(new PrintWriter(w));
+            out.print(w);
+        }
+    }
+
+    void help(String arg) {
+        PrintStream out = output.out();
         if (arg.isEmpty()) {
             section(out, "Verbs", DslHelp.Kind.VERB);
             section(out, "HostSet (hosts(...).VERB)", DslHelp.Kind.HOSTSET);
             section(out, "Results (of exec, waitFor, audit().results)", DslHelp.Kind.RESULTS);
             section(out, "HostState properties (inside where { } and each { })", DslHelp.Kind.STATE);
             section(out, "Rollouts (rollout('name') { definition }.VERB)", DslHelp.Kind.ROLLOUT);
-            section(out, "Console commands", DslHelp.Kind.COMMAND);
+            out.println("Console commands:");
+            int w = Arrays.stream(ReplCommand.values()).mapToInt(c -> c.usage().length()).max().orElse(10);
+            for (ReplCommand c : ReplCommand.values()) {
+                out.printf("  %-" + w + "s  %s%n", c.usage(), c.summary());
+            }
             out.println("Durations: 30.seconds 5.minutes 2.hours 1.day. Queries: COL OP VALUE with = != ~ < > <= >=, "
                     + "sort:COL[:desc]. ':help where' explains one word.");
             return;
         }
         String name = arg.startsWith(":") ? arg : arg.replaceAll("[(){}'\"].*", "");
+        Optional<ReplCommand> command = ReplCommand.find(name);
+        if (command.isPresent()) {
+            out.println(command.get().usage() + "    [command]");
+            out.println("  " + command.get().summary());
+            return;
+        }
         List<DslHelp.Entry> entries = DslHelp.find(name);
         if (entries.isEmpty()) {
-            List<String> all = new ArrayList<>();
+            List<String> all = new ArrayList<>(ReplCommand.names());
             for (DslHelp.Kind k : DslHelp.Kind.values()) {
                 DslHelp.entries(k).forEach(e -> all.add(e.name()));
             }
-            String near = dev.fleetroll.inventory.EditDistance.closest(name, all);
+            String near = EditDistance.closest(name, all);
             error("no help for '" + name + "'" + (near == null ? "" : " (did you mean '" + near + "'?)"));
             return;
         }
@@ -416,7 +394,7 @@ public final class Repl {
         }
     }
 
-    private void load(String arg) {
+    void load(String arg) {
         if (arg.isEmpty()) {
             error(":load needs a file name");
             return;
@@ -437,7 +415,7 @@ public final class Repl {
         }
     }
 
-    private void save(String arg) {
+    void save(String arg) {
         if (arg.isEmpty()) {
             error(":save needs a file name, e.g. :save scripts/mine.groovy");
             return;
@@ -460,7 +438,8 @@ public final class Repl {
         }
     }
 
-    private void vars(PrintStream out) {
+    void vars() {
+        PrintStream out = output.out();
         Map<String, Object> vars = new TreeMap<>();
         binding.getVariables().forEach((k, v) -> vars.put(String.valueOf(k), v));
         if (vars.isEmpty()) {
@@ -479,7 +458,8 @@ public final class Repl {
         });
     }
 
-    private void history(String arg, PrintStream out) {
+    void history(String arg) {
+        PrintStream out = output.out();
         int n = 20;
         if (!arg.isEmpty()) {
             try {
