@@ -2,10 +2,11 @@
 // what every host really runs and whether it is healthy, and plan the headline rollout step.
 //
 //   ./fleetroll demo                                  (starts the sandbox if needed, then runs this as a dry run)
-//   fleetroll run scripts/demo.groovy --dry-run       (or -- LIST to audit another host list)
+//   fleetroll run scripts/demo.groovy --dry-run       (or -- LIST [OVERRIDE] for another host list or override file)
 //   fleetroll run scripts/demo.groovy --confirm       (really pushes the override to the hosts that need it)
 
 def list = args ? args[0] : 'sandbox'
+def override = args.size() > 1 ? args[1] : 'configs/overrides/netperf-tuning.override'
 def audited = hosts(list).refresh()   // audit + expected shas (GitHub) + workers (Taskcluster)
 audited.show()
 
@@ -22,8 +23,8 @@ println "${audited.where { healthy }.size()} healthy (ran the expected sha, acti
 println()
 
 // The headline: push an override to the hosts that have not applied theirs (a dry run unless --confirm).
-println "\$ hosts('$list').audit().where { !applied }.setOverride(file('configs/overrides/netperf-tuning.override'), reason: 'demo')"
-def pushed = audited.where { reachable && !applied }.setOverride(file('configs/overrides/netperf-tuning.override'), reason: 'demo')
+println "\$ hosts('$list').audit().where { !applied }.setOverride(file('$override'), reason: 'demo')"
+def pushed = audited.where { reachable && !applied }.setOverride(file(override), reason: 'demo')
 if (!pushed.dryRun) {
     println "changed: ${pushed.changed.fold() ?: '-'}; blocked: ${pushed.blocked.fold() ?: '-'}"
 }

@@ -1,5 +1,6 @@
 package dev.fleetroll.console.cli;
 
+import dev.fleetroll.UserError;
 import dev.fleetroll.config.FleetrollHome;
 import dev.fleetroll.sandbox.RunningSandbox;
 import dev.fleetroll.sandbox.Sandbox;
@@ -11,26 +12,20 @@ import dev.fleetroll.config.Workspace;
 import dev.fleetroll.console.dsl.DslSession;
 import dev.fleetroll.console.dsl.ScriptRunner;
 import dev.fleetroll.console.writes.ConsoleWriteGate;
-import dev.fleetroll.console.writes.PlanFormatter;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.inventory.NodeSet;
-import dev.fleetroll.ops.AuditReport;
 import dev.fleetroll.ops.DefaultFleet;
-import dev.fleetroll.ops.SetOverride;
-import dev.fleetroll.ops.WriteContext;
-import dev.fleetroll.ops.WriteOptions;
 import dev.fleetroll.ops.WriteSource;
 import dev.fleetroll.sandbox.FleetPlan;
-import dev.fleetroll.ssh.BatchListener;
-import dev.fleetroll.ssh.Cancellation;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.state.Verdicts;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -46,6 +41,9 @@ import org.apache.commons.cli.Options;
  */
 final class DemoCommand implements Command {
     static final String EXAMPLE_OVERRIDE = "configs/overrides/netperf-tuning.override";
+    static final String DEMO_SCRIPT = "scripts/demo.groovy";
+    /** The jar's copy of {@code scripts/demo.groovy} (console/pom.xml copies it in), for runs outside a checkout. */
+    static final String BUNDLED_SCRIPT = "/dev/fleetroll/console/demo.groovy";
 
     @Override
     public String name() {
@@ -91,11 +89,6 @@ final class DemoCommand implements Command {
                 "netperf-tuning.override (built-in example)");
     }
 
-    /**
-     * The headline one-liner as a dry run: audits the fleet, picks the hosts whose override is not applied and prints
-     * the plan of pushing {@code override} to them (audited as a dry run). Returns those hosts (null when the audit
-     * could not run).
-     */
     /** Sandbox hosts whose stored state says the override is not applied (no network: the script just audited). */
     static List<String> notApplied(CliContext ctx) {
         ctx.reloadWorkspace();
@@ -110,36 +103,54 @@ final class DemoCommand implements Command {
         }
     }
 
-    static List<String> planOverridePush(CliContext ctx, PrintStream out, WriteSource override) {
-        ctx.reloadWorkspace(); // the sandbox's drop-in (ssh config, short names) is new
-        Workspace ws = ctx.workspace();
-        out.println("hosts('sandbox').audit().where { !applied }.setOverride(file('" + override.name()
-                + "'), reason: 'demo'), as a dry run:");
-        try (DefaultFleet fleet = DefaultFleet.open(ws)) {
-            List<String> hosts = new Inventory(ws).resolve(List.of("sandbox"));
-            BatchListener progress = ProgressLine.forTerminal(ctx, "auditing");
-            AuditReport report;
-            try {
-                report = fleet.audit(hosts, progress, Cancellation.none());
-            } finally {
-                ProgressLine.finish(progress);
-            }
-            List<String> need = report.observations().stream()
-                    .filter(o -> o.ok() && !Verdicts.applied(o.override(), o.puppet()))
-                    .map(Observation::host).toList();
-            if (need.isEmpty()) {
-                out.println("  every host has its override applied: nothing to push");
-                return need;
-            }
-            ConsoleWriteGate gate = new ConsoleWriteGate(ConsoleWriteGate.Context.CLI, false, true, ctx.stdinIsTerminal(),
-                    null, out, new PlanFormatter(ctx.colour(), Clock.systemUTC()), true);
-            new SetOverride(WriteContext.of(fleet, ctx.env())).run(need, override, WriteOptions.DEFAULTS.withReason("demo"),
-                    gate, BatchListener.NONE, Cancellation.none());
-            return need;
-        } catch (RuntimeException e) {
-            ctx.err().println("fleetroll: demo: could not plan the override push: " + e.getMessage());
-            return null;
+    /**
+     * Runs the demo script as a dry run against the sandbox: the checkout's {@code scripts/demo.groovy}, or outside a
+     * checkout the copy bundled in the jar, given the example override written under {@code $FLEETROLL_HOME/demo/}.
+     * Returns the script's exit status.
+     */
+    static int runDemoScript(CliContext ctx, WriteSource override) {
+        Path project = ctx.workspace().projectDir();
+        Path checkoutScript = project == null ? null : project.resolve(DEMO_SCRIPT);
+        String label;
+        String text;
+        List<String> args;
+        if (checkoutScript != null && Files.isRegularFile(checkoutScript)) {
+            label = checkoutScript.toString();
+            text = RunCommand.read(label);
+            args = List.of();
+        } else {
+            label = DEMO_SCRIPT + " (bundled)";
+            text = bundledScript();
+            args = List.of("sandbox", writeOverrideCopy(ctx.workspace().home(), override).toString());
         }
+        ctx.out().println("$ fleetroll run " + DEMO_SCRIPT + " --dry-run");
+        try (DslSession session = DslSessions.forScript(ctx, args, ConsoleWriteGate.Context.SCRIPT, false, true)) {
+            return new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint).run(text, label, false, null);
+        }
+    }
+
+    private static String bundledScript() {
+        try (InputStream in = DemoCommand.class.getResourceAsStream(BUNDLED_SCRIPT)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks " + BUNDLED_SCRIPT + "; rebuild fleetroll");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The example override as a file the bundled script can read ({@code file(...)}), under the home's demo/. */
+    private static Path writeOverrideCopy(FleetrollHome home, WriteSource override) {
+        Path file = home.dir().resolve("demo").resolve("netperf-tuning.override");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, override.bytes());
+        } catch (IOException e) {
+            throw new UserError("demo: cannot write " + file + ": " + e.getMessage()
+                    + "; check that FLEETROLL_HOME is writable");
+        }
+        return file;
     }
 
     @Override
@@ -169,22 +180,12 @@ final class DemoCommand implements Command {
         out.printf(Locale.ROOT, "fleetroll demo: %d sandbox hosts, each a real sshd in its own namespaces on this machine"
                 + " (up in %.1f s)%n%n", n, sb.upTime().toMillis() / 1000.0);
         ctx.reloadWorkspace(); // the sandbox wrote its host list and SSH settings
-        Path script = demoScript(ctx);
-        int audit = Cli.OK;
-        if (script != null) {
-            out.println("$ fleetroll run scripts/demo.groovy --dry-run");
-            try (DslSession session = DslSessions.forScript(ctx, List.of(), ConsoleWriteGate.Context.SCRIPT, false, true)) {
-                audit = new ScriptRunner(session, ctx.err(), ctx.debug(), Interrupts::onSigint)
-                        .run(RunCommand.read(script.toString()), script.toString(), false, null);
-            }
-        } else {
-            SandboxCommand.printHostTable(out, st.hosts(), false);
-        }
+        WriteSource override = exampleOverride(ctx);
+        int audit = runDemoScript(ctx, override);
         out.println();
         out.println(SandboxCommand.memoryLine(st));
         out.println();
-        WriteSource override = exampleOverride(ctx);
-        List<String> need = script != null ? notApplied(ctx) : planOverridePush(ctx, out, override);
+        List<String> need = notApplied(ctx);
         String me = SandboxCommand.launcher(ctx);
         SandboxHost first = sb.hosts().stream().filter(h -> h.scenario() == Scenario.OVERRIDE_APPLIED).findFirst()
                 .orElse(sb.hosts().get(0));
@@ -208,12 +209,5 @@ final class DemoCommand implements Command {
         out.println("  " + me + " sandbox fault tarpit ms-2        # also stop-sshd, rekey, corrupt-metadata, reboot");
         out.println("  " + me + " sandbox down");
         return audit;
-    }
-
-    /** {@code scripts/demo.groovy} of the checkout, or null when fleetroll runs without one. */
-    private static Path demoScript(CliContext ctx) {
-        Path project = ctx.workspace().projectDir();
-        Path script = project == null ? null : project.resolve("scripts").resolve("demo.groovy");
-        return script != null && Files.isRegularFile(script) ? script : null;
     }
 }
