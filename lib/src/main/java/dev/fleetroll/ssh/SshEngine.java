@@ -52,10 +52,18 @@ public final class SshEngine implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new UserError("ssh.strict_host_key_checking: " + e.getMessage() + " (fix it in the fleetroll config)");
         }
-        SshjExecutor.Settings settings = new SshjExecutor.Settings(
-                s.handshakeConcurrency(), s.connectTimeout(), s.commandTimeout(), s.connectRetries(), s.retryBackoff(),
-                s.strictHostKeyChecking(), s.keepaliveInterval(), s.idleClose(), s.outputCapBytes(),
-                ws.home().logs().resolve("output"));
+        SshjExecutor.Settings settings = SshjExecutor.Settings.builder()
+                .handshakeConcurrency(s.handshakeConcurrency())
+                .connectTimeout(s.connectTimeout())
+                .commandTimeout(s.commandTimeout())
+                .connectRetries(s.connectRetries())
+                .retryBackoff(s.retryBackoff())
+                .strictHostKeyChecking(s.strictHostKeyChecking())
+                .keepaliveInterval(s.keepaliveInterval())
+                .idleClose(s.idleClose())
+                .outputCapBytes(s.outputCapBytes())
+                .spillDir(ws.home().logs().resolve("output"))
+                .build();
         SshjExecutor executor = new SshjExecutor(resolver, verifier, auth, settings);
         return new SshEngine(executor, s, fanout != null ? fanout : s.fanout());
     }

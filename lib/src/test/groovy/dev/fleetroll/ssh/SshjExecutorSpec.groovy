@@ -61,10 +61,12 @@ Host *
         Path cfg = fx.sshConfig("ssh_config_${System.nanoTime()}", o.config ?: hosts())
         def resolver = SshConfigResolver.load([cfg], home, 'root')
         def auth = new SshAuth(o.agent as Path, home, SshjCrypto.keyFileFactories())
-        def settings = new SshjExecutor.Settings(o.handshakes ?: 8, o.connectTimeout ?: Duration.ofSeconds(20),
-                o.commandTimeout ?: Duration.ofSeconds(20), o.retries != null ? o.retries : 0, Duration.ofMillis(50),
-                o.policy ?: 'accept-new', Duration.ofSeconds(15), o.idle ?: Duration.ofMinutes(5),
-                o.cap ?: (1L << 20), dir.resolve('spill'))
+        def settings = SshjExecutor.Settings.builder()
+                .handshakeConcurrency(o.handshakes ?: 8).connectTimeout(o.connectTimeout ?: Duration.ofSeconds(20))
+                .commandTimeout(o.commandTimeout ?: Duration.ofSeconds(20)).connectRetries(o.retries != null ? o.retries : 0)
+                .retryBackoff(Duration.ofMillis(50)).strictHostKeyChecking(o.policy ?: 'accept-new')
+                .idleClose(o.idle ?: Duration.ofMinutes(5)).outputCapBytes(o.cap ?: (1L << 20))
+                .spillDir(dir.resolve('spill')).build()
         ex = new SshjExecutor(resolver, o.verifier ?: new KnownHostsVerifier(), auth, settings)
         ex
     }
