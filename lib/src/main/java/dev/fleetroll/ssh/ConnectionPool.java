@@ -146,6 +146,20 @@ final class ConnectionPool {
         return jc.client();
     }
 
+    /**
+     * Closes {@code c}, the slot's connection, unless a command is using it or a connection goes through it
+     * ({@code closeWhenDone}). The slot forgets it at once, so the next command opens a new connection.
+     */
+    void release(PoolSlot slot, SSHClient c) {
+        synchronized (slot) {
+            if (slot.client != c || slot.active.get() > 0 || slot.dependents.get() > 0) {
+                return;
+            }
+            slot.detach();
+        }
+        Thread.startVirtualThread(() -> slot.invalidate(c));
+    }
+
     /** Idle reaper and keep-alive, on the shared timer thread (work that may block runs on virtual threads). */
     private void maintain() {
         if (closed) {

@@ -40,6 +40,14 @@ public final class SshEngine implements AutoCloseable {
      * is {@code --fanout} (null = {@code ssh.fanout}).
      */
     public static SshEngine open(Workspace ws, Path sshConfigOverride, Integer fanout) {
+        return open(ws, sshConfigOverride, fanout, true);
+    }
+
+    /**
+     * Opens the engine; {@code keepConnections} false is for a one-shot batch (a single {@code gather-host}
+     * round, cron): each host's connection is closed when its task is done, so memory does not grow with the fleet.
+     */
+    public static SshEngine open(Workspace ws, Path sshConfigOverride, Integer fanout, boolean keepConnections) {
         FleetrollConfig.Ssh s = ws.config().ssh();
         Map<String, String> env = ws.env();
         Path home = home(ws);
@@ -63,6 +71,7 @@ public final class SshEngine implements AutoCloseable {
                 .idleClose(s.idleClose())
                 .outputCapBytes(s.outputCapBytes())
                 .spillDir(ws.home().logs().resolve("output"))
+                .closeWhenDone(!keepConnections)
                 .build();
         SshjExecutor executor = new SshjExecutor(resolver, verifier, auth, settings);
         return new SshEngine(executor, s, fanout != null ? fanout : s.fanout());

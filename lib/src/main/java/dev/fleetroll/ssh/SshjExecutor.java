@@ -30,6 +30,7 @@ public final class SshjExecutor implements RemoteExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(SshjExecutor.class);
 
     private final SshConfigResolver resolver;
+    private final Settings settings;
     private final ScheduledExecutorService timer;
     private final SshConnector connector;
     private final ConnectionPool pool;
@@ -38,6 +39,7 @@ public final class SshjExecutor implements RemoteExecutor {
 
     public SshjExecutor(SshConfigResolver resolver, KnownHostsVerifier verifier, SshAuth auth, Settings settings) {
         this.resolver = resolver;
+        this.settings = settings;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleetroll-ssh-timer");
             t.setDaemon(true);
@@ -89,7 +91,11 @@ public final class SshjExecutor implements RemoteExecutor {
                     return job.withAttempts(Math.max(attempts[0], f.attempts())).fail(f.outcome(), f.message());
                 }
                 try {
-                    return runner.run(slot, rh, lease.client(), command, cancel, job.withAttempts(Math.max(1, attempts[0])));
+                    ExecResult r = runner.run(slot, rh, lease.client(), command, cancel, job.withAttempts(Math.max(1, attempts[0])));
+                    if (settings.closeWhenDone()) {
+                        pool.release(slot, lease.client());
+                    }
+                    return r;
                 } catch (ChannelRunner.StaleConnection e) {
                     // The pooled connection died while idle: open a new one, once.
                     slot.invalidate(lease.client());
@@ -142,6 +148,7 @@ public final class SshjExecutor implements RemoteExecutor {
         private final Duration idleClose;
         private final long outputCapBytes;
         private final Path spillDir;
+        private final boolean closeWhenDone;
 
         private Settings(Builder b) {
             this.handshakeConcurrency = b.handshakeConcurrency;
@@ -154,6 +161,7 @@ public final class SshjExecutor implements RemoteExecutor {
             this.idleClose = b.idleClose;
             this.outputCapBytes = b.outputCapBytes;
             this.spillDir = b.spillDir;
+            this.closeWhenDone = b.closeWhenDone;
         }
 
         public static Builder builder() {
@@ -210,6 +218,16 @@ public final class SshjExecutor implements RemoteExecutor {
             return spillDir;
         }
 
+        /**
+         * True for a one-shot batch: a host's connection is closed as soon as its command is done (and no other command
+         * or ProxyJump route uses it), so the process holds about {@code fanout} connections instead of one per host
+         * (each costs ~400 KiB of client memory with SSHJ: see docs/ssh-engine.md). False (the default) keeps them for
+         * the next command or round.
+         */
+        public boolean closeWhenDone() {
+            return closeWhenDone;
+        }
+
         /** Builds {@link Settings}; every value but {@code spillDir} starts at its default in {@code defaults.yaml}. */
         public static final class Builder {
             private int handshakeConcurrency = 16;
@@ -222,6 +240,7 @@ public final class SshjExecutor implements RemoteExecutor {
             private Duration idleClose = Duration.ofMinutes(10);
             private long outputCapBytes = 1L << 20;
             private Path spillDir;
+            private boolean closeWhenDone;
 
             private Builder() {}
 
@@ -272,6 +291,11 @@ public final class SshjExecutor implements RemoteExecutor {
 
             public Builder spillDir(Path dir) {
                 this.spillDir = dir;
+                return this;
+            }
+
+            public Builder closeWhenDone(boolean close) {
+                this.closeWhenDone = close;
                 return this;
             }
 
