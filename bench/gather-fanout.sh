@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# bench/gather-fanout.sh [N] [REPS] - cold 200-host (default) audit: fleetroll gather-host vs pdsh -R ssh vs clush,
-# all running the same audit script over the same sandbox hosts at fanout 64 with the same OpenSSH client config
-# (so the same key exchange, curve25519-sha256), plus warm rounds of `gather-host --every` over open connections.
+# bench/gather-fanout.sh [N...] [REPS] - cold audit of N sandbox hosts (default 200; several sizes: "500 1000" or
+# 500,1000): fleetroll gather-host vs pdsh -R ssh vs clush, all running the same audit script over the same sandbox
+# hosts at fanout 64 with the same OpenSSH client config (so the same key exchange, curve25519-sha256), plus warm
+# rounds of `gather-host --every` over open connections.
 #
 # For each tool: median wall seconds, client CPU seconds (user+sys of the tool and its children, from GNU time)
 # and peak memory (the summed RSS of the tool's whole process tree, sampled every 100 ms), then the ratios.
 # Every fleetroll run starts with an empty observation store, so its first round is a full audit like pdsh's and
 # clush's (later rounds of one process may use what the earlier rounds saw: that is the warm round).
 # Then, per round of one `gather-host --every` process: wall, client CPU and host-side CPU (every process of the
-# sandbox fleet: sshd, sessions, shells and what they ran, from /proc, read between rounds).
+# sandbox fleet: sshd, sessions, shells and what they ran, from cgroup cpuacct). And where a cold host's CPU goes:
+# host-side CPU per host of a bare connection (pdsh running `true`) and of the audit over a new connection (pdsh).
 # Linux and root only (the sandbox); installs pdsh and clustershell from Debian packages when missing.
-# The fleet's sshd processes share the CPU with the client: run it on an otherwise idle machine.
+# The fleet's sshd processes share the CPU with the client: run it on an otherwise idle machine (the load average
+# is printed with every run). Runs unattended; ends with one comparison table for all sizes.
 # FLEETROLL_BIN=/other/checkout/fleetroll measures another build with the same method; FLEETROLL_SANDBOX_BIN (default:
 # this checkout's launcher) is the one that brings the sandbox up and down, so both see the same fleet.
 set -euo pipefail
-n="${1:-200}"
+read -r -a sizes <<<"$(echo "${1:-200}" | tr ',' ' ')"
 reps="${2:-3}"
 fanout=64
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -31,23 +34,6 @@ fi
 
 home="$(mktemp -d /tmp/fleetroll-bench-XXXXXX)"
 export FLEETROLL_HOME="$home"
-cleanup() {
-    "$sandbox" sandbox down >/dev/null 2>&1 || true
-    cg_cleanup
-    rm -rf "$home"
-}
-trap cleanup EXIT
-
-"$fleetroll" --version >/dev/null            # build the jar and its CDS archive outside any timing
-"$sandbox" --version >/dev/null
-"$sandbox" sandbox up "$n" | grep -E '^(sandbox up|memory)'
-config="$home/sandbox/ssh_config"
-"$fleetroll" hosts sandbox >"$home/hosts.txt"
-"$fleetroll" debug-host-script --wrap >"$home/audit-wrapped.sh"
-remote="$(cat "$home/audit-wrapped.sh")"
-# every tool gets the same client settings (the sandbox config: curve25519-sha256 first, BatchMode, known hosts)
-export PDSH_SSH_ARGS="-F $config -2 -a -x %h"
-export PDSH_SSH_ARGS_APPEND=""
 
 # an empty observation store: the next fleetroll process knows nothing of earlier runs
 forget() {
@@ -140,71 +126,137 @@ run() {
     awk -v w="$wall" -v u="$user" -v s="$sys" -v p="$peak" -v rc="$rc" 'BEGIN { printf "%.2f %.2f %d %d\n", w, u + s, p, rc }'
 }
 
-declare -A walls cpus peaks
-tools=(fleetroll pdsh clush)
-for rep in $(seq 1 "$reps"); do
-    for tool in "${tools[@]}"; do
-        case $tool in
-            fleetroll) forget; r=$(run fleetroll "$fleetroll" gather-host sandbox -q --fanout "$fanout") ;;
-            pdsh) r=$(run pdsh pdsh -R ssh -f "$fanout" -w "^$home/hosts.txt" "$remote") ;;
-            clush) r=$(run clush clush --nostdin -f "$fanout" -o "-F $config" -w "$(paste -sd, "$home/hosts.txt")" "$remote") ;;
-        esac
-        read -r wall cpu peak rc <<<"$r"
-        ok=$(case $tool in
-            fleetroll) grep -oE '[0-9]+/[0-9]+ hosts ok' "$home/out.fleetroll" | head -1 ;;
-            *) echo "$(grep -c ': END$' "$home/out.$tool")/$n hosts ok" ;;
-        esac)
-        printf '  run %d %-9s wall %6.2f s  cpu %6.2f s  peak %7.1f MiB  exit %d  %s  (load %s)\n' \
-            "$rep" "$tool" "$wall" "$cpu" "$(awk -v p="$peak" 'BEGIN{print p/1024}')" "$rc" "$ok" "$(cut -d' ' -f1 /proc/loadavg)"
-        walls[$tool]+="$wall "; cpus[$tool]+="$cpu "; peaks[$tool]+="$peak "
-    done
-done
-
-# warm: three rounds in one process; the second and third run over the connections the first opened
-forget
-r=$(run warm "$fleetroll" gather-host sandbox -q --fanout "$fanout" --every 1s --rounds 3)
-cold_round=$(grep -oE '\(([0-9.]+)s\)' "$home/out.warm" | sed -n 1p | tr -d '()s')
-warm_round=$(grep -oE '\(([0-9.]+)s\)' "$home/out.warm" | sed -n 2p | tr -d '()s')
-third_round=$(grep -oE '\(([0-9.]+)s\)' "$home/out.warm" | sed -n 3p | tr -d '()s')
-echo "  warm: $(tr '\n' ' ' <"$home/out.warm")"
-
-# CPU per round: the same rounds, 8 s apart so that each ends before the next starts. A fourth round takes the
-# process's exit (closing 200 connections costs the hosts too), and is not reported.
-: >"$home/cpu.rounds"
-pgid=$(sed -n 's/.*"pgid" *: *\([0-9]*\).*/\1/p' "$home/sandbox/state.json" | head -1)
-if cg_setup "$pgid"; then
-    sleep 2
-    forget
-    cpu_rounds "$home/out.cpu" "$fleetroll" gather-host sandbox -q --fanout "$fanout" --every 8s --rounds 4 >"$home/cpu.all"
-    head -3 "$home/cpu.all" >"$home/cpu.rounds"
-    echo "  cpu:  $(tr '\n' ' ' <"$home/out.cpu")"
-fi
+cleanup() {
+    "$sandbox" sandbox down >/dev/null 2>&1 || true
+    cg_cleanup
+    rm -rf "$home"
+}
+trap cleanup EXIT
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-echo
-echo "== $n hosts, fanout $fanout, median of $reps runs, $(nproc) cores"
-printf '%-10s %10s %12s %14s\n' tool 'wall s' 'client cpu s' 'peak MiB'
-declare -A mw mc
-for tool in "${tools[@]}"; do
-    mw[$tool]=$(echo "${walls[$tool]}" | median)
-    mc[$tool]=$(echo "${cpus[$tool]}" | median)
-    mp=$(echo "${peaks[$tool]}" | median)
-    printf '%-10s %10.2f %12.2f %14.1f\n' "$tool" "${mw[$tool]}" "${mc[$tool]}" "$(awk -v p="$mp" 'BEGIN{print p/1024}')"
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# host_cpu_per_host CMD...: runs CMD (a pdsh run over every host); prints the fleet's CPU per host in ms
+host_cpu_per_host() {
+    local h0 h1
+    h0=$(cg_seconds "$fleet_cg")
+    "$@" >/dev/null 2>&1 || true
+    h1=$(cg_seconds "$fleet_cg")
+    awk -v a="$h0" -v b="$h1" -v n="$n" 'BEGIN { printf "%.1f\n", (b - a) * 1000 / n }'
+}
+
+summary="$home/summary"
+: >"$summary"
+
+# bench_n N: everything above for one fleet size; appends its comparison rows to $summary
+bench_n() {
+    n=$1
+    echo "== $n hosts (load average before: $(load), $(nproc) cores)"
+    "$sandbox" sandbox up "$n" | grep -E '^(sandbox up|memory)'
+    config="$home/sandbox/ssh_config"
+    "$fleetroll" hosts sandbox >"$home/hosts.txt"
+    "$fleetroll" debug-host-script --wrap >"$home/audit-wrapped.sh"
+    remote="$(cat "$home/audit-wrapped.sh")"
+    # every tool gets the same client settings (the sandbox config: curve25519-sha256 first, BatchMode, known hosts)
+    export PDSH_SSH_ARGS="-F $config -2 -a -x %h"
+    export PDSH_SSH_ARGS_APPEND=""
+
+    local -A walls=() cpus=() peaks=() mw=() mc=() mp=()
+    local rep tool r wall cpu peak rc ok
+    for rep in $(seq 1 "$reps"); do
+        for tool in "${tools[@]}"; do
+            case $tool in
+                fleetroll) forget; r=$(run fleetroll "$fleetroll" gather-host sandbox -q --fanout "$fanout") ;;
+                pdsh) r=$(run pdsh pdsh -R ssh -f "$fanout" -w "^$home/hosts.txt" "$remote") ;;
+                clush) r=$(run clush clush --nostdin -f "$fanout" -o "-F $config" -w "$(paste -sd, "$home/hosts.txt")" "$remote") ;;
+            esac
+            read -r wall cpu peak rc <<<"$r"
+            ok=$(case $tool in
+                fleetroll) grep -oE '[0-9]+/[0-9]+ hosts ok' "$home/out.fleetroll" | head -1 || true ;;
+                *) echo "$(grep -c ': END$' "$home/out.$tool" || true)/$n hosts ok" ;;
+            esac)
+            printf '  run %d %-9s wall %6.2f s  cpu %6.2f s  peak %7.1f MiB  exit %d  %s  (load %s)\n' \
+                "$rep" "$tool" "$wall" "$cpu" "$(awk -v p="$peak" 'BEGIN{print p/1024}')" "$rc" "$ok" "$(load)"
+            walls[$tool]+="$wall "; cpus[$tool]+="$cpu "; peaks[$tool]+="$peak "
+        done
+    done
+
+    # warm: three rounds in one process; the second and third run over the connections the first opened
+    forget
+    r=$(run warm "$fleetroll" gather-host sandbox -q --fanout "$fanout" --every 1s --rounds 3)
+    local cold_round warm_round third_round
+    cold_round=$(grep -oE '\(([0-9.]+)s\)' "$home/out.warm" | sed -n 1p | tr -d '()s')
+    warm_round=$(grep -oE '\(([0-9.]+)s\)' "$home/out.warm" | sed -n 2p | tr -d '()s')
+    third_round=$(grep -oE '\(([0-9.]+)s\)' "$home/out.warm" | sed -n 3p | tr -d '()s')
+    echo "  warm: $(tr '\n' ' ' <"$home/out.warm")(load $(load))"
+
+    # CPU per round: the same rounds, 8 s apart so that each ends before the next starts. A fourth round takes the
+    # process's exit (closing the connections costs the hosts too), and is not reported.
+    : >"$home/cpu.rounds"
+    local pgid bare full
+    bare=- full=-
+    pgid=$(sed -n 's/.*"pgid" *: *\([0-9]*\).*/\1/p' "$home/sandbox/state.json" | head -1)
+    if cg_setup "$pgid"; then
+        sleep 2
+        forget
+        cpu_rounds "$home/out.cpu" "$fleetroll" gather-host sandbox -q --fanout "$fanout" --every 8s --rounds 4 >"$home/cpu.all"
+        head -3 "$home/cpu.all" >"$home/cpu.rounds"
+        echo "  cpu:  $(tr '\n' ' ' <"$home/out.cpu")"
+        # where a cold host's CPU goes: a bare connection (ssh + session + `true`) vs the audit over a new connection
+        bare=$(host_cpu_per_host pdsh -R ssh -f "$fanout" -w "^$home/hosts.txt" true)
+        full=$(host_cpu_per_host pdsh -R ssh -f "$fanout" -w "^$home/hosts.txt" "$remote")
+        cg_cleanup
+        fleet_cg= client_cg=
+    fi
+    "$sandbox" sandbox down >/dev/null 2>&1 || true
+
+    echo
+    echo "== $n hosts, fanout $fanout, median of $reps runs, $(nproc) cores, load average now $(load)"
+    printf '%-10s %10s %12s %14s\n' tool 'wall s' 'client cpu s' 'peak MiB'
+    for tool in "${tools[@]}"; do
+        mw[$tool]=$(echo "${walls[$tool]}" | median)
+        mc[$tool]=$(echo "${cpus[$tool]}" | median)
+        mp[$tool]=$(echo "${peaks[$tool]}" | median)
+        printf '%-10s %10.2f %12.2f %14.1f\n' "$tool" "${mw[$tool]}" "${mc[$tool]}" "$(awk -v p="${mp[$tool]}" 'BEGIN{print p/1024}')"
+    done
+    printf '%-10s %10.2f %12s %14s\n' 'warm round' "${warm_round:-0}" '' ''
+    echo
+    echo "== one gather-host --every process (rounds 1-3): wall s (--every 1s run); client and host-side CPU s (--every 8s run)"
+    printf '%-8s %8s %12s %12s %22s\n' round 'wall s' 'client cpu' 'host cpu' 'host cpu / host, ms'
+    local i=0 client hostcpu
+    while read -r client hostcpu; do
+        i=$((i + 1))
+        wall=$(case $i in 1) echo "$cold_round" ;; 2) echo "$warm_round" ;; *) echo "$third_round" ;; esac)
+        printf '%-8s %8.2f %12.2f %12.2f %22.1f\n' "$i" "${wall:-0}" "$client" "$hostcpu" "$(awk -v c="$hostcpu" -v n="$n" 'BEGIN { print c * 1000 / n }')"
+    done <"$home/cpu.rounds"
+    echo "host cpu / host, ms, pdsh: bare connection (true) $bare; audit over a new connection $full"
+    local fleet_host_cold
+    fleet_host_cold=$(awk -v n="$n" 'NR == 1 { printf "%.1f", $2 * 1000 / n }' "$home/cpu.rounds")
+    awk -v n="$n" -v f="${mw[fleetroll]}" -v p="${mw[pdsh]}" -v c="${mw[clush]}" -v fc="${mc[fleetroll]}" -v pc="${mc[pdsh]}" \
+        -v cc="${mc[clush]}" -v fp="${mp[fleetroll]}" -v pp="${mp[pdsh]}" -v cp="${mp[clush]}" -v cold="${cold_round:-0}" \
+        -v warm="${warm_round:-0}" -v hb="$bare" -v hf="$full" -v hc="${fleet_host_cold:--}" -v ld="$(load)" 'BEGIN {
+        best = p < c ? p : c
+        printf "\\nfleetroll cold wall / faster of pdsh and clush: %.2f (target <= 0.75)\\n", f / best
+        printf "fleetroll client cpu / pdsh client cpu:         %.2f (target <= 0.30)\\n", fc / pc
+        printf "fleetroll peak RSS / pdsh peak RSS (trees):     %.2f (target <= 1.00)\\n", fp / pp
+        printf "warm round / cold round (same process):         %.2f (target <= 0.10)\\n", cold > 0 ? warm / cold : 0
+        printf "%-6s %-10s %8.2f %8.2f %8.1f %8s %6s %6s %s\\n", n, "fleetroll", f, fc, fp / 1024, warm, hc, "", ld >> "'"$summary"'"
+        printf "%-6s %-10s %8.2f %8.2f %8.1f %8s %6s %6s %s\\n", n, "pdsh", p, pc, pp / 1024, "", hf, hb, ld >> "'"$summary"'"
+        printf "%-6s %-10s %8.2f %8.2f %8.1f %8s %6s %6s %s\\n", n, "clush", c, cc, cp / 1024, "", "", "", ld >> "'"$summary"'"
+        printf "%-6s %-10s %8.2f %8.2f %8.2f %8.2f %6s %6s\\n", n, "ratio", f / best, fc / pc, fp / pp, cold > 0 ? warm / cold : 0, "", "" >> "'"$summary"'"
+    }'
+    echo
+}
+
+"$fleetroll" --version >/dev/null            # build the jar and its CDS archive outside any timing
+"$sandbox" --version >/dev/null
+tools=(fleetroll pdsh clush)
+for size in "${sizes[@]}"; do
+    bench_n "$size"
 done
-printf '%-10s %10.2f %12s %14s\n' 'warm round' "$warm_round" '' ''
-echo
-echo "== one gather-host --every process (rounds 1-3): wall s (--every 1s run); client and host-side CPU s (--every 8s run)"
-printf '%-8s %8s %12s %12s %22s\n' round 'wall s' 'client cpu' 'host cpu' 'host cpu / host, ms'
-i=0
-while read -r client hostcpu; do
-    i=$((i + 1))
-    wall=$(case $i in 1) echo "$cold_round" ;; 2) echo "$warm_round" ;; *) echo "$third_round" ;; esac)
-    printf '%-8s %8.2f %12.2f %12.2f %22.1f\n' "$i" "$wall" "$client" "$hostcpu" "$(awk -v c="$hostcpu" -v n="$n" 'BEGIN { print c * 1000 / n }')"
-done <"$home/cpu.rounds"
-awk -v f="${mw[fleetroll]}" -v p="${mw[pdsh]}" -v c="${mw[clush]}" -v fc="${mc[fleetroll]}" -v pc="${mc[pdsh]}" \
-    -v cold="$cold_round" -v warm="$warm_round" 'BEGIN {
-    best = p < c ? p : c
-    printf "\nfleetroll cold wall / faster of pdsh and clush: %.2f (target <= 0.80)\n", f / best
-    printf "fleetroll client cpu / pdsh client cpu:         %.2f (target <= 0.50)\n", fc / pc
-    printf "warm round / cold round (same process):         %.2f (target <= 0.15)\n", warm / cold
-}'
+
+echo "== summary: fanout $fanout, median of $reps runs, $(nproc) cores; ratio row: fleetroll / faster peer (wall),"
+echo "   / pdsh (cpu, RSS), warm / cold round. host ms: host-side CPU per host of a cold audit (fleetroll's first"
+echo "   round; pdsh over new connections), bare: pdsh running \`true\` (connection cost alone)"
+printf '%-6s %-10s %8s %8s %8s %8s %6s %6s %s\n' hosts tool 'wall s' 'cpu s' 'RSS MiB' 'warm s' 'host ms' 'bare' 'load 1/5/15 min'
+cat "$summary"

@@ -10,9 +10,7 @@ import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.connection.channel.ChannelInputStream;
 import net.schmizz.sshj.connection.channel.direct.Session;
-import net.schmizz.sshj.connection.channel.direct.Signal;
 
 /**
  * A long-lived {@code sh -s} (or {@code sudo -n sh -s}) on one pooled connection, running one command at a time
@@ -113,32 +111,17 @@ final class ResidentShell {
     }
 
     /**
-     * Gives the shell up: TERM to it, both streams ended for their readers, channel closed. Never blocks: the close
-     * runs on a virtual thread. The connection stays.
+     * Gives the shell up: TERM to it (when {@code signal}), both streams ended for their readers, channel closed.
+     * Never blocks: the close runs on a virtual thread. The connection stays.
      */
     void kill(boolean signal) {
         broken = true;
-        Session.Command c = command;
-        Session s = session;
-        Thread.startVirtualThread(() -> {
-            if (c != null) {
-                if (signal) {
-                    try {
-                        c.signal(Signal.TERM);
-                    } catch (Exception ignored) {
-                        // the server may not support signals; closing the channel is what matters
-                    }
-                }
-                ((ChannelInputStream) c.getInputStream()).eof();
-                ((ChannelInputStream) c.getErrorStream()).eof();
-            }
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (Exception ignored) {
-                    // already closed
-                }
-            }
-        });
+        ChannelRunner.kill(command, session, signal);
+    }
+
+    /** Forgets this shell in {@code slot}, so the next resident command there starts a new one. */
+    void drop(PoolSlot slot) {
+        broken = true;
+        slot.resident.remove(line, this);
     }
 }

@@ -40,6 +40,14 @@ public final class SshEngine implements AutoCloseable {
      * is {@code --fanout} (null = {@code ssh.fanout}).
      */
     public static SshEngine open(Workspace ws, Path sshConfigOverride, Integer fanout) {
+        return open(ws, sshConfigOverride, fanout, true);
+    }
+
+    /**
+     * Opens the engine; {@code keepConnections} false is for a one-shot batch (a single {@code gather-host}
+     * round, cron): each host's connection is closed when its task is done, so memory does not grow with the fleet.
+     */
+    public static SshEngine open(Workspace ws, Path sshConfigOverride, Integer fanout, boolean keepConnections) {
         FleetrollConfig.Ssh s = ws.config().ssh();
         Map<String, String> env = ws.env();
         Path home = home(ws);
@@ -52,10 +60,19 @@ public final class SshEngine implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new UserError("ssh.strict_host_key_checking: " + e.getMessage() + " (fix it in the fleetroll config)");
         }
-        SshjExecutor.Settings settings = new SshjExecutor.Settings(
-                s.handshakeConcurrency(), s.connectTimeout(), s.commandTimeout(), s.connectRetries(), s.retryBackoff(),
-                s.strictHostKeyChecking(), s.keepaliveInterval(), s.idleClose(), s.outputCapBytes(),
-                ws.home().logs().resolve("output"));
+        SshjExecutor.Settings settings = SshjExecutor.Settings.builder()
+                .handshakeConcurrency(s.handshakeConcurrency())
+                .connectTimeout(s.connectTimeout())
+                .commandTimeout(s.commandTimeout())
+                .connectRetries(s.connectRetries())
+                .retryBackoff(s.retryBackoff())
+                .strictHostKeyChecking(s.strictHostKeyChecking())
+                .keepaliveInterval(s.keepaliveInterval())
+                .idleClose(s.idleClose())
+                .outputCapBytes(s.outputCapBytes())
+                .spillDir(ws.home().logs().resolve("output"))
+                .closeWhenDone(!keepConnections)
+                .build();
         SshjExecutor executor = new SshjExecutor(resolver, verifier, auth, settings);
         return new SshEngine(executor, s, fanout != null ? fanout : s.fanout());
     }

@@ -50,8 +50,10 @@ class LoadedHandshakeSpec extends Specification {
         Path cfg = dir.resolve("ssh_config_${System.nanoTime()}")
         cfg.text = "Host *\n  ConnectTimeout ${budget.toSeconds()}\n  UserKnownHostsFile ${knownHosts}\n\n" + fleet.sshConfig().text
         Path home = Files.createDirectories(dir.resolve('home'))
-        def settings = new SshjExecutor.Settings(64, budget, Duration.ofMinutes(5), 0, Duration.ofMillis(50),
-                'accept-new', Duration.ofSeconds(15), Duration.ofMinutes(5), 1L << 20, dir.resolve('spill'))
+        def settings = SshjExecutor.Settings.builder()
+                .handshakeConcurrency(64).connectTimeout(budget).commandTimeout(Duration.ofMinutes(5))
+                .connectRetries(0).retryBackoff(Duration.ofMillis(50)).idleClose(Duration.ofMinutes(5))
+                .spillDir(dir.resolve('spill')).build()
         ex = new SshjExecutor(SshConfigResolver.load([cfg], home, 'root'), new KnownHostsVerifier(),
                 new SshAuth(null, home, SshjCrypto.keyFileFactories()), settings)
         ex

@@ -34,9 +34,11 @@ class ResidentShellSpec extends Specification {
         Path home = Files.createDirectories(dir.resolve('home'))
         def resolver = SshConfigResolver.load([fleet.sshConfig()], home, 'root')
         def auth = new SshAuth(null, home, SshjCrypto.keyFileFactories())
-        def settings = new SshjExecutor.Settings(8, Duration.ofSeconds(20), o.commandTimeout ?: Duration.ofSeconds(30), 0,
-                Duration.ofMillis(50), 'accept-new', Duration.ofSeconds(15), o.idle ?: Duration.ofMinutes(5),
-                o.cap ?: (1L << 20), dir.resolve('spill'))
+        def settings = SshjExecutor.Settings.builder()
+                .handshakeConcurrency(8).connectTimeout(Duration.ofSeconds(20))
+                .commandTimeout(o.commandTimeout ?: Duration.ofSeconds(30)).connectRetries(0)
+                .retryBackoff(Duration.ofMillis(50)).idleClose(o.idle ?: Duration.ofMinutes(5))
+                .outputCapBytes(o.cap ?: (1L << 20)).spillDir(dir.resolve('spill')).build()
         ex = new SshjExecutor(resolver, new KnownHostsVerifier(), auth, settings)
         ex
     }

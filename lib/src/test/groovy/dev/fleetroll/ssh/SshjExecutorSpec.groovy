@@ -61,10 +61,12 @@ Host *
         Path cfg = fx.sshConfig("ssh_config_${System.nanoTime()}", o.config ?: hosts())
         def resolver = SshConfigResolver.load([cfg], home, 'root')
         def auth = new SshAuth(o.agent as Path, home, SshjCrypto.keyFileFactories())
-        def settings = new SshjExecutor.Settings(o.handshakes ?: 8, o.connectTimeout ?: Duration.ofSeconds(20),
-                o.commandTimeout ?: Duration.ofSeconds(20), o.retries != null ? o.retries : 0, Duration.ofMillis(50),
-                o.policy ?: 'accept-new', Duration.ofSeconds(15), o.idle ?: Duration.ofMinutes(5),
-                o.cap ?: (1L << 20), dir.resolve('spill'))
+        def settings = SshjExecutor.Settings.builder()
+                .handshakeConcurrency(o.handshakes ?: 8).connectTimeout(o.connectTimeout ?: Duration.ofSeconds(20))
+                .commandTimeout(o.commandTimeout ?: Duration.ofSeconds(20)).connectRetries(o.retries != null ? o.retries : 0)
+                .retryBackoff(Duration.ofMillis(50)).strictHostKeyChecking(o.policy ?: 'accept-new')
+                .idleClose(o.idle ?: Duration.ofMinutes(5)).outputCapBytes(o.cap ?: (1L << 20))
+                .spillDir(dir.resolve('spill')).closeWhenDone(o.closeWhenDone ?: false).build()
         ex = new SshjExecutor(resolver, o.verifier ?: new KnownHostsVerifier(), auth, settings)
         ex
     }
@@ -163,6 +165,26 @@ Host *
         results.every { it.outcome() == Outcome.OK }
         ex.connectionsOpened() == 1
         s2.accepted() - before == 1
+    }
+
+    def "closeWhenDone: each host's connection is closed once its command is done; the next command opens a new one"() {
+        given:
+        executor(closeWhenDone: true)
+
+        when:
+        def plain = ex.exec('s0', RemoteCommand.of('echo one'), Cancellation.none())
+        def openAfterPlain = ex.openConnections()
+        def resident = ex.exec('s0', RemoteCommand.of('echo two').inResidentShell(), Cancellation.none())
+        def openAfterResident = ex.openConnections()
+
+        then:
+        plain.outcome() == Outcome.OK
+        plain.stdoutText() == 'one\n'
+        resident.outcome() == Outcome.OK
+        resident.stdoutText() == 'two\n'
+        openAfterPlain == 0
+        openAfterResident == 0
+        ex.connectionsOpened() == 2
     }
 
     def "a connection idle for longer than idleClose is closed; one running a long command is not"() {

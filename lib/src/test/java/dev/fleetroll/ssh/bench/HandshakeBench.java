@@ -88,9 +88,15 @@ public final class HandshakeBench {
             long w0 = System.nanoTime();
             SshConfigResolver resolver = SshConfigResolver.load(List.of(sshConfig), dir, "root");
             SshAuth auth = new SshAuth(null, dir, SshjCrypto.keyFileFactories());
-            SshjExecutor.Settings settings = new SshjExecutor.Settings(handshakes, Duration.ofSeconds(30),
-                    Duration.ofSeconds(60), 2, Duration.ofMillis(200), "accept-new", Duration.ofSeconds(15),
-                    Duration.ofMinutes(10), 1 << 20, dir.resolve("spill"));
+            SshjExecutor.Settings settings = SshjExecutor.Settings.builder()
+                    .handshakeConcurrency(handshakes)
+                    .connectTimeout(Duration.ofSeconds(30))
+                    .commandTimeout(Duration.ofSeconds(60))
+                    .connectRetries(2)
+                    .retryBackoff(Duration.ofMillis(200))
+                    .idleClose(Duration.ofMinutes(10))
+                    .spillDir(dir.resolve("spill"))
+                    .build();
             try (SshjExecutor ex = new SshjExecutor(resolver, new KnownHostsVerifier(), auth, settings)) {
                 FanOut fo = new FanOut(fanout);
                 List<ExecResult> cold = fo.exec(ex, names, RemoteCommand.of("echo ok"), null, Cancellation.none(), null);
