@@ -49,6 +49,6 @@ final class CredentialsFile {
 
     /** {@code text} with every occurrence of {@code secret} replaced: a last guard before a line leaves the rung. */
     static String scrub(String text, String secret) {
-        return secret == null || secret.isEmpty() || text == null ? text : text.replace(secret, "***");
+        return secret == null || secret.length() < 4 || text == null ? text : text.replace(secret, "***");
     }
 }
