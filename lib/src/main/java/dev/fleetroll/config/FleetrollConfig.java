@@ -11,7 +11,7 @@ import java.util.Map;
  * Defaults live in {@code defaults.yaml}; see {@link ConfigLoader} for the layering.
  */
 public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes writes, Taskcluster taskcluster,
-                              Github github, Freshness freshness, Maintain maintain) {
+                              Github github, Freshness freshness, Maintain maintain, Bmc bmc, Pdu pdu, Bugs bugs) {
 
     /**
      * @param expansions named short-name rules, tried in file order; a map so that layers add rules instead of
@@ -148,4 +148,74 @@ public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes 
      */
     public record Github(String apiUrl, String tokenFile, String defaultBranch, Duration refreshEvery,
                          Duration requestTimeout, int attempts) {}
+
+    /**
+     * Where a host's BMC is and how to log in to it over IPMI ({@code ipmitool -I lanplus}), for the reboot ladder's
+     * {@code ipmi-reset} and {@code ipmi-cycle} rungs. A host without an entry has no BMC (those rungs do not apply).
+     *
+     * @param user the BMC user of entries that name none
+     * @param port the BMC's UDP port of entries that name none (623)
+     * @param credentialsFile a YAML file (mode 0600) whose {@code ipmi_password} is the BMC password; never printed
+     * @param timeout ipmitool's timeout per try ({@code -N}); {@code retries} tries more ({@code -R})
+     * @param hosts name to entry: a key without {@code match} is a host's FQDN; one with {@code match} is a rule whose
+     *     regex, matched against a whole FQDN, gives the address by replacement ({@code $1-mgmt.example.com})
+     */
+    public record Bmc(String user, int port, String credentialsFile, Duration timeout, int retries,
+                      Map<String, BmcHost> hosts) {
+        public Bmc {
+            hosts = hosts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("bmc.port must be 1..65535, not " + port);
+            }
+            if (retries < 0) {
+                throw new IllegalArgumentException("bmc.retries must be 0 or more, not " + retries);
+            }
+        }
+    }
+
+    /** One {@code bmc.hosts} entry; null port and user take the section's. */
+    public record BmcHost(String match, String address, Integer port, String user) {}
+
+    /**
+     * Switched PDUs driven over SNMP v2c ({@code snmpset}) for the reboot ladder's {@code pdu-cycle} rung: a host's
+     * outlet is set to {@code reboot_value} in the outlet control table {@code outlet_oid} (APC PowerNet
+     * sPDUOutletCtl by default: 1 on, 2 off, 3 reboot).
+     *
+     * @param credentialsFile a YAML file (mode 0600) whose {@code snmp_community} is the write community; never printed
+     * @param hosts a host's FQDN to its PDU address, port and outlet number
+     */
+    public record Pdu(int port, String credentialsFile, String outletOid, int rebootValue, Duration timeout, int retries,
+                      Map<String, PduOutlet> hosts) {
+        public Pdu {
+            hosts = hosts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("pdu.port must be 1..65535, not " + port);
+            }
+            if (outletOid == null || !outletOid.matches("(\\.\\d+)+")) {
+                throw new IllegalArgumentException("pdu.outlet_oid must be a numeric OID such as .1.3.6.1.4.1.318.1.1.4.4.2.1.3,"
+                        + " not " + outletOid);
+            }
+            if (retries < 0) {
+                throw new IllegalArgumentException("pdu.retries must be 0 or more, not " + retries);
+            }
+        }
+    }
+
+    /** One {@code pdu.hosts} entry; a null port takes the section's. */
+    public record PduOutlet(String address, Integer port, int outlet) {
+        public PduOutlet {
+            if (outlet < 1) {
+                throw new IllegalArgumentException("pdu.hosts: outlet numbers start at 1, not " + outlet);
+            }
+        }
+    }
+
+    /**
+     * The bug tracker (Bugzilla REST: {@code POST /rest/bug}) the reboot ladder's last rung files a bug in.
+     *
+     * @param url the tracker's base URL ({@code https://bugzilla.example.com}); null: no bug rung
+     * @param credentialsFile a YAML file (mode 0600) whose {@code bugs_api_key} is the API key; never printed
+     */
+    public record Bugs(String url, String credentialsFile, String product, String component, String version,
+                       Duration requestTimeout) {}
 }

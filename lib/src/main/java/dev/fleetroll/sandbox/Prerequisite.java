@@ -23,11 +23,22 @@ public enum Prerequisite {
     KILL("kill", "procps"),
     SUDO("sudo", "sudo"),
     TMUX("tmux", "tmux"),
-    INFOCMP("infocmp", "ncurses-bin");
+    INFOCMP("infocmp", "ncurses-bin"),
+    IPMI_SIM("ipmi_sim", "openipmi"),
+    SNMPD("/usr/sbin/snmpd", "snmpd"),
+    IPMITOOL("ipmitool", "ipmitool"),
+    SNMPSET("snmpset", "snmp"),
+    SNMPGET("snmpget", "snmp");
 
     /** What {@code sandbox up} needs: the hosts' sshd, the namespace tools, git for the stand-in Puppet repo. */
     public static final Set<Prerequisite> SANDBOX = EnumSet.of(SSHD, GIT, UNSHARE, NSENTER, SETSID, MOUNT,
             MKNOD, KILL);
+
+    /**
+     * What {@code sandbox up --bmc} needs besides: the BMCs' simulator and the PDU's SNMP agent, and the clients
+     * fleetroll's IPMI and PDU reboot rungs run against them.
+     */
+    public static final Set<Prerequisite> BMC = EnumSet.of(IPMI_SIM, SNMPD, IPMITOOL, SNMPSET, SNMPGET);
 
     /**
      * What the test suite needs besides the sandbox: plain OpenSSH clients to cross-check the engine, sudo for

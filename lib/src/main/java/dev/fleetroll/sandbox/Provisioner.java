@@ -282,10 +282,13 @@ final class Provisioner {
         SandboxServices services = SandboxServices.of(spec, slot);
         if (services != null) {
             SandboxServices.writeCredentials(layout.taskclusterCredentials());
+            SandboxServices.writeBugsKey(SandboxServices.bugsKey(layout.dir()));
         }
         Path dropIn = SandboxLayout.dropIn(home);
         Files.createDirectories(dropIn.getParent());
-        write(dropIn, dropIn(hosts) + (services == null ? "" : servicesDropIn(services)), "rw-r--r--");
+        SandboxBmc bmc = SandboxBmc.of(spec, slot);
+        String bmcDropIn = bmc == null ? "" : bmc.write(layout.dir(), layout, hosts);
+        write(dropIn, dropIn(hosts) + (services == null ? "" : servicesDropIn(services)) + bmcDropIn, "rw-r--r--");
     }
 
     /** The drop-in's part that points gather-tc and gather-gh at the sandbox's stand-ins. */
@@ -298,7 +301,11 @@ final class Provisioner {
                 + "# the sandbox's GitHub stand-in serves the branches of its ronin_puppet repository\n"
                 + "github:\n"
                 + "  api_url: " + yaml(services.githubApiUrl()) + "\n"
-                + "  default_branch: " + yaml(DEFAULT_BRANCH) + "\n";
+                + "  default_branch: " + yaml(DEFAULT_BRANCH) + "\n"
+                + "# the sandbox's Bugzilla stand-in, where the reboot ladder files bugs for hosts nothing brought back\n"
+                + "bugs:\n"
+                + "  url: " + yaml(services.bugsUrl()) + "\n"
+                + "  credentials_file: " + yaml(SandboxServices.bugsKey(layout.dir()).toString()) + "\n";
     }
 
     /** The branch hosts without an override follow: the sandbox repository's master, under its GitHub name. */

@@ -131,6 +131,16 @@ public final class RunningSandbox implements AutoCloseable {
         return state.githubApiUrl();
     }
 
+    /** The base URL of the sandbox's Bugzilla stand-in ({@code http://127.SLOT.0.2:8082}); null when it runs none. */
+    public String bugsUrl() {
+        return state.taskclusterRootUrl() == null ? null : SandboxServices.bugsUrl(SandboxServices.address(state.slot()));
+    }
+
+    /** The file with the Bugzilla stand-in's API key ({@code bugs.credentials_file}); null when it runs none. */
+    public Path bugsCredentials() {
+        return state.taskclusterRootUrl() == null ? null : SandboxServices.bugsKey(layout.dir());
+    }
+
     /** The Taskcluster credentials the sandbox's stand-in accepts ({@code taskcluster.credentials_file}); null when none. */
     public Path taskclusterCredentials() {
         return state.taskclusterRootUrl() == null ? null : layout.taskclusterCredentials();
@@ -370,6 +380,44 @@ public final class RunningSandbox implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Makes the host's own {@code reboot}, {@code shutdown}, {@code halt} and {@code poweroff} answer as usual and do
+     * nothing: the host stays up and its uptime does not restart, like a host that hangs on its way down, so a reboot
+     * over ssh never comes back and the reboot ladder must climb to the BMC. {@link #reboot}, the BMC and the PDU
+     * still work. {@link #unhang} undoes it.
+     */
+    public void hang(String host) {
+        try {
+            Files.writeString(layout.host(host(host).name()).resolve("control/hang"), "set by the sandbox API\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void unhang(String host) {
+        try {
+            Files.deleteIfExists(layout.host(host(host).name()).resolve("control/hang"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The file holding the sandbox BMCs' password ({@code ipmi_password}) and its PDU's write community
+     * ({@code snmp_community}), mode 0600, named by the drop-in's {@code bmc.credentials_file}; null without
+     * {@code --bmc}.
+     */
+    public Path bmcCredentials() {
+        Path p = SandboxBmc.credentials(layout.dir());
+        return Files.exists(p) ? p : null;
+    }
+
+    /** The BMCs' and the PDU's log ({@code ipmi_sim}, {@code snmpd}); null without {@code --bmc}. */
+    public Path bmcLog() {
+        Path p = SandboxBmc.log(layout.dir());
+        return Files.exists(SandboxBmc.script(layout.dir())) ? p : null;
     }
 
     /** How long the host stays down when it reboots itself (its reboot command); default 3 s. */

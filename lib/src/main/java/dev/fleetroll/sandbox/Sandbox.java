@@ -80,6 +80,9 @@ public final class Sandbox {
         if (spec.loginUser() != null) {
             needs.add(Prerequisite.SUDO);
         }
+        if (spec.bmc()) {
+            needs.addAll(Prerequisite.BMC);
+        }
         PackageInstaller.system().ensure(needs, "the sandbox", progress);
     }
 
@@ -225,6 +228,11 @@ public final class Sandbox {
             }
             launch.addAll(List.of(layout.servicesScript().toString(), layout.servicesLog().toString()));
         }
+        SandboxBmc bmc = SandboxBmc.of(spec, slot.slot());
+        if (bmc != null) {
+            bmc.checkBindable(hosts);
+            launch.addAll(List.of(SandboxBmc.script(dir).toString(), SandboxBmc.log(dir).toString()));
+        }
         progress.update("starting hosts", 0, n);
         long machineUptime = (long) Procs.machineUptime();
         StringBuilder list = new StringBuilder();
@@ -250,6 +258,10 @@ public final class Sandbox {
         if (services != null) {
             progress.update("starting the Taskcluster and GitHub stand-ins", 0, 0);
             SandboxServices.awaitReady(layout.servicesReady(), layout.servicesPid(), layout.servicesLog(), BOOT_STALL);
+        }
+        if (bmc != null) {
+            progress.update("starting the BMCs and the PDU", 0, 0);
+            bmc.awaitReady(dir, hosts, BOOT_STALL);
         }
 
         List<SandboxHost> withMetadata = new ArrayList<>();

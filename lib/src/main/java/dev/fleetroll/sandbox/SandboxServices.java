@@ -30,6 +30,8 @@ import java.util.List;
  */
 record SandboxServices(String address, int taskclusterPort, int githubPort) {
     static final String CLIENT_ID = "static/fleetroll-sandbox";
+    /** The Bugzilla stand-in's port on the service address (the reboot ladder files its bugs there). */
+    static final int BUGS_PORT = 8082;
     /**
      * Small and cheap: the stand-ins serve a few requests now and then, on machines with few cores. IPv4 sockets,
      * so their listeners show in /proc/net/tcp as the hosts' do (not as IPv4-mapped addresses in tcp6).
@@ -54,10 +56,29 @@ record SandboxServices(String address, int taskclusterPort, int githubPort) {
         return "http://" + address + ":" + githubPort;
     }
 
+    String bugsUrl() {
+        return bugsUrl(address);
+    }
+
+    static String bugsUrl(String address) {
+        return "http://" + address + ":" + BUGS_PORT;
+    }
+
+    /** Writes the Bugzilla stand-in's only API key ({@code bugs_api_key}), readable by root only. */
+    static void writeBugsKey(Path file) throws IOException {
+        SandboxBmc.writePrivate(file, "# fleetroll sandbox: the API key of its Bugzilla stand-in (bugs.credentials_file)\n"
+                + "bugs_api_key: " + SandboxBmc.random(32) + "\n");
+    }
+
     /** Throws a one-line {@link UserError} when either port is taken on the service address. */
     void checkBindable() {
         bindable(taskclusterPort, "Taskcluster");
         bindable(githubPort, "GitHub");
+        if (taskclusterPort == BUGS_PORT || githubPort == BUGS_PORT) {
+            throw new UserError("port " + BUGS_PORT + " of " + address + " is the sandbox's Bugzilla stand-in's; give the"
+                    + " Taskcluster and GitHub stand-ins other ports");
+        }
+        bindable(BUGS_PORT, "Bugzilla");
     }
 
     private void bindable(int port, String what) {
@@ -101,13 +122,20 @@ record SandboxServices(String address, int taskclusterPort, int githubPort) {
                 "--credentials", layout.taskclusterCredentials().toString(),
                 "--git-config", new PuppetRepo(layout.puppet()).gitConfig().toString(),
                 "--quarantines", layout.quarantines().toString(),
-                "--ready", layout.servicesReady().toString()));
+                "--ready", layout.servicesReady().toString(),
+                "--bugs-listen", address + ":" + BUGS_PORT,
+                "--bugs-key-file", bugsKey(layout.dir()).toString()));
         String script = "#!/bin/sh\n"
                 + "# fleetroll sandbox: its Taskcluster and GitHub stand-ins (written by 'fleetroll sandbox up').\n"
                 + "# launch.sh runs this in the fleet's process group: killing the group stops it with the hosts.\n"
                 + "echo $$ >" + Shell.quote(layout.servicesPid().toString()) + "\n"
                 + "exec " + Shell.join(argv) + "\n";
         Provisioner.write(layout.servicesScript(), script, "rw-r--r--");
+    }
+
+    /** The Bugzilla stand-in's API key file ({@code bugs.credentials_file}). */
+    static Path bugsKey(Path sandboxDir) {
+        return sandboxDir.resolve("client").resolve("bugzilla.yaml");
     }
 
     /** The java of the running JVM. */

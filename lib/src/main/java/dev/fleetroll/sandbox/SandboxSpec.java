@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  *     group) and points the config drop-in at them, so {@code gather-tc} and {@code gather-gh} work with no flags
  * @param taskclusterPort the Taskcluster stand-in's port on the slot's service address {@code 127.SLOT.0.2}
  * @param githubPort the GitHub stand-in's port there
+ * @param bmc whether the sandbox also runs a BMC per host ({@code ipmi_sim}) and a PDU ({@code snmpd}) wired to the
+ *     hosts' power, and points the config drop-in's {@code bmc:} and {@code pdu:} sections at them ({@code --bmc})
  */
 public record SandboxSpec(FleetrollHome home, Path dir, List<HostPlan> hosts, String loginUser, boolean tiedToOwner,
-                          boolean puppetOnBoot, boolean services, int taskclusterPort, int githubPort) {
+                          boolean puppetOnBoot, boolean services, int taskclusterPort, int githubPort, boolean bmc) {
     /** Where the stand-ins listen by default, on {@code 127.SLOT.0.2}. */
     public static final int TASKCLUSTER_PORT = 8080;
     public static final int GITHUB_PORT = 8081;
@@ -55,7 +57,7 @@ public record SandboxSpec(FleetrollHome home, Path dir, List<HostPlan> hosts, St
 
     /** An N-host fleet of the default shape in {@code home/sandbox}, owned by this process, with its stand-ins. */
     public static SandboxSpec of(FleetrollHome home, int hosts) {
-        return new SandboxSpec(home, null, FleetPlan.generate(hosts), null, true, true, true, TASKCLUSTER_PORT, GITHUB_PORT);
+        return new SandboxSpec(home, null, FleetPlan.generate(hosts), null, true, true, true, TASKCLUSTER_PORT, GITHUB_PORT, false);
     }
 
     public Path sandboxDir() {
@@ -63,28 +65,33 @@ public record SandboxSpec(FleetrollHome home, Path dir, List<HostPlan> hosts, St
     }
 
     public SandboxSpec withDir(Path d) {
-        return new SandboxSpec(home, d, hosts, loginUser, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort);
+        return new SandboxSpec(home, d, hosts, loginUser, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort, bmc);
     }
 
     public SandboxSpec withHosts(List<HostPlan> h) {
-        return new SandboxSpec(home, dir, h, loginUser, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort);
+        return new SandboxSpec(home, dir, h, loginUser, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort, bmc);
     }
 
     public SandboxSpec withLoginUser(String user) {
-        return new SandboxSpec(home, dir, hosts, user, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort);
+        return new SandboxSpec(home, dir, hosts, user, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort, bmc);
     }
 
     public SandboxSpec withTiedToOwner(boolean tied) {
-        return new SandboxSpec(home, dir, hosts, loginUser, tied, puppetOnBoot, services, taskclusterPort, githubPort);
+        return new SandboxSpec(home, dir, hosts, loginUser, tied, puppetOnBoot, services, taskclusterPort, githubPort, bmc);
     }
 
     /** With or without the Taskcluster and GitHub stand-ins (on by default; the test fixture turns them off). */
     public SandboxSpec withServices(boolean on) {
-        return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, puppetOnBoot, on, taskclusterPort, githubPort);
+        return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, puppetOnBoot, on, taskclusterPort, githubPort, bmc);
     }
 
     /** The stand-ins' ports on {@code 127.SLOT.0.2} (default {@value #TASKCLUSTER_PORT} and {@value #GITHUB_PORT}). */
     public SandboxSpec withServicePorts(int taskcluster, int github) {
-        return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, puppetOnBoot, services, taskcluster, github);
+        return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, puppetOnBoot, services, taskcluster, github, bmc);
+    }
+
+    /** With or without a BMC per host and a PDU ({@code ipmi_sim} and {@code snmpd}; off by default). */
+    public SandboxSpec withBmc(boolean on) {
+        return new SandboxSpec(home, dir, hosts, loginUser, tiedToOwner, puppetOnBoot, services, taskclusterPort, githubPort, on);
     }
 }

@@ -121,7 +121,8 @@ final class Teardown {
             }
             String cmd = Procs.cmdline(p.pid());
             if (markers.stream().anyMatch(cmd::contains) && (cmd.contains("/lib/supervisor.sh") || cmd.contains("/lib/host-init.sh")
-                    || cmd.contains("/lib/launch.sh") || cmd.contains("sshd") || cmd.contains(STAND_INS))) {
+                    || cmd.contains("/lib/launch.sh") || cmd.contains("sshd") || cmd.contains(STAND_INS)
+                    || cmd.contains("ipmi_sim") || cmd.contains("snmpd") || cmd.contains("/bmc/bmc.sh"))) {
                 out.add(p.pid());
             }
         }

@@ -23,12 +23,13 @@ import java.util.Map;
  * <pre>
  * java -cp CLASSPATH dev.fleetroll.standin.StandInMain --sandbox DIR --tc-listen 127.S.0.2:8080
  *     --gh-listen 127.S.0.2:8081 --credentials DIR/client/taskcluster.json --git-config DIR/puppet/gitconfig
- *     --quarantines FILE --ready FILE
+ *     --quarantines FILE --ready FILE [--bugs-listen 127.S.0.2:8082 --bugs-key-file DIR/client/bugzilla.yaml]
  * </pre>
  *
  * Workers come from the sandbox's hosts ({@link SandboxWorkerSource}), branch heads from the repositories the
  * sandbox's gitconfig maps GitHub URLs to ({@link GitRefSource#fromGitConfig}); the credentials file's client is the
- * only one the Taskcluster stand-in knows. Both listen on loopback addresses only. Once both listen, {@code --ready}
+ * only one the Taskcluster stand-in knows. With {@code --bugs-listen} it also serves a Bugzilla stand-in
+ * ({@link BugzillaStandIn}) accepting the {@code bugs_api_key} of {@code --bugs-key-file}. Both listen on loopback addresses only. Once both listen, {@code --ready}
  * is written atomically (their URLs, one per line); a failure to start is one line on stdout and exit status 1.
  */
 public final class StandInMain {
@@ -40,15 +41,17 @@ public final class StandInMain {
 
     /** The command line, parsed. */
     record Args(Path sandbox, InetSocketAddress tcListen, InetSocketAddress ghListen, Path credentials, Path gitConfig,
-                Path quarantines, Path ready) {
+                Path quarantines, Path ready, InetSocketAddress bugsListen, Path bugsKeyFile) {
         static Args parse(String[] argv) {
             Map<String, String> v = new HashMap<>();
             List<String> known = List.of("--sandbox", "--tc-listen", "--gh-listen", "--credentials", "--git-config",
                     "--quarantines", "--ready");
+            List<String> optional = List.of("--bugs-listen", "--bugs-key-file");
             for (int i = 0; i < argv.length; i++) {
-                if (!known.contains(argv[i]) || i + 1 >= argv.length) {
+                if (!(known.contains(argv[i]) || optional.contains(argv[i])) || i + 1 >= argv.length) {
                     throw new IllegalArgumentException("usage: StandInMain --sandbox DIR --tc-listen ADDR:PORT --gh-listen"
-                            + " ADDR:PORT --credentials FILE --git-config FILE --quarantines FILE --ready FILE (at '"
+                            + " ADDR:PORT --credentials FILE --git-config FILE --quarantines FILE --ready FILE"
+                            + " [--bugs-listen ADDR:PORT --bugs-key-file FILE] (at '"
                             + argv[i] + "')");
                 }
                 v.put(argv[i], argv[++i]);
@@ -60,7 +63,8 @@ public final class StandInMain {
             }
             return new Args(Path.of(v.get("--sandbox")), address(v.get("--tc-listen")), address(v.get("--gh-listen")),
                     Path.of(v.get("--credentials")), Path.of(v.get("--git-config")), Path.of(v.get("--quarantines")),
-                    Path.of(v.get("--ready")));
+                    Path.of(v.get("--ready")), v.containsKey("--bugs-listen") ? address(v.get("--bugs-listen")) : null,
+                    v.containsKey("--bugs-key-file") ? Path.of(v.get("--bugs-key-file")) : null);
         }
     }
 
@@ -91,8 +95,19 @@ public final class StandInMain {
             tc.close();
             throw e;
         }
+        BugzillaStandIn bugs = null;
+        if (a.bugsListen() != null) {
+            try {
+                bugs = BugzillaStandIn.start(bugsKey(a.bugsKeyFile()), a.bugsListen());
+            } catch (RuntimeException | IOException e) {
+                gh.close();
+                tc.close();
+                throw e;
+            }
+        }
         log("Taskcluster stand-in on " + tc.rootUrl() + " (client " + String.join(", ", clients.keySet()) + "), GitHub"
-                + " stand-in on " + gh.apiUrl() + ", for the sandbox in " + a.sandbox());
+                + " stand-in on " + gh.apiUrl() + (bugs == null ? "" : ", Bugzilla stand-in on " + bugs.url())
+                + ", for the sandbox in " + a.sandbox());
         Path tmp = a.ready().resolveSibling(a.ready().getFileName() + ".tmp");
         Files.writeString(tmp, tc.rootUrl() + "\n" + gh.apiUrl() + "\n");
         Files.move(tmp, a.ready(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -104,6 +119,23 @@ public final class StandInMain {
                 + gh.requests() + " GitHub requests");
         gh.close();
         tc.close();
+        if (bugs != null) {
+            bugs.close();
+        }
+    }
+
+    /** The {@code bugs_api_key} of a YAML credentials file (one {@code key: value} per line). */
+    static String bugsKey(Path file) throws IOException {
+        if (file == null) {
+            throw new IOException("--bugs-listen needs --bugs-key-file");
+        }
+        for (String line : Files.readAllLines(file)) {
+            String t = line.strip();
+            if (t.startsWith("bugs_api_key:")) {
+                return t.substring("bugs_api_key:".length()).strip();
+            }
+        }
+        throw new IOException(file + " has no bugs_api_key");
     }
 
     /** clientId to accessToken of the credentials file ({@code {"clientId": ..., "accessToken": ...}}). */

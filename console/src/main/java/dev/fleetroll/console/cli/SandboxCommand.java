@@ -36,7 +36,7 @@ import org.apache.commons.cli.Options;
 final class SandboxCommand implements Command {
     static final int DEFAULT_HOSTS = 12;
     private static final List<String> KNOBS = List.of("stop-sshd", "start-sshd", "tarpit", "untarpit", "rekey",
-            "trust-host-key", "corrupt-metadata", "reboot", "power-off", "power-on", "fail-puppet", "fix-puppet");
+            "trust-host-key", "corrupt-metadata", "reboot", "power-off", "power-on", "fail-puppet", "fix-puppet", "hang", "unhang");
 
     @Override
     public String name() {
@@ -70,6 +70,11 @@ final class SandboxCommand implements Command {
                                stand-ins on 127.SLOT.0.2:8080 and :8081 (workers and branch heads from the
                                sandbox itself) and points the drop-in at them, so gather-tc and gather-gh
                                work with no flags
+                  up N --bmc   also a BMC per host (OpenIPMI ipmi_sim on HOST_ADDRESS:623/udp) and a PDU
+                               (net-snmp snmpd on 127.SLOT.0.3:161/udp, outlet N = host N) wired to the hosts'
+                               power: IPMI chassis power reset/cycle/off/on and the outlet's reboot/off/on
+                               really restart, halt and boot them; a generated password and community in
+                               client/bmc.yaml (0600), named by the drop-in's bmc: and pdu: sections
                   status       every host's state (up, sshd-stopped, tarpit, rebooting, halted, down) and the
                                memory the fleet uses
                   down         stop every process and remove every file the sandbox made
@@ -82,9 +87,12 @@ final class SandboxCommand implements Command {
                                reboot [--down-for S]      sshd gone for S seconds (3), uptime starts again
                                power-off, power-on        halt the host / start it again
                                fail-puppet, fix-puppet    make every puppet run fail / succeed again
+                               hang, unhang               the host's own reboot/halt do nothing (it stays
+                                                          up; only the BMC or PDU restarts it) / work again
 
                 Examples:
                   fleetroll sandbox up 200
+                  fleetroll sandbox up 3 --bmc
                   ssh -F ~/.fleetroll/sandbox/ssh_config t-linux64-ms-001 cat /etc/puppet_role
                   fleetroll sandbox fault tarpit ms-2
                   fleetroll sandbox down
@@ -101,6 +109,8 @@ final class SandboxCommand implements Command {
                 .desc("sandbox directory (default $FLEETROLL_HOME/sandbox)").get());
         o.addOption(Option.builder().longOpt("login-user").hasArg().argName("NAME")
                 .desc("up: log in as NAME, a user with passwordless sudo created inside each host only (default root)").get());
+        o.addOption(Option.builder().longOpt("bmc")
+                .desc("up: also run a BMC per host (ipmi_sim) and a PDU (snmpd) wired to the hosts' power").get());
         o.addOption(Option.builder().longOpt("json").desc("status: print JSON").get());
         o.addOption(Option.builder().longOpt("all-stale")
                 .desc("down: also reap every fleet on this machine whose owner is gone (crashed tests)").get());
@@ -125,7 +135,7 @@ final class SandboxCommand implements Command {
         Path dir = line.hasOption("dir") ? Path.of(line.getOptionValue("dir")).toAbsolutePath().normalize() : null;
         try {
             return switch (sub) {
-                case "up" -> up(rest, dir, line.getOptionValue("login-user"), home, ctx);
+                case "up" -> up(rest, dir, line.getOptionValue("login-user"), line.hasOption("bmc"), home, ctx);
                 case "status" -> status(dir, home, line.hasOption("json"), ctx);
                 case "down" -> down(dir, home, line.hasOption("all-stale"), ctx);
                 default -> fault(rest, dir, home, line.getOptionValue("down-for"), ctx);
@@ -136,12 +146,12 @@ final class SandboxCommand implements Command {
         }
     }
 
-    private static int up(List<String> args, Path dir, String loginUser, FleetrollHome home, CliContext ctx) {
+    private static int up(List<String> args, Path dir, String loginUser, boolean bmc, FleetrollHome home, CliContext ctx) {
         if (args.size() > 1) {
             throw new UsageError("sandbox up: takes one number of hosts, not " + args);
         }
         int n = args.isEmpty() ? DEFAULT_HOSTS : count(args.get(0));
-        RunningSandbox sb = start(n, dir, loginUser, home, ctx);
+        RunningSandbox sb = start(n, dir, loginUser, bmc, home, ctx);
         SandboxStatus st = sb.status();
         PrintStream out = ctx.out();
         out.printf(Locale.ROOT, "sandbox up: %d host%s in %.1f s, slot %d (%s - %s), logging in as %s%n", n, n == 1 ? "" : "s",
@@ -159,7 +169,11 @@ final class SandboxCommand implements Command {
 
     /** Starts (or replaces) the home's sandbox, with a progress line on a terminal. Shared with {@code demo}. */
     static RunningSandbox start(int n, Path dir, String loginUser, FleetrollHome home, CliContext ctx) {
-        SandboxSpec spec = SandboxSpec.of(home, n).withDir(dir).withLoginUser(loginUser).withTiedToOwner(false);
+        return start(n, dir, loginUser, false, home, ctx);
+    }
+
+    static RunningSandbox start(int n, Path dir, String loginUser, boolean bmc, FleetrollHome home, CliContext ctx) {
+        SandboxSpec spec = SandboxSpec.of(home, n).withDir(dir).withLoginUser(loginUser).withTiedToOwner(false).withBmc(bmc);
         LineControl line = ctx.stderrIsTerminal() ? LineControl.forTerm(ctx.env().get("TERM")) : null;
         int[] shown = {0}; // width of the status line on the terminal now
         SandboxProgress progress = new SandboxProgress() {
@@ -296,6 +310,8 @@ final class SandboxCommand implements Command {
                 case "power-on" -> { sb.powerOn(n); yield "powering on"; }
                 case "fail-puppet" -> { sb.setPuppetFailing(n, true); yield "every puppet run now fails"; }
                 case "fix-puppet" -> { sb.setPuppetFailing(n, false); yield "puppet runs succeed again"; }
+                case "hang" -> { sb.hang(n); yield "its own reboot and halt now do nothing (the host stays up)"; }
+                case "unhang" -> { sb.unhang(n); yield "its own reboot and halt work again"; }
                 default -> throw new IllegalStateException(knob);
             };
             ctx.out().println(knob + " " + h.fqdn() + ": " + what);
@@ -331,6 +347,11 @@ final class SandboxCommand implements Command {
         if (sb.taskclusterRootUrl() != null) {
             out.println("  taskcluster " + sb.taskclusterRootUrl() + "   (stand-in: fleetroll gather-tc, tc-quarantine)");
             out.println("  github      " + sb.githubApiUrl() + "   (stand-in: fleetroll gather-gh)");
+            out.println("  bugzilla    " + sb.bugsUrl() + "   (stand-in: the reboot ladder's bugs)");
+        }
+        if (sb.bmcCredentials() != null) {
+            out.println("  bmc, pdu    ipmi_sim on each host's address:623/udp, snmpd on 127." + sb.slot()
+                    + ".0.3:161/udp; secrets in " + sb.bmcCredentials());
         }
     }
 
