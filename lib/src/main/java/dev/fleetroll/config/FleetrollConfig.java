@@ -11,7 +11,7 @@ import java.util.Map;
  * Defaults live in {@code defaults.yaml}; see {@link ConfigLoader} for the layering.
  */
 public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes writes, Taskcluster taskcluster,
-                              Github github, Freshness freshness, Maintain maintain) {
+                              Github github, Freshness freshness, Maintain maintain, Server server) {
 
     /**
      * @param expansions named short-name rules, tried in file order; a map so that layers add rules instead of
@@ -148,4 +148,37 @@ public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes 
      */
     public record Github(String apiUrl, String tokenFile, String defaultBranch, Duration refreshEvery,
                          Duration requestTimeout, int attempts) {}
+
+    /**
+     * {@code fleetroll serve} (docs/server.md).
+     *
+     * @param listen {@code HOST:PORT} used when {@code --listen} is not given
+     * @param readAuth read routes need Hawk credentials too
+     * @param clientsFile JSON list of API clients {@code {clientId, accessToken, scopes}}; null: none
+     * @param corsOrigins origins allowed by CORS; empty: off
+     * @param maxBodyBytes largest request body accepted
+     * @param scan the scheduled scanner's intervals
+     */
+    public record Server(String listen, boolean readAuth, String clientsFile, List<String> corsOrigins,
+                         int maxBodyBytes, Scan scan) {
+        public Server {
+            corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+            if (maxBodyBytes < 1024) {
+                throw new IllegalArgumentException("server.max_body_bytes must be at least 1024, not " + maxBodyBytes);
+            }
+        }
+    }
+
+    /**
+     * The scanner's intervals; a zero interval turns that gather off.
+     *
+     * @param leaseRetry how often a server without the scanner lease tries to take it
+     */
+    public record Scan(Duration auditEvery, Duration tcEvery, Duration ghEvery, Duration leaseRetry) {
+        public Scan {
+            if (leaseRetry == null || leaseRetry.isZero() || leaseRetry.isNegative()) {
+                throw new IllegalArgumentException("server.scan.lease_retry must be positive");
+            }
+        }
+    }
 }
