@@ -619,12 +619,16 @@ public final class FleetServer implements AutoCloseable {
         }
         JsonNode req = parseObject(body, contentType);
         AuditLog auditLog = AuditLog.of(workspace.home(), caller.clientId());
-        switch (verb) {
-            case "note" -> note(c, name, req, auditLog);
-            case "quarantine" -> quarantine(c, name, req, auditLog, caller);
-            case "run-puppet" -> runPuppet(c, name, req, auditLog, caller);
-            default -> throw new ApiError(501, "reboot is not available through the API yet: coordinated reboots"
-                    + " (slots, escalation) are still being built; use the console when it lands");
+        try {
+            switch (verb) {
+                case "note" -> note(c, name, req, auditLog);
+                case "quarantine" -> quarantine(c, name, req, auditLog, caller);
+                case "run-puppet" -> runPuppet(c, name, req, auditLog, caller);
+                default -> throw new ApiError(501, "reboot is not available through the API yet: coordinated reboots"
+                        + " (slots, escalation) are still being built; use the console when it lands");
+            }
+        } finally {
+            live.nudge(name); // its audit-log entries changed even when the store did not
         }
     }
 

@@ -62,10 +62,11 @@ final class LiveFleet implements AutoCloseable {
             try {
                 Thread.sleep(interval);
                 FleetFeed.Update u = feed.poll();
-                Snapshot was = snapshot;
-                Snapshot next = build(u.any() ? was.version() + 1 : was.version(), u.any() ? u.hosts() : was.changed());
+                Snapshot next = build(0, u.hosts());
                 synchronized (this) {
-                    snapshot = next;
+                    Snapshot was = snapshot;
+                    snapshot = new Snapshot(u.any() ? was.version() + 1 : was.version(), next.states(), next.byName(),
+                            next.asOf(), u.any() ? u.hosts() : was.changed());
                     if (u.any()) {
                         notifyAll();
                     }
@@ -75,6 +76,18 @@ final class LiveFleet implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("live feed poll failed: {}", e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Tells listeners that {@code host} changed although the store's marks may not show it (an action just wrote its
+     * audit-log record, which the store does not track), so open pages reload its detail.
+     */
+    void nudge(String host) {
+        synchronized (this) {
+            Snapshot s = snapshot;
+            snapshot = new Snapshot(s.version() + 1, s.states(), s.byName(), s.asOf(), Set.of(host));
+            notifyAll();
         }
     }
 
