@@ -113,6 +113,32 @@ public final class FleetServer implements AutoCloseable {
     private final HawkCheck hawk;
     private final ServerMetrics metrics = new ServerMetrics();
     private final Map<String, byte[]> resources = new HashMap<>();
+    /** Rendered answers of the current snapshot by request (many clients watching one view cost one render). */
+    private final java.util.concurrent.atomic.AtomicReference<Rendered> rendered =
+            new java.util.concurrent.atomic.AtomicReference<>(new Rendered(null, new java.util.concurrent.ConcurrentHashMap<>()));
+
+    private record Rendered(LiveFleet.Snapshot snapshot, Map<String, byte[]> byKey) {}
+
+    /**
+     * The answer for {@code key} over the current snapshot: rendered once per snapshot (the feed publishes a new one
+     * when the store changes and as ages move, every poll), at most 64 distinct requests kept.
+     */
+    private byte[] cached(String key, java.util.function.Supplier<byte[]> render) {
+        LiveFleet.Snapshot now = live.snapshot();
+        Rendered r = rendered.get();
+        if (r.snapshot() != now) {
+            Rendered fresh = new Rendered(now, new java.util.concurrent.ConcurrentHashMap<>());
+            r = rendered.compareAndSet(r, fresh) ? fresh : rendered.get();
+        }
+        byte[] b = r.byKey().get(key);
+        if (b == null) {
+            b = render.get();
+            if (r.byKey().size() < 64) {
+                r.byKey().put(key, b);
+            }
+        }
+        return b;
+    }
 
     private FleetServer(Workspace workspace, Fleet fleet, Store store, Options options, Clock clock) throws IOException {
         this.workspace = workspace;
@@ -229,9 +255,13 @@ public final class FleetServer implements AutoCloseable {
         }
 
         void html(int code, String page) throws IOException {
+            html(code, page.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void html(int code, byte[] page) throws IOException {
             ex.getResponseHeaders().set("Content-Security-Policy",
                     "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'");
-            send(code, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
+            send(code, "text/html; charset=utf-8", page);
         }
 
         void error(int code, String message) throws IOException {
@@ -354,8 +384,12 @@ public final class FleetServer implements AutoCloseable {
             c.route = "/ui/table";
             String filter = c.query.getOrDefault("filter", "");
             String sort = c.query.getOrDefault("sort", "");
-            MonitorView view = view(filter, sort);
-            c.html(200, Pages.table(view, Columns.standard().displayedFor(view.rows()), filter, sort));
+            byte[] page = cached("table\n" + filter + "\n" + sort, () -> {
+                MonitorView view = view(filter, sort);
+                return Pages.table(view, Columns.standard().displayedFor(view.rows()), filter, sort)
+                        .getBytes(StandardCharsets.UTF_8);
+            });
+            c.html(200, page);
         } else if (p.startsWith("/hosts/") || p.startsWith("/ui/host/")) {
             boolean fragment = p.startsWith("/ui/host/");
             c.route = fragment ? "/ui/host/{name}" : "/hosts/{name}";
@@ -435,6 +469,11 @@ public final class FleetServer implements AutoCloseable {
     private void hosts(Call c) throws IOException {
         String filter = c.query.getOrDefault("filter", "");
         String sort = c.query.getOrDefault("sort", "");
+        c.send(200, "application/json; charset=utf-8", cached("hosts\n" + filter + "\n" + sort,
+                () -> hostsJson(filter, sort)));
+    }
+
+    private byte[] hostsJson(String filter, String sort) {
         MonitorView view = view(filter, sort);
         List<Column> columns = Columns.standard().displayed();
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -448,7 +487,11 @@ public final class FleetServer implements AutoCloseable {
             rows.add(hostRow(h, columns));
         }
         doc.put("hosts", rows);
-        c.json(200, doc);
+        try {
+            return JSON.writeValueAsBytes(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
     }
 
     private static Map<String, Object> hostRow(HostState h, List<Column> columns) {
