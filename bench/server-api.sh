@@ -18,7 +18,10 @@ mvn -B -o -q -pl lib test-compile -Dfleetroll.prerequisites.skip=true
 ./fleetroll --version >/dev/null   # builds the jar when sources changed
 work="$(mktemp -d)"
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
 trap cleanup EXIT
 
 testmain() { # CLASS ARGS...

@@ -132,10 +132,8 @@ public final class FleetServer implements AutoCloseable {
         }
         byte[] b = r.byKey().get(key);
         if (b == null) {
-            b = render.get();
-            if (r.byKey().size() < 64) {
-                r.byKey().put(key, b);
-            }
+            // one render per key and snapshot: concurrent requests for it wait for that render
+            b = r.byKey().size() < 64 ? r.byKey().computeIfAbsent(key, k -> render.get()) : render.get();
         }
         return b;
     }

@@ -15,11 +15,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's one {@link FleetFeed}: a thread polls it every {@code interval} and publishes an immutable snapshot
  * (every host's state at the poll) that request threads read without locking. Each poll that finds a change bumps
- * the {@linkplain Snapshot#version() version} and wakes {@link #awaitChange} (the SSE stream); ages are refreshed on
- * every poll.
+ * the {@linkplain Snapshot#version() version} and wakes {@link #awaitChange} (the SSE stream); without a change the
+ * snapshot is rebuilt every {@link #AGES_EVERY} so ages move on.
  */
 final class LiveFleet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveFleet.class);
+    /** Without a change, the snapshot is rebuilt (ages moved on) this often; cells show ages in minutes at best. */
+    static final Duration AGES_EVERY = Duration.ofSeconds(5);
 
     /**
      * One published view.
@@ -62,6 +64,9 @@ final class LiveFleet implements AutoCloseable {
             try {
                 Thread.sleep(interval);
                 FleetFeed.Update u = feed.poll();
+                if (!u.any() && Duration.between(snapshot.asOf(), clock.instant()).compareTo(AGES_EVERY) < 0) {
+                    continue; // nothing changed and ages have not moved enough to matter: keep the snapshot
+                }
                 Snapshot next = build(0, u.hosts());
                 synchronized (this) {
                     Snapshot was = snapshot;
