@@ -11,7 +11,8 @@ import java.util.Map;
  * Defaults live in {@code defaults.yaml}; see {@link ConfigLoader} for the layering.
  */
 public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes writes, Taskcluster taskcluster,
-                              Github github, Freshness freshness, Maintain maintain, Bmc bmc, Pdu pdu, Bugs bugs) {
+                              Github github, Freshness freshness, Maintain maintain, Bmc bmc, Pdu pdu, Bugs bugs,
+                              Server server) {
 
     /**
      * @param expansions named short-name rules, tried in file order; a map so that layers add rules instead of
@@ -211,6 +212,26 @@ public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes 
     }
 
     /**
+     * {@code fleetroll serve} (docs/server.md).
+     *
+     * @param listen {@code HOST:PORT} used when {@code --listen} is not given
+     * @param readAuth read routes need Hawk credentials too
+     * @param clientsFile JSON list of API clients {@code {clientId, accessToken, scopes}}; null: none
+     * @param corsOrigins origins allowed by CORS; empty: off
+     * @param maxBodyBytes largest request body accepted
+     * @param scan the scheduled scanner's intervals
+     */
+    public record Server(String listen, boolean readAuth, String clientsFile, List<String> corsOrigins,
+                         int maxBodyBytes, Scan scan) {
+        public Server {
+            corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+            if (maxBodyBytes < 1024) {
+                throw new IllegalArgumentException("server.max_body_bytes must be at least 1024, not " + maxBodyBytes);
+            }
+        }
+    }
+
+    /**
      * The bug tracker (Bugzilla REST: {@code POST /rest/bug}) the reboot ladder's last rung files a bug in.
      *
      * @param url the tracker's base URL ({@code https://bugzilla.example.com}); null: no bug rung
@@ -218,4 +239,17 @@ public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes 
      */
     public record Bugs(String url, String credentialsFile, String product, String component, String version,
                        Duration requestTimeout) {}
+
+    /**
+     * The scanner's intervals; a zero interval turns that gather off.
+     *
+     * @param leaseRetry how often a server without the scanner lease tries to take it
+     */
+    public record Scan(Duration auditEvery, Duration tcEvery, Duration ghEvery, Duration leaseRetry) {
+        public Scan {
+            if (leaseRetry == null || leaseRetry.isZero() || leaseRetry.isNegative()) {
+                throw new IllegalArgumentException("server.scan.lease_retry must be positive");
+            }
+        }
+    }
 }

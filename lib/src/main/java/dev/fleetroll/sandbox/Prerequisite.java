@@ -28,7 +28,9 @@ public enum Prerequisite {
     SNMPD("/usr/sbin/snmpd", "snmpd"),
     IPMITOOL("ipmitool", "ipmitool"),
     SNMPSET("snmpset", "snmp"),
-    SNMPGET("snmpget", "snmp");
+    SNMPGET("snmpget", "snmp"),
+    CHROMIUM("/usr/bin/chromium", "chromium"),
+    CHROMEDRIVER("/usr/bin/chromedriver", "chromium-driver");
 
     /** What {@code sandbox up} needs: the hosts' sshd, the namespace tools, git for the stand-in Puppet repo. */
     public static final Set<Prerequisite> SANDBOX = EnumSet.of(SSHD, GIT, UNSHARE, NSENTER, SETSID, MOUNT,
@@ -42,7 +44,8 @@ public enum Prerequisite {
 
     /**
      * What the test suite needs besides the sandbox: plain OpenSSH clients to cross-check the engine, sudo for
-     * sandboxes with a non-root login user, tmux and infocmp for the console's terminal specs.
+     * sandboxes with a non-root login user, tmux and infocmp for the console's terminal specs,
+     * headless Chromium and its chromedriver for the web UI's specs.
      */
     public static final Set<Prerequisite> TESTS = EnumSet.allOf(Prerequisite.class);
 

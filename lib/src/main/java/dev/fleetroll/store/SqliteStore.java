@@ -172,6 +172,7 @@ public final class SqliteStore implements Store {
     private Marks lastMarks;
     private long marksDataVersion;
     private long marksOwnWrites;
+    private FileScannerLease scannerLease;
 
     private SqliteStore(Path file, int retention, Connection conn) {
         this.file = file;
@@ -220,6 +221,15 @@ public final class SqliteStore implements Store {
 
     public Path file() {
         return file;
+    }
+
+    /** An OS file lock on {@code <database>.scanner.lock} beside the database ({@link FileScannerLease}). */
+    @Override
+    public synchronized ScannerLease scannerLease() {
+        if (scannerLease == null) {
+            scannerLease = new FileScannerLease(file.resolveSibling(file.getFileName() + ".scanner.lock"));
+        }
+        return scannerLease;
     }
 
     public int retention() {
@@ -1055,6 +1065,9 @@ public final class SqliteStore implements Store {
 
     @Override
     public synchronized void close() {
+        if (scannerLease != null) {
+            scannerLease.close();
+        }
         try {
             conn.close();
         } catch (SQLException e) {

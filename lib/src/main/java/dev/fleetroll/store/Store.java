@@ -108,6 +108,9 @@ public interface Store extends AutoCloseable {
      */
     int importNotes(List<NoteEntry> entries);
 
+    /** The lease that makes one process the store's scanner (see ScannerLease). */
+    ScannerLease scannerLease();
+
     // ---- maintenance ----
 
     /**

@@ -19,6 +19,7 @@ public final class Commands {
                 new GatherGhCommand(),
                 new GatherCommand(),
                 new MonitorCommand(),
+                new ServeCommand(),
                 new QuarantineCommand(false),
                 new QuarantineCommand(true),
                 new WriteCommand(WriteAction.OVERRIDE_SET),
