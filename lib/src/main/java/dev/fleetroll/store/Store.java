@@ -133,6 +133,9 @@ public interface Store extends AutoCloseable {
         }
     }
 
+    /** The lease that makes one process the store's scanner (see ScannerLease). */
+    ScannerLease scannerLease();
+
     @Override
     void close();
 
