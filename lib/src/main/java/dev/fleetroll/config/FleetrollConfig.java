@@ -46,12 +46,23 @@ public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes 
      * @param retention observations kept per host on every save (plus the newest OK one and the first failure after it)
      * @param keepDays {@code fleetroll maintain} deletes observations older than this many days (with the same
      *     exceptions, and a host's newest observation); 0 keeps them whatever their age
+     * @param url null (or empty) for the embedded SQLite store in {@code $FLEETROLL_HOME}; {@code
+     *     postgres://USER@HOST:PORT/DATABASE} for a shared PostgreSQL store
+     * @param passwordFile the PostgreSQL password's file (its first line), or null: then {@code $PGPASSWORD}, then the
+     *     driver's {@code ~/.pgpass}
      */
-    public record Store(int retention, int keepDays) {
+    public record Store(int retention, int keepDays, String url, String passwordFile) {
         public Store {
             if (keepDays < 0) {
                 throw new IllegalArgumentException("store.keep_days must be 0 (keep) or more, not " + keepDays);
             }
+            url = url == null || url.isBlank() ? null : url.strip();
+            passwordFile = passwordFile == null || passwordFile.isBlank() ? null : passwordFile.strip();
+        }
+
+        /** The embedded SQLite store with these limits. */
+        public Store(int retention, int keepDays) {
+            this(retention, keepDays, null, null);
         }
 
         /** Retention only; observations are never pruned by age. */

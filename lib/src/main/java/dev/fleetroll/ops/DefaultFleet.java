@@ -26,7 +26,7 @@ import dev.fleetroll.taskcluster.PoolMap;
 import dev.fleetroll.taskcluster.TaskclusterAccess;
 import dev.fleetroll.taskcluster.TaskclusterClient;
 import dev.fleetroll.state.Observation;
-import dev.fleetroll.store.SqliteStore;
+import dev.fleetroll.store.Stores;
 import dev.fleetroll.store.Store;
 import dev.fleetroll.store.StoreException;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ public final class DefaultFleet implements Fleet {
     /** The observation store, opened on first use. */
     public synchronized Store store() {
         if (store == null) {
-            store = SqliteStore.open(workspace.home(), workspace.config().store());
+            store = Stores.open(workspace.home(), workspace.config().store());
         }
         return store;
     }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.fleetroll.UserError;
 import dev.fleetroll.ops.DefaultFleet;
-import dev.fleetroll.store.SqliteStore;
+import dev.fleetroll.store.JdbcStore;
 import dev.fleetroll.store.StoreException;
 import java.net.InetAddress;
 import java.sql.Connection;
@@ -29,7 +29,8 @@ import java.util.UUID;
  * {@code rollout_events}). Every change is one transaction, so a rollout read by another console, or after a crash,
  * is always whole; per-host results are written as each step finishes.
  *
- * <p>The advance lease: whoever advances, rolls back or finalizes takes it in a {@code BEGIN IMMEDIATE} transaction
+ * <p>The advance lease: whoever advances, rolls back or finalizes takes it in a write transaction (SQLite's
+ * {@code BEGIN IMMEDIATE}, PostgreSQL's advisory write lock)
  * (read the holder, set ourselves: atomic against every other process). A second taker is told who holds it and since
  * when. A holder that died (same machine, its pid gone) does not block anyone.
  */
@@ -39,16 +40,16 @@ public final class RolloutStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final String MACHINE = machine();
 
-    private final SqliteStore store;
+    private final JdbcStore store;
 
-    public RolloutStore(SqliteStore store) {
+    public RolloutStore(JdbcStore store) {
         this.store = store;
     }
 
     /** The rollouts in {@code fleet}'s store. */
     public static RolloutStore of(DefaultFleet fleet) {
-        if (!(fleet.store() instanceof SqliteStore s)) {
-            throw new UserError("rollouts need the SQLite store");
+        if (!(fleet.store() instanceof JdbcStore s)) {
+            throw new UserError("rollouts need the SQLite or PostgreSQL store");
         }
         return new RolloutStore(s);
     }

@@ -30,7 +30,13 @@ public enum Prerequisite {
     SNMPSET("snmpset", "snmp"),
     SNMPGET("snmpget", "snmp"),
     CHROMIUM("/usr/bin/chromium", "chromium"),
-    CHROMEDRIVER("/usr/bin/chromedriver", "chromium-driver");
+    CHROMEDRIVER("/usr/bin/chromedriver", "chromium-driver"),
+    /** The PostgreSQL store's specs start a throwaway cluster (any installed major version). */
+    PG_INITDB("/usr/lib/postgresql/*/bin/initdb", "postgresql"),
+    PG_CTL("/usr/lib/postgresql/*/bin/pg_ctl", "postgresql"),
+    PG_POSTGRES("/usr/lib/postgresql/*/bin/postgres", "postgresql"),
+    /** Runs initdb and the server as an unprivileged user when the tests run as root (initdb refuses root). */
+    SETPRIV("setpriv", "util-linux");
 
     /** What {@code sandbox up} needs: the hosts' sshd, the namespace tools, git for the stand-in Puppet repo. */
     public static final Set<Prerequisite> SANDBOX = EnumSet.of(SSHD, GIT, UNSHARE, NSENTER, SETSID, MOUNT,
@@ -45,7 +51,8 @@ public enum Prerequisite {
     /**
      * What the test suite needs besides the sandbox: plain OpenSSH clients to cross-check the engine, sudo for
      * sandboxes with a non-root login user, tmux and infocmp for the console's terminal specs,
-     * headless Chromium and its chromedriver for the web UI's specs.
+     * headless Chromium and its chromedriver for the web UI's specs, PostgreSQL's server programs for the PostgreSQL
+     * store's specs.
      */
     public static final Set<Prerequisite> TESTS = EnumSet.allOf(Prerequisite.class);
 
@@ -57,7 +64,10 @@ public enum Prerequisite {
         this.debianPackage = debianPackage;
     }
 
-    /** An absolute path, or a name looked up on PATH and the usual system directories. */
+    /**
+     * An absolute path, or a name looked up on PATH and the usual system directories; a {@code *} in an absolute
+     * path stands for one directory name (a versioned directory such as {@code /usr/lib/postgresql/15}).
+     */
     public String program() {
         return program;
     }
@@ -68,6 +78,28 @@ public enum Prerequisite {
 
     /** Whether this machine has it, as an executable file. */
     public boolean present() {
+        if (program.contains("*")) {
+            return resolve() != null;
+        }
         return program.startsWith("/") ? Files.isExecutable(Path.of(program)) : Sandbox.which(program) != null;
+    }
+
+    /**
+     * The executable an absolute {@link #program()} names, its {@code *} matched against the directory's entries
+     * (the greatest name wins: the newest version); null when there is none.
+     */
+    public Path resolve() {
+        int star = program.indexOf('*');
+        if (star < 0) {
+            return program.startsWith("/") && Files.isExecutable(Path.of(program)) ? Path.of(program) : null;
+        }
+        Path parent = Path.of(program.substring(0, star));
+        String rest = program.substring(star + 1);
+        try (var entries = Files.list(parent)) {
+            return entries.map(d -> Path.of(d + rest)).filter(Files::isExecutable)
+                    .max(java.util.Comparator.comparing(Path::toString)).orElse(null);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 }

@@ -6,7 +6,8 @@ import dev.fleetroll.ssh.Outcome
 import dev.fleetroll.state.BranchHead
 import dev.fleetroll.state.ExternalFacts
 import dev.fleetroll.state.TaskclusterState
-import dev.fleetroll.store.SqliteStore
+import dev.fleetroll.store.JdbcStore
+import dev.fleetroll.store.StoreBackend
 import java.nio.file.Path
 import java.time.Duration
 import spock.lang.Specification
@@ -14,23 +15,31 @@ import spock.lang.TempDir
 
 import static dev.fleetroll.state.TestObservations.*
 
+/** The live feed over a real SQLite store; {@link FleetFeedOnPostgresSpec} runs the same features on PostgreSQL. */
 class FleetFeedSpec extends Specification {
     @TempDir
     Path tmp
 
-    List<SqliteStore> stores = []
+    List<JdbcStore> stores = []
+
+    StoreBackend backend() {
+        StoreBackend.SQLITE
+    }
+
+    String place
 
     def cleanup() {
         stores*.close()
     }
 
-    SqliteStore open() {
-        def s = SqliteStore.open(new FleetrollHome(tmp.resolve('home')), new FleetrollConfig.Store(10))
+    JdbcStore open() {
+        place = place ?: backend().newPlace(tmp)
+        def s = backend().open(place)
         stores << s
         s
     }
 
-    static FleetFeed feed(SqliteStore store, List<String> hosts = null) {
+    static FleetFeed feed(JdbcStore store, List<String> hosts = null) {
         FleetFeed.open(store, { new ExternalFacts(store.taskcluster(), store.branchHeads(), null, Duration.ofHours(1)) }, hosts)
     }
 

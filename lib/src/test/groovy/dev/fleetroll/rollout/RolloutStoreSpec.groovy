@@ -2,7 +2,8 @@ package dev.fleetroll.rollout
 
 import dev.fleetroll.UserError
 import dev.fleetroll.config.FleetrollHome
-import dev.fleetroll.store.SqliteStore
+import dev.fleetroll.store.JdbcStore
+import dev.fleetroll.store.StoreBackend
 import spock.lang.Specification
 import spock.lang.TempDir
 
@@ -11,13 +12,21 @@ import java.time.Instant
 
 /**
  * Rollouts in a real SQLite store: what one connection writes another reads (two consoles, or a console after a
- * crash), and the advance lease: one holder at a time, a dead holder does not block.
+ * crash), and the advance lease: one holder at a time, a dead holder does not block. {@link RolloutStoreOnPostgresSpec}
+ * runs the same features on PostgreSQL.
  */
 class RolloutStoreSpec extends Specification {
     @TempDir Path tmp
 
-    SqliteStore open() {
-        SqliteStore.open(new FleetrollHome(tmp.resolve('home')), null)
+    StoreBackend backend() {
+        StoreBackend.SQLITE
+    }
+
+    String place
+
+    JdbcStore open() {
+        place = place ?: backend().newPlace(tmp)
+        backend().open(place)
     }
 
     static RolloutPlan plan(String name = 'resolverd') {

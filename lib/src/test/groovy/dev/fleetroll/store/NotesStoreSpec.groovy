@@ -9,10 +9,14 @@ import java.nio.file.Path
 import java.sql.DriverManager
 import java.time.Instant
 import spock.lang.AutoCleanup
+import spock.lang.Requires
 import spock.lang.Specification
 import spock.lang.TempDir
 
-/** Notes (schema 3) and maintenance (pruning by age, compaction) in a real SQLite store. */
+/**
+ * Notes (schema 3) and maintenance (pruning by age, compaction) in a real SQLite store; {@link NotesStoreOnPostgresSpec}
+ * runs the same features on PostgreSQL (but the SQLite-only ones).
+ */
 class NotesStoreSpec extends Specification {
     static final Instant T0 = Instant.parse('2026-12-01T10:00:00Z')
 
@@ -20,10 +24,17 @@ class NotesStoreSpec extends Specification {
     Path tmp
 
     @AutoCleanup
-    SqliteStore store
+    JdbcStore store
 
-    SqliteStore open(int retention = 10) {
-        store = SqliteStore.open(new FleetrollHome(tmp.resolve('home')), new FleetrollConfig.Store(retention))
+    StoreBackend backend() {
+        StoreBackend.SQLITE
+    }
+
+    String place
+
+    JdbcStore open(int retention = 10) {
+        place = place ?: backend().newPlace(tmp)
+        store = backend().open(place, retention)
         store
     }
 
@@ -89,7 +100,7 @@ class NotesStoreSpec extends Specification {
     def "two store connections writing notes at once lose none"() {
         given:
         open()
-        def other = SqliteStore.open(new FleetrollHome(tmp.resolve('home')), new FleetrollConfig.Store(10))
+        def other = backend().open(place)
 
         when:
         def threads = [store, other].withIndex().collect { s, i ->
@@ -118,6 +129,7 @@ class NotesStoreSpec extends Specification {
         store.notes() == [h2: new HostNote('bad cartridge', 1, 'bob', at(20))]
     }
 
+    @Requires({ instance.backend().sqlite })
     def "a schema-2 store migrates to the current schema and keeps its observations, Taskcluster records and branch heads"() {
         given: 'a database made by the previous fleetroll (migrations 1 and 2 only)'
         Path db = tmp.resolve('home/fleetroll.db')
@@ -187,6 +199,7 @@ class NotesStoreSpec extends Specification {
         store.pruneObservations(cutoff, false) == 0
     }
 
+    @Requires({ instance.backend().sqlite })
     def "compaction checkpoints the write-ahead log to zero and vacuums"() {
         given:
         open(1000)

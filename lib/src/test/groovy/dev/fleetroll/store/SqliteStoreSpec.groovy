@@ -14,9 +14,14 @@ import java.sql.DriverManager
 import java.time.Instant
 import java.util.concurrent.TimeUnit
 import spock.lang.AutoCleanup
+import spock.lang.Requires
 import spock.lang.Specification
 import spock.lang.TempDir
 
+/**
+ * The store's contract, on SQLite; {@link StoreOnPostgresSpec} runs the same features on PostgreSQL (features marked
+ * {@code @Requires({ instance.backend().sqlite })} are about SQLite's file, pragmas or processes and run here only).
+ */
 class SqliteStoreSpec extends Specification {
     static final Instant T0 = Instant.parse('2024-05-01T14:02:00Z')
 
@@ -24,10 +29,18 @@ class SqliteStoreSpec extends Specification {
     Path tmp
 
     @AutoCleanup
-    SqliteStore store
+    JdbcStore store
 
-    SqliteStore open(int retention = 10) {
-        store = SqliteStore.open(new FleetrollHome(tmp.resolve('home')), new FleetrollConfig.Store(retention))
+    /** Where this spec's stores live (a subclass runs the features on another database). */
+    StoreBackend backend() {
+        StoreBackend.SQLITE
+    }
+
+    String place
+
+    JdbcStore open(int retention = 10) {
+        place = place ?: backend().newPlace(tmp)
+        store = backend().open(place, retention)
         store
     }
 
@@ -36,19 +49,10 @@ class SqliteStoreSpec extends Specification {
     }
 
     List<List<Object>> sql(String query) {
-        DriverManager.getConnection('jdbc:sqlite:' + tmp.resolve('home/fleetroll.db')).withCloseable { c ->
-            c.createStatement().withCloseable { s ->
-                def rs = s.executeQuery(query)
-                def rows = []
-                int n = rs.metaData.columnCount
-                while (rs.next()) {
-                    rows << (1..n).collect { rs.getObject(it) }
-                }
-                rows
-            }
-        }
+        backend().sql(place ?: backend().newPlace(tmp), query)
     }
 
+    @Requires({ instance.backend().sqlite })
     def "a new store: FLEETROLL_HOME/fleetroll.db, WAL, schema migrated from empty"() {
         when:
         open()
@@ -109,6 +113,7 @@ class SqliteStoreSpec extends Specification {
                                 'o/r:master': new BranchHead('o/r:master', 'def', t.plusSeconds(60), null)]
     }
 
+    @Requires({ instance.backend().sqlite })
     def "migrations run in order, once each, and a failing step leaves the schema as it was"() {
         given:
         Path db = tmp.resolve('m.db')
@@ -136,6 +141,7 @@ class SqliteStoreSpec extends Specification {
         } == false
     }
 
+    @Requires({ instance.backend().sqlite })
     def "a store from a newer fleetroll is refused with one line"() {
         given:
         Path db = tmp.resolve('new.db')
@@ -189,9 +195,8 @@ class SqliteStoreSpec extends Specification {
         def o = Observations.ok('h1', at(1)).withWarnings([], memo)
         store.save(o)
         store.save(Observations.ok('h2', at(1)))
-        DriverManager.getConnection('jdbc:sqlite:' + store.file()).withCloseable { c ->
-            c.createStatement().execute("UPDATE observations SET data = json_remove(data, '\$.memo') WHERE host = 'h2'")
-        }
+        sql(backend().sqlite ? "UPDATE observations SET data = json_remove(data, '\$.memo') WHERE host = 'h2'"
+                : "UPDATE observations SET data = (data::jsonb - 'memo')::text WHERE host = 'h2'")
 
         expect:
         store.latest('h1').get() == o
@@ -204,9 +209,8 @@ class SqliteStoreSpec extends Specification {
         given:
         open()
         store.save(Observations.ok('h1', at(0)))
-        DriverManager.getConnection('jdbc:sqlite:' + store.file()).withCloseable { c ->
-            c.createStatement().execute('''UPDATE observations SET data = json_set(data, '$.future', 'x', '$.schema', 2)''')
-        }
+        sql(backend().sqlite ? '''UPDATE observations SET data = json_set(data, '$.future', 'x', '$.schema', 2)'''
+                : '''UPDATE observations SET data = (data::jsonb || '{"future": "x", "schema": 2}'::jsonb)::text''')
 
         expect:
         store.latest('h1').get() == Observations.ok('h1', at(0))
@@ -217,9 +221,7 @@ class SqliteStoreSpec extends Specification {
         open()
         store.save(Observations.ok('h1', at(0)))
         store.save(Observations.ok('h2', at(0)))
-        DriverManager.getConnection('jdbc:sqlite:' + store.file()).withCloseable { c ->
-            c.createStatement().execute("UPDATE observations SET data = '{not json' WHERE host = 'h2'")
-        }
+        sql("UPDATE observations SET data = '{not json' WHERE host = 'h2'")
 
         expect:
         store.latestByHost().keySet() == ['h1'] as Set
@@ -371,7 +373,7 @@ class SqliteStoreSpec extends Specification {
     def "two stores on one file in one process see each other's writes"() {
         given:
         open()
-        def other = SqliteStore.open(store.file(), 10, SqliteStore.MIGRATIONS)
+        def other = backend().open(place)
 
         when:
         other.save(Observations.ok('h1', at(0)))
@@ -383,6 +385,7 @@ class SqliteStoreSpec extends Specification {
         other?.close()
     }
 
+    @Requires({ instance.backend().sqlite })
     def "4 writer processes and a reader at once: no 'database is locked', every row kept"() {
         given:
         Path db = tmp.resolve('shared/fleetroll.db')
@@ -423,6 +426,7 @@ class SqliteStoreSpec extends Specification {
         reader?.destroyForcibly()
     }
 
+    @Requires({ instance.backend().sqlite })
     def "4 writer processes with retention 5: each host keeps exactly its newest rows"() {
         given:
         Path db = tmp.resolve('shared5/fleetroll.db')

@@ -35,6 +35,7 @@ public final class Commands {
                 new NotesCommand(Clock.systemUTC()),
                 new DataFreshnessCommand(Clock.systemUTC()),
                 new MaintainCommand(),
+                new StoreCommand(),
                 new DebugHostScriptCommand(),
                 new SshConfigCommand(),
                 new SandboxCommand(),

@@ -1,0 +1,18 @@
+package dev.fleetroll.store
+
+import spock.lang.AutoCleanup
+import spock.lang.Requires
+import spock.lang.Shared
+
+/** {@link SqliteStoreSpec}'s features on PostgreSQL: one throwaway cluster, a fresh database per store place. */
+@Requires({ PostgresFixture.supported() })
+class StoreOnPostgresSpec extends SqliteStoreSpec {
+    @Shared
+    @AutoCleanup
+    PostgresFixture pg = PostgresFixture.start()
+
+    @Override
+    StoreBackend backend() {
+        StoreBackend.postgres(pg)
+    }
+}
