@@ -119,9 +119,9 @@ public final class PlanFormatter {
     public String render(RebootPlan p, Mode mode) {
         StringBuilder b = new StringBuilder();
         head(b, p, mode);
-        new java.util.TreeSet<>(p.groups().values()).forEach(g -> row(b, "group " + g, p.slots().get(g) + " slot"
-                + (p.slots().get(g) == 1 ? "" : "s") + " (" + p.held().getOrDefault(g, 0) + " held now): at most that many of its"
-                + " hosts down at once"));
+        row(b, "slots", String.join(", ", new java.util.TreeSet<>(p.groups().values()).stream().map(g -> "group " + g + " "
+                + p.slots().get(g) + " (" + p.held().getOrDefault(g, 0) + " held now)").toList())
+                + ": at most that many hosts of a group down at once");
         java.util.Map<java.util.List<String>, java.util.List<String>> byLadder = new java.util.LinkedHashMap<>();
         p.hosts().forEach(h -> byLadder.computeIfAbsent(p.rungs().get(h), k -> new java.util.ArrayList<>()).add(h));
         byLadder.forEach((rungs, hosts) -> row(b, "ladder", (rungs.isEmpty() ? "(no rung applies)" : String.join(" -> ", rungs))
