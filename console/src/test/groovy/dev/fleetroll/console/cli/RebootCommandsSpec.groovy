@@ -104,6 +104,36 @@ class RebootCommandsSpec extends Specification {
         AuditLog.of(new FleetrollHome(home), 'x').read(AuditLog.Filter.ALL).entries()[-1].record().dryRun()
     }
 
+    def "the DSL verb: reboot(reason:) in a script run with --dry-run plans through the same gate; no reason is one line"() {
+        given:
+        def script = home.resolve('r.groovy')
+        script.text = "def r = hosts('h1.example.com').reboot(reason: 'kernel 6.12', fanout: 3)\nprintln r.ok.names()\n"
+        def bad = home.resolve('bad.groovy')
+        bad.text = "hosts('h1.example.com').reboot()\n"
+
+        when:
+        def r = cli().run('run', script.toString(), '--dry-run')
+        def b = cli().run('run', bad.toString(), '--dry-run')
+
+        then:
+        r.status == 0
+        r.out.contains('DRY RUN: reboot on 1 host: h1.example.com')
+        r.out.contains('at most 3 hosts at once')
+        r.out.contains('[h1.example.com]')
+        b.status != 0
+        b.err.contains('reboot needs a reason')
+        RebootSlotsOf(home).isEmpty()
+    }
+
+    static List RebootSlotsOf(Path home) {
+        def store = SqliteStore.open(new FleetrollHome(home), new FleetrollConfig.Store(10))
+        try {
+            new RebootSlots(store).list()
+        } finally {
+            store.close()
+        }
+    }
+
     def "--help explains each command"() {
         expect:
         cli().run('reboot', '--help').out.contains('climbs the ladder')
