@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes writes, Taskcluster taskcluster,
                               Github github, Freshness freshness, Maintain maintain, Bmc bmc, Pdu pdu, Bugs bugs,
-                              Server server) {
+                              Server server, Reboot reboot) {
 
     /**
      * @param expansions named short-name rules, tried in file order; a map so that layers add rules instead of
@@ -263,4 +263,32 @@ public record FleetrollConfig(Inventory inventory, Ssh ssh, Store store, Writes 
             }
         }
     }
+
+    /**
+     * Coordinated reboots ({@code fleetroll reboot}, {@code reboot-slots}, {@code fleetlock serve}); see
+     * {@link dev.fleetroll.reboot.RebootGroups}.
+     *
+     * @param slots hosts of one group rebooting at once, unless the group says otherwise
+     * @param deadline how long a host has to go down and come back after one rung of the ladder
+     * @param pollEvery how often a rebooting host is audited to see whether it came back
+     * @param groups name to group: the first whose {@code match} (a regex on the whole host name) matches holds the
+     *     host; the others are in {@code default}
+     */
+    public record Reboot(int slots, Duration deadline, Duration pollEvery, Map<String, RebootGroup> groups) {
+        public Reboot {
+            if (slots < 1) {
+                throw new IllegalArgumentException("reboot.slots must be at least 1, not " + slots);
+            }
+            if (deadline == null || deadline.isZero() || deadline.isNegative()) {
+                throw new IllegalArgumentException("reboot.deadline must be a positive duration");
+            }
+            if (pollEvery == null || pollEvery.isZero() || pollEvery.isNegative()) {
+                throw new IllegalArgumentException("reboot.poll_every must be a positive duration");
+            }
+            groups = groups == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+        }
+    }
+
+    /** A reboot group: which hosts ({@code match}, a regex on the whole name; null: none by name) and its slots (null: {@code reboot.slots}). */
+    public record RebootGroup(String match, Integer slots) {}
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * ({@link WritePlan}), a Taskcluster quarantine ({@link QuarantinePlan}) a Puppet run ({@link PuppetRunPlan}) or a rollout step ({@link RolloutStep}). The gate's policy (confirm, dry run,
  * refuse without a terminal) is the same for every kind; only the rendering differs.
  */
-public sealed interface ActionPlan permits WritePlan, QuarantinePlan, PuppetRunPlan, RolloutStep {
+public sealed interface ActionPlan permits WritePlan, QuarantinePlan, PuppetRunPlan, RolloutStep, RebootPlan {
 
     /** The hosts the change is for. */
     List<String> hosts();

@@ -141,7 +141,23 @@ public final class SqliteStore extends JdbcStore {
                         event   TEXT    NOT NULL,
                         detail  TEXT
                     )""",
-                    "CREATE INDEX rollout_events_rollout ON rollout_events(rollout, id)")));
+                    "CREATE INDEX rollout_events_rollout ON rollout_events(rollout, id)")),
+            new Migration(5, "reboot slots: one row per held slot of a group, shared by reboot runs and FleetLock", List.of(
+                    """
+                    CREATE TABLE reboot_slots (
+                        grp         TEXT    NOT NULL,
+                        slot        INTEGER NOT NULL,
+                        holder      TEXT    NOT NULL,
+                        owner       TEXT    NOT NULL,
+                        actor       TEXT    NOT NULL,
+                        reason      TEXT,
+                        state       TEXT    NOT NULL,
+                        detail      TEXT,
+                        acquired_ms BIGINT  NOT NULL,
+                        updated_ms  BIGINT  NOT NULL,
+                        PRIMARY KEY (grp, slot)
+                    )""",
+                    "CREATE UNIQUE INDEX reboot_slots_holder ON reboot_slots(holder)")));
 
     private final Path file;
     private ScannerLease lease;

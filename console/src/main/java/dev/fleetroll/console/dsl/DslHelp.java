@@ -99,6 +99,9 @@ public final class DslHelp {
         add(Kind.HOSTSET, "runPuppet", "runPuppet(reason: '...', timeout: 30.minutes)",
                 "run Puppet once on every host (FLEETROLL_SINGLE_RUN=1, on a pty), then re-audit (the console asks; run: dry run unless --confirm)",
                 "hosts('ms-[001-004]').runPuppet(reason: 'canary').changed.show()");
+        add(Kind.HOSTSET, "reboot", "reboot(reason: '...', fanout: 10)",
+                "reboot every host through the reboot slots, climbing the ladder (ssh, then BMC/PDU) until each is seen back; a host not back keeps its slot (the console asks; run: dry run unless --confirm)",
+                "hosts('ms-[001-010]').reboot(reason: 'kernel 6.12').failed.show()");
         add(Kind.HOSTSET, "quarantine", "quarantine(reason: '...', for: 2.days)",
                 "quarantine every host's Taskcluster worker (default ten years; the console asks; run: dry run unless --confirm)",
                 "hosts('ms-016').quarantine(reason: 'disk failing, RELOPS-123')");

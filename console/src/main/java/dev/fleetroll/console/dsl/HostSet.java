@@ -668,6 +668,45 @@ public final class HostSet implements Iterable<HostState> {
     }
 
     /**
+     * Reboots every host through the store's reboot slots, each climbing the escalation ladder until it is seen back
+     * (its uptime restarted): {@code reboot(reason: 'kernel 6.12')}, optionally {@code fanout: 10}. A host that does
+     * not come back keeps its slot until released by hand ({@code fleetroll reboot-slots release}). The console asks,
+     * {@code fleetroll run} is a dry run unless {@code --confirm}. Returns {@link Results}: ok = came back.
+     */
+    public Results reboot(Map<String, ?> options) {
+        Map<String, ?> o = options == null ? Map.of() : options;
+        checkOptions("reboot", o, List.of("reason", "fanout"));
+        session.checkCancelled("reboot");
+        if (!(session.fleet() instanceof dev.fleetroll.ops.DefaultFleet df)) {
+            throw new dev.fleetroll.UserError("reboot needs the store's reboot slots (a fleet with a store)");
+        }
+        Object reason = o.get("reason");
+        Integer fanout = o.get("fanout") == null ? null : DefaultTypeTransformation.intUnbox(o.get("fanout"));
+        dev.fleetroll.reboot.Reboots reboots = dev.fleetroll.reboot.Reboots.of(df, session.writeContext().auditLog(),
+                session.writeContext().clock());
+        dev.fleetroll.reboot.RebootReport report = reboots.run(names, reason == null ? null : reason.toString(), fanout,
+                session.writeGate(), r -> {
+                    synchronized (session.output().out()) {
+                        session.output().out().println(r.host() + ": " + r.outcome() + ": " + r.detail());
+                        session.output().out().flush();
+                    }
+                });
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        names.forEach(h -> outcomes.put(h, report.performed() ? Outcome.CANCELLED : Outcome.OK));
+        for (dev.fleetroll.reboot.HostReboot r : report.results()) {
+            outcomes.put(r.host(), r.ok() ? Outcome.OK
+                    : r.outcome().equals(dev.fleetroll.reboot.HostReboot.CANCELLED) ? Outcome.CANCELLED : Outcome.FAILED);
+            if (!r.ok()) {
+                errors.put(r.host(), r.outcome() + ": " + r.detail());
+            }
+        }
+        Results results = new Results(session, "reboot", names, outcomes, errors, report.elapsed());
+        finish(results);
+        return results;
+    }
+
+    /**
      * Quarantines every host's Taskcluster worker: {@code quarantine(reason: 'disk failing')}, optionally
      * {@code for: 2.days} (default: ten years, as Taskcluster's own tools do). The plan names the workers (from the
      * last {@code tc()}); the console asks, scripts are dry runs unless {@code --confirm}; each change is in the audit

@@ -3,6 +3,7 @@ package dev.fleetroll.console.writes;
 import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.ops.ActionPlan;
 import dev.fleetroll.ops.PuppetRunPlan;
+import dev.fleetroll.ops.RebootPlan;
 import dev.fleetroll.ops.QuarantinePlan;
 import dev.fleetroll.ops.RolloutStep;
 import dev.fleetroll.ops.WritePlan;
@@ -55,6 +56,7 @@ public final class PlanFormatter {
             case QuarantinePlan q -> render(q, mode);
             case PuppetRunPlan r -> render(r, mode);
             case RolloutStep r -> render(r, mode);
+            case RebootPlan r -> render(r, mode);
         };
     }
 
@@ -110,6 +112,25 @@ public final class PlanFormatter {
         }
         if (mode == Mode.DRY_RUN) {
             b.append(paint(BOLD, "Nothing changed (dry run).")).append(" Add --confirm to do it.\n");
+        }
+        return b.toString();
+    }
+
+    public String render(RebootPlan p, Mode mode) {
+        StringBuilder b = new StringBuilder();
+        head(b, p, mode);
+        row(b, "slots", String.join(", ", new java.util.TreeSet<>(p.groups().values()).stream().map(g -> "group " + g + " "
+                + p.slots().get(g) + " (" + p.held().getOrDefault(g, 0) + " held now)").toList())
+                + ": at most that many hosts of a group down at once");
+        java.util.Map<java.util.List<String>, java.util.List<String>> byLadder = new java.util.LinkedHashMap<>();
+        p.hosts().forEach(h -> byLadder.computeIfAbsent(p.rungs().get(h), k -> new java.util.ArrayList<>()).add(h));
+        byLadder.forEach((rungs, hosts) -> row(b, "ladder", (rungs.isEmpty() ? "(no rung applies)" : String.join(" -> ", rungs))
+                + " for " + NodeSet.fold(hosts)));
+        row(b, "deadline", Durations.format(p.deadline()) + " per rung to go down and come back (uptime restarts)");
+        row(b, "fan-out", "at most " + p.fanout() + " hosts at once");
+        row(b, "reason", oneLine(p.reason()));
+        if (mode == Mode.DRY_RUN) {
+            b.append(paint(BOLD, "Nothing rebooted (dry run).")).append(" Add --confirm to reboot.\n");
         }
         return b.toString();
     }
