@@ -160,7 +160,39 @@ public final class SqliteStore implements Store {
                         event   TEXT    NOT NULL,
                         detail  TEXT
                     )""",
-                    "CREATE INDEX rollout_events_rollout ON rollout_events(rollout, id)")));
+                    "CREATE INDEX rollout_events_rollout ON rollout_events(rollout, id)")),
+            new Migration(6, "inventory: hosts of record, their facts with sources, and discovery probe results", List.of(
+                    """
+                    CREATE TABLE inventory_hosts (
+                        host            TEXT    PRIMARY KEY,
+                        enabled         INTEGER NOT NULL,
+                        disabled_reason TEXT,
+                        disabled_by     TEXT,
+                        disabled_ms     BIGINT,
+                        added_by        TEXT    NOT NULL,
+                        added_ms        BIGINT  NOT NULL,
+                        updated_ms      BIGINT  NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE inventory_facts (
+                        host       TEXT   NOT NULL,
+                        fact       TEXT   NOT NULL,
+                        value      TEXT   NOT NULL,
+                        source     TEXT   NOT NULL,
+                        updated_ms BIGINT NOT NULL,
+                        PRIMARY KEY (host, fact)
+                    )""",
+                    """
+                    CREATE TABLE inventory_probes (
+                        host      TEXT    PRIMARY KEY,
+                        ts_ms     BIGINT  NOT NULL,
+                        resolves  INTEGER,
+                        reachable INTEGER,
+                        sshable   INTEGER,
+                        sudoable  INTEGER,
+                        bmc       INTEGER,
+                        detail    TEXT
+                    )""")));
 
     private static final String ORDER_NEWEST = "ORDER BY ts_ms DESC, id DESC";
 
