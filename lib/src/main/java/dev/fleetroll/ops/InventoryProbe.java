@@ -140,7 +140,7 @@ public final class InventoryProbe {
             return false;
         }
         try (DatagramSocket s = new DatagramSocket()) {
-            s.setSoTimeout((int) Math.min(2000, Math.max(200, connectTimeout.toMillis())));
+            s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(200, connectTimeout.toMillis())));
             s.send(new DatagramPacket(RMCP_PING, RMCP_PING.length, a, BMC_PORT));
             DatagramPacket pong = new DatagramPacket(new byte[64], 64);
             s.receive(pong);
