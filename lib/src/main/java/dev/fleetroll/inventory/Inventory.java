@@ -3,6 +3,8 @@ package dev.fleetroll.inventory;
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.config.Workspace;
+import dev.fleetroll.store.JdbcStore;
+import dev.fleetroll.store.Stores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
@@ -24,17 +28,36 @@ import java.util.stream.Stream;
  * <p>Host lists are {@code NAME.list} files under {@code $FLEETROLL_HOME/host-lists}, {@code <project>/configs/host-lists}
  * and any configured extra directories, named by their path without {@code .list}; earlier directories win.
  * A dot-less name that is not a list goes through the configured short-name expansions and default domain.
+ *
+ * <p>{@code KEY:VALUE} selects the enabled hosts of record with that population fact ({@link Fact#population()}:
+ * {@code pool:gecko-t-linux-talos-1804}, {@code dc:mdc1}, {@code os:linux}, {@code hw:...}, {@code role:...}) — the
+ * one resolver behind the DSL's {@code hosts(...)} and every CLI command that takes HOSTS.
  */
 public final class Inventory {
+    /** {@code KEY:VALUE}: a population selector ({@code pool:gecko-t-linux-talos-1804}, {@code dc:mdc1}). */
+    private static final Pattern POPULATION = Pattern.compile("([A-Za-z_]+):(.*)");
+
     private final List<Path> listDirs;
     private final List<Rule> rules;
     private final String defaultDomain;
+    private final Supplier<List<InventoryHost>> records;
 
+    /** The workspace's lists and rules; population selectors read the hosts of record from its store. */
     public Inventory(Workspace ws) {
-        this(listDirs(ws), ws.config().inventory());
+        this(listDirs(ws), ws.config().inventory(), () -> storedRecords(ws));
     }
 
+    /** Lists and rules without hosts of record (a population selector selects nothing, and says so). */
     public Inventory(List<Path> listDirs, FleetrollConfig.Inventory config) {
+        this(listDirs, config, List::of);
+    }
+
+    /**
+     * Lists and rules, with {@code records} supplying the hosts of record for population selectors (read when a
+     * selector is resolved, so a long-lived console sees changes).
+     */
+    public Inventory(List<Path> listDirs, FleetrollConfig.Inventory config, Supplier<List<InventoryHost>> records) {
+        this.records = records;
         this.listDirs = List.copyOf(listDirs);
         this.rules = new ArrayList<>();
         for (Map.Entry<String, FleetrollConfig.Expansion> e : config.expansions().entrySet()) {
@@ -46,6 +69,18 @@ public final class Inventory {
         }
         String d = config.defaultDomain();
         this.defaultDomain = d == null || d.isBlank() ? null : (d.startsWith(".") ? d : "." + d);
+    }
+
+    /** The hosts of record in the workspace's store; none when there is no store yet (nothing is created). */
+    private static List<InventoryHost> storedRecords(Workspace ws) {
+        FleetrollConfig.Store config = ws.config().store();
+        boolean local = config == null || config.url() == null;
+        if (local && !Files.exists(ws.home().database())) {
+            return List.of();
+        }
+        try (JdbcStore store = Stores.open(ws.home(), config)) {
+            return new InventoryStore(store).all();
+        }
     }
 
     private static List<Path> listDirs(Workspace ws) {
@@ -90,6 +125,10 @@ public final class Inventory {
         if (s.isEmpty()) {
             throw new UserError("empty host name in '" + spec + "'");
         }
+        Matcher pop = POPULATION.matcher(s);
+        if (pop.matches()) {
+            return population(pop.group(1), pop.group(2).strip());
+        }
         Path asFile = Path.of(s);
         if ((s.endsWith(".list") || s.contains("/")) && Files.isRegularFile(asFile)) {
             return nonEmpty(HostListFile.read(asFile), s);
@@ -111,6 +150,53 @@ public final class Inventory {
             out.add(expandName(name.toLowerCase(java.util.Locale.ROOT)));
         }
         return out;
+    }
+
+    /**
+     * The enabled hosts of record whose {@code key} fact is {@code value} (case-insensitive). An unknown key, or a value
+     * no host of record has, is a one-line error naming the nearest known key or value.
+     */
+    public List<String> population(String key, String value) {
+        Fact fact = Fact.population(key);
+        if (value.isEmpty()) {
+            throw new UserError("empty " + fact.key() + " in '" + key + ":' (write " + fact.key() + ":VALUE)");
+        }
+        List<InventoryHost> all = records.get();
+        List<String> out = new ArrayList<>();
+        Set<String> known = new TreeSet<>(NaturalOrder.INSTANCE);
+        boolean onlyDisabled = false;
+        for (InventoryHost h : all) {
+            String v = h.fact(fact);
+            if (v == null) {
+                continue;
+            }
+            known.add(v);
+            if (v.equalsIgnoreCase(value)) {
+                if (h.enabled()) {
+                    out.add(h.host());
+                } else {
+                    onlyDisabled = true;
+                }
+            }
+        }
+        if (!out.isEmpty()) {
+            return out;
+        }
+        if (onlyDisabled) {
+            throw new UserError("every host of record with " + fact.key() + " '" + value + "' is disabled (fleetroll inventory"
+                    + " list shows them; name a disabled host directly to select it)");
+        }
+        if (all.isEmpty()) {
+            throw new UserError("no hosts of record yet, so '" + fact.key() + ":" + value + "' selects nothing"
+                    + " (fleetroll inventory import LIST... adds them)");
+        }
+        String near = EditDistance.closest(value.toLowerCase(java.util.Locale.ROOT),
+                known.stream().map(k -> k.toLowerCase(java.util.Locale.ROOT)).toList());
+        List<String> some = known.stream().limit(12).toList();
+        throw new UserError("no host of record has " + fact.key() + " '" + value + "'"
+                + (near == null ? "" : " (did you mean '" + fact.key() + ":" + near + "'?)")
+                + (known.isEmpty() ? "; no host of record has a " + fact.key() + " yet"
+                        : "; known: " + String.join(", ", some) + (known.size() > some.size() ? ", ..." : "")));
     }
 
     private static List<String> nonEmpty(List<String> hosts, String spec) {

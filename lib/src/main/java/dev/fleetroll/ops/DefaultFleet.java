@@ -21,11 +21,14 @@ import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.ssh.SshEngine;
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.state.ExternalFacts;
+import dev.fleetroll.state.InventoryFacts;
+import dev.fleetroll.inventory.InventoryStore;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.taskcluster.PoolMap;
 import dev.fleetroll.taskcluster.TaskclusterAccess;
 import dev.fleetroll.taskcluster.TaskclusterClient;
 import dev.fleetroll.state.Observation;
+import dev.fleetroll.store.JdbcStore;
 import dev.fleetroll.store.Stores;
 import dev.fleetroll.store.Store;
 import dev.fleetroll.store.StoreException;
@@ -128,9 +131,51 @@ public final class DefaultFleet implements Fleet {
         return ssh;
     }
 
+    /** Every host the store has seen: audited ones and the hosts of record, in natural order. */
     @Override
     public List<String> knownHosts() {
-        return store().hosts();
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(dev.fleetroll.inventory.NaturalOrder.INSTANCE);
+        all.addAll(store().hosts());
+        if (store() instanceof JdbcStore s) {
+            new InventoryStore(s).all().forEach(h -> all.add(h.host()));
+        }
+        return List.copyOf(all);
+    }
+
+    /** The hosts of record in this fleet's store. */
+    public InventoryStore inventoryStore() {
+        if (!(store() instanceof JdbcStore s)) {
+            throw new dev.fleetroll.UserError("the inventory needs the SQLite or PostgreSQL store");
+        }
+        return new InventoryStore(s);
+    }
+
+    /** The inventory's writes, recorded in {@code auditLog}. */
+    public HostsOfRecord hostsOfRecord(AuditLog auditLog) {
+        return new HostsOfRecord(inventoryStore(), auditLog, clock);
+    }
+
+    /**
+     * Probes {@code hosts} ({@link InventoryProbe}) and saves the results in the store; hosts of record with a
+     * {@code bmc} fact get their BMC checked too.
+     */
+    public List<dev.fleetroll.inventory.ProbeResult> probe(List<String> hosts, BatchListener listener,
+                                                           Cancellation cancellation) {
+        InventoryStore inv = inventoryStore();
+        Map<String, String> bmc = new java.util.HashMap<>();
+        for (dev.fleetroll.inventory.InventoryHost h : inv.all()) {
+            String b = h.fact(dev.fleetroll.inventory.Fact.BMC);
+            if (b != null) {
+                bmc.put(h.host(), b);
+            }
+        }
+        List<dev.fleetroll.inventory.ProbeResult> results = new InventoryProbe(ssh(),
+                SshEngine.resolver(workspace, options.sshConfig()), workspace.config().ssh().connectTimeout(), clock)
+                .run(hosts, bmc, listener, cancellation);
+        // a host the batch never got to (cancelled, deadline) keeps its previous probe
+        inv.saveProbes(results.stream().filter(r -> r.resolves() != null || r.reachable() != null || r.sshable() != null)
+                .toList());
+        return results;
     }
 
     @Override
@@ -165,7 +210,24 @@ public final class DefaultFleet implements Fleet {
     public ExternalFacts externalFacts() {
         FleetrollConfig c = workspace.config();
         return new ExternalFacts(store().taskcluster(), store().branchHeads(), c.github().defaultBranch(),
-                c.taskcluster().activeWithin(), store().notes());
+                c.taskcluster().activeWithin(), store().notes(), inventoryFacts());
+    }
+
+    /** The hosts of record, their probes and the targets of rollouts in progress, for the drift columns. */
+    private InventoryFacts inventoryFacts() {
+        if (!(store() instanceof JdbcStore s)) {
+            return InventoryFacts.NONE;
+        }
+        InventoryStore inv = new InventoryStore(s);
+        Map<String, dev.fleetroll.inventory.InventoryHost> records = new LinkedHashMap<>();
+        inv.all().forEach(h -> records.put(h.host(), h));
+        Set<String> targets = new java.util.HashSet<>();
+        for (dev.fleetroll.rollout.RolloutStatus r : new dev.fleetroll.rollout.RolloutStore(s).list()) {
+            if (!r.state().ended()) {
+                targets.addAll(r.plan().targets());
+            }
+        }
+        return new InventoryFacts(records, inv.probes(), targets, true);
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.fleetroll.state;
 
 import dev.fleetroll.UserError;
 import dev.fleetroll.content.Humanhash;
+import dev.fleetroll.inventory.Fact;
+import dev.fleetroll.inventory.ProbeResult;
 import dev.fleetroll.inventory.EditDistance;
 import dev.fleetroll.util.Durations;
 import java.time.Duration;
@@ -19,7 +21,9 @@ import java.util.Set;
  *
  * <p>Columns: HOST, OS, ROLE, VLT_SHA, OVR_BCH, UPTIME, PP_LAST, PP_EXP, PP_SHA, PP_MATCH, APPLIED, TC_ACT,
  * TC_T_DUR, TC_QUAR, DATA, HEALTHY, SSH, NOTE, and the filter-only keys {@code ovr_sha}, {@code wt_ovr},
- * {@code reachable}, {@code pool}, {@code exp_bch}, {@code quarantined}. The established tool's keys are aliases
+ * {@code reachable}, {@code pool}, {@code exp_bch}, {@code quarantined}, and the inventory's keys (facts of record,
+ * drift and probes: {@code inv_pool dc hw exp_role exp_os listed enabled role_drift os_drift pool_drift stray_override
+ * never_audited unlisted disabled_busy probe_*}). The established tool's keys are aliases
  * ({@code sha} for {@code ovr_bch}, {@code tc_j_sf} for {@code tc_t_dur}, {@code health} for {@code healthy}) so its
  * named filters load unchanged. The columns whose data come from outside
  * the hosts ({@link #EXTERNAL}: Taskcluster, GitHub, notes) are left out of a table in which no host has any
@@ -165,7 +169,86 @@ public final class Columns {
                 s -> s.note() == null ? null : s.note().text(), s -> s.note() == null ? null : s.note().cell(), "notes"));
         c.add(Column.of("reachable", Column.Type.FLAG, false, "the latest audit worked",
                 s -> s.outcome() == null ? null : s.reachable(), s -> s.outcome() == null ? null : flag(s.reachable())));
+        inventoryColumns(c);
         return c;
+    }
+
+    /**
+     * The inventory's columns (filter-only): facts of record, drift between them and the audits, and the latest
+     * discovery probe. Unknown (empty) when the inventory was not read or the host is not in it, except
+     * {@code listed}, {@code unlisted} and {@code stray_override}, which are about hosts outside it too.
+     */
+    private static void inventoryColumns(List<Column> c) {
+        c.add(fact("inv_pool", Fact.POOL, "Taskcluster pool of record (inventory); pool is what gather-tc maps the host to"));
+        c.add(fact("dc", Fact.DC, "datacenter of record (inventory)"));
+        c.add(fact("hw", Fact.HW, "hardware model of record (inventory)"));
+        c.add(fact("exp_role", Fact.ROLE, "expected Puppet role (inventory)"));
+        c.add(Column.of("exp_os", Column.Type.TEXT, false, "expected OS letter (inventory): L, M, W",
+                s -> HostState.osLetter(inv(s, Fact.OS)), s -> HostState.osLetter(inv(s, Fact.OS)))
+                .withNormalizer(HostState::osLetter));
+        c.add(flagColumn("listed", "the host is in the inventory", s -> s.inventory() == null ? null : s.inventory().listed()));
+        c.add(flagColumn("enabled", "the host of record is enabled (N: disabled with inventory disable)",
+                s -> listed(s) ? s.inventory().record().enabled() : null));
+        c.add(flagColumn("role_drift", "ROLE differs from the expected role of record",
+                s -> drift(inv(s, Fact.ROLE), s.role(), String::equalsIgnoreCase)));
+        c.add(flagColumn("os_drift", "OS differs from the expected OS of record",
+                s -> drift(HostState.osLetter(inv(s, Fact.OS)), s.osLetter(), String::equals)));
+        c.add(flagColumn("pool_drift", "the Taskcluster pool (gather-tc) differs from the pool of record",
+                s -> drift(inv(s, Fact.POOL), s.tc() == null ? null : s.tc().pool(),
+                        (want, got) -> got.equalsIgnoreCase(want) || got.toLowerCase(Locale.ROOT).endsWith("/" + want.toLowerCase(Locale.ROOT)))));
+        c.add(flagColumn("stray_override", "the host has an override but is not a target of any rollout in progress",
+                s -> s.inventory() == null || !s.audited() ? null : s.override() != null && !s.inventory().inRollout()));
+        c.add(flagColumn("never_audited", "in the inventory, but no audit of it was ever recorded",
+                s -> listed(s) ? s.outcome() == null : null));
+        c.add(flagColumn("unlisted", "audited, but not in the inventory",
+                s -> s.inventory() == null || s.outcome() == null ? null : !s.inventory().listed()));
+        c.add(flagColumn("disabled_busy", "disabled in the inventory, but Taskcluster saw it active or running a task",
+                s -> !listed(s) ? null : !s.inventory().record().enabled() && s.tc() != null
+                        && (Boolean.TRUE.equals(s.tcActive()) || s.tc().taskRunning())));
+        c.add(probeColumn("probe_dns", "the latest inventory probe resolved the name", ProbeResult::resolves));
+        c.add(probeColumn("probe_tcp", "the latest inventory probe reached the SSH port over TCP", ProbeResult::reachable));
+        c.add(probeColumn("probe_ssh", "the latest inventory probe authenticated over SSH", ProbeResult::sshable));
+        c.add(probeColumn("probe_sudo", "the latest inventory probe ran sudo -n true", ProbeResult::sudoable));
+        c.add(probeColumn("probe_bmc", "the BMC answered on port 623 (hosts with a bmc fact)", ProbeResult::bmc));
+        c.add(Column.of("probe_age", Column.Type.DURATION, false, "time since the latest inventory probe",
+                Columns::probeAge, s -> probeAge(s) == null ? null : Durations.humanize(probeAge(s))));
+    }
+
+    private static Column fact(String name, Fact f, String description) {
+        return Column.of(name, Column.Type.TEXT, false, description, s -> inv(s, f), s -> inv(s, f));
+    }
+
+    private static Column flagColumn(String name, String description, java.util.function.Function<HostState, Boolean> v) {
+        return Column.of(name, Column.Type.FLAG, false, description, v::apply, s -> {
+            Boolean b = v.apply(s);
+            return b == null ? null : flag(b);
+        });
+    }
+
+    private static Column probeColumn(String name, String description, java.util.function.Function<ProbeResult, Boolean> v) {
+        return flagColumn(name, description, s -> s.inventory() == null || s.inventory().probe() == null ? null
+                : v.apply(s.inventory().probe()));
+    }
+
+    private static boolean listed(HostState s) {
+        return s.inventory() != null && s.inventory().listed();
+    }
+
+    private static String inv(HostState s, Fact f) {
+        return s.inventory() == null ? null : s.inventory().fact(f);
+    }
+
+    /** True when both are known and differ (by {@code same}); null when either is unknown. */
+    private static Boolean drift(String expected, String actual, java.util.function.BiPredicate<String, String> same) {
+        if (expected == null || actual == null || expected.isBlank() || actual.isBlank()) {
+            return null;
+        }
+        return !same.test(expected, actual);
+    }
+
+    private static Duration probeAge(HostState s) {
+        return s.inventory() == null || s.inventory().probe() == null ? null
+                : Duration.between(s.inventory().probe().at(), s.asOf());
     }
 
     private static Duration tcActiveAge(HostState s) {

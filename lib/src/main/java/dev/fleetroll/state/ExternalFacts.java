@@ -17,9 +17,10 @@ import java.util.Optional;
  * @param defaultBranch {@code owner/repo:branch} a host without an override (or with a non-GitHub one) follows
  * @param activeWithin how recently a worker must have been active to count as active
  * @param notes the note each host carries, by host name (hosts without a note are absent)
+ * @param inventory the hosts of record, probes and rollout targets ({@link InventoryFacts#NONE} when not read)
  */
 public record ExternalFacts(Map<String, TaskclusterState> tc, Map<String, BranchHead> heads, String defaultBranch,
-                            Duration activeWithin, Map<String, HostNote> notes) {
+                            Duration activeWithin, Map<String, HostNote> notes, InventoryFacts inventory) {
 
     /** No Taskcluster or GitHub data and no notes: the verdicts that need them are unknown. */
     public static final ExternalFacts NONE = new ExternalFacts(Map.of(), Map.of(), null, Duration.ofHours(1));
@@ -28,6 +29,13 @@ public record ExternalFacts(Map<String, TaskclusterState> tc, Map<String, Branch
         tc = Map.copyOf(tc);
         heads = Map.copyOf(heads);
         notes = Map.copyOf(notes);
+        inventory = inventory == null ? InventoryFacts.NONE : inventory;
+    }
+
+    /** Facts with notes and without the inventory. */
+    public ExternalFacts(Map<String, TaskclusterState> tc, Map<String, BranchHead> heads, String defaultBranch,
+                         Duration activeWithin, Map<String, HostNote> notes) {
+        this(tc, heads, defaultBranch, activeWithin, notes, InventoryFacts.NONE);
     }
 
     /** Facts without notes. */
@@ -38,7 +46,12 @@ public record ExternalFacts(Map<String, TaskclusterState> tc, Map<String, Branch
 
     /** These facts with {@code notes} instead of the ones they had. */
     public ExternalFacts withNotes(Map<String, HostNote> notes) {
-        return new ExternalFacts(tc, heads, defaultBranch, activeWithin, notes);
+        return new ExternalFacts(tc, heads, defaultBranch, activeWithin, notes, inventory);
+    }
+
+    /** These facts with {@code inventory} instead of the one they had. */
+    public ExternalFacts withInventory(InventoryFacts inventory) {
+        return new ExternalFacts(tc, heads, defaultBranch, activeWithin, notes, inventory);
     }
 
     /** The host's note, or null when it has none. */

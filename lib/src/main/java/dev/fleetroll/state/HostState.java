@@ -41,6 +41,8 @@ import java.util.Objects;
  * @param tcActive the worker was active within the threshold ({@link Verdicts#tcActive})
  * @param quarantined the worker is quarantined in Taskcluster ({@link Verdicts#quarantined})
  * @param note the operator note on the host (newest since the last clear); null when none
+ * @param inventory what the inventory says about the host (record, probe, rollout membership); null when the inventory
+ *     was not read
  * @param asOf the moment ages were computed for
  */
 public record HostState(
@@ -69,6 +71,7 @@ public record HostState(
         Boolean tcActive,
         Boolean quarantined,
         HostNote note,
+        InventoryState inventory,
         Instant asOf) {
 
     public HostState {
@@ -87,6 +90,26 @@ public record HostState(
      */
     public record OverrideState(String sha, String humanhash, String repo, String branch, String mail, String workerType,
                            String path) {}
+
+    /**
+     * What the inventory says about a host.
+     *
+     * @param record the host of record; null when the host is not in the inventory
+     * @param probe the latest discovery probe; null when never probed
+     * @param inRollout the host is a target of a rollout that has not ended
+     */
+    public record InventoryState(dev.fleetroll.inventory.InventoryHost record, dev.fleetroll.inventory.ProbeResult probe,
+                                 boolean inRollout) {
+        /** True when the host is in the inventory. */
+        public boolean listed() {
+            return record != null;
+        }
+
+        /** The host of record's value of {@code fact}; null when unlisted or unknown. */
+        public String fact(dev.fleetroll.inventory.Fact fact) {
+            return record == null ? null : record.fact(fact);
+        }
+    }
 
     /**
      * Builds the state of {@code host} from its newest observation and its newest successful one (either may be
@@ -149,6 +172,7 @@ public record HostState(
                 null,
                 null,
                 ext.noteOf(host),
+                ext.inventory().of(host),
                 now).at(now, ext.activeWithin());
     }
 
@@ -165,7 +189,7 @@ public record HostState(
         return new HostState(name, os, hostname, role, reachable, outcome, error, auditedAt, lastOkAt, age(lastOkAt, now),
                 override, vaultSha, uptime, puppet, puppet == null ? null : age(puppet.at(), now), applied,
                 workerRunning, expectedBranch, expectedSha, ppMatch, Verdicts.healthy(ppMatch, active, quar), tc, active,
-                quar, note, now);
+                quar, note, inventory, now);
     }
 
     /** A host the store has never seen. */

@@ -157,7 +157,39 @@ public final class SqliteStore extends JdbcStore {
                         updated_ms  BIGINT  NOT NULL,
                         PRIMARY KEY (grp, slot)
                     )""",
-                    "CREATE UNIQUE INDEX reboot_slots_holder ON reboot_slots(holder)")));
+                    "CREATE UNIQUE INDEX reboot_slots_holder ON reboot_slots(holder)")),
+            new Migration(6, "inventory: hosts of record, their facts with sources, and discovery probe results", List.of(
+                    """
+                    CREATE TABLE inventory_hosts (
+                        host            TEXT    PRIMARY KEY,
+                        enabled         INTEGER NOT NULL,
+                        disabled_reason TEXT,
+                        disabled_by     TEXT,
+                        disabled_ms     BIGINT,
+                        added_by        TEXT    NOT NULL,
+                        added_ms        BIGINT  NOT NULL,
+                        updated_ms      BIGINT  NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE inventory_facts (
+                        host       TEXT   NOT NULL,
+                        fact       TEXT   NOT NULL,
+                        value      TEXT   NOT NULL,
+                        source     TEXT   NOT NULL,
+                        updated_ms BIGINT NOT NULL,
+                        PRIMARY KEY (host, fact)
+                    )""",
+                    """
+                    CREATE TABLE inventory_probes (
+                        host      TEXT    PRIMARY KEY,
+                        ts_ms     BIGINT  NOT NULL,
+                        resolves  INTEGER,
+                        reachable INTEGER,
+                        sshable   INTEGER,
+                        sudoable  INTEGER,
+                        bmc       INTEGER,
+                        detail    TEXT
+                    )""")));
 
     private final Path file;
     private ScannerLease lease;

@@ -59,7 +59,7 @@ class SqliteStoreSpec extends Specification {
 
         then:
         store.file() == tmp.resolve('home/fleetroll.db')
-        store.userVersion() == 5
+        store.userVersion() == 6
         sql('PRAGMA journal_mode') == [['wal']]
         sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observations' ORDER BY name") ==
                 [['observations_host_ok_ts'], ['observations_host_ts']]
@@ -71,7 +71,7 @@ class SqliteStoreSpec extends Specification {
         open()
 
         then:
-        store.userVersion() == 5
+        store.userVersion() == 6
     }
 
     def "Taskcluster records: one per host, replaced by each scan, absent ones too; hosts not scanned keep theirs"() {

@@ -13,6 +13,7 @@ public final class Commands {
         return List.of(
                 new DemoCommand(),
                 new HostsCommand(),
+                new InventoryCommand(),
                 new FiltersCommand(),
                 new GatherHostCommand(),
                 new GatherTcCommand(),

@@ -30,10 +30,11 @@ public final class DslHelp {
     }
 
     static {
-        add(Kind.VERB, "hosts", "hosts('list' | 'node[1-9]' | 'host' | file(...) | set, ...)",
-                "select hosts: host lists, node sets, hosts, list files (several = union)",
-                "hosts('linux/1804')   hosts('t-linux64-ms-[001-010]')   hosts('ms-238', 'ms-239')   hosts(file('x.list'))");
-        add(Kind.VERB, "inventory", "inventory()", "every host the store has seen", "inventory().where { !reachable }");
+        add(Kind.VERB, "hosts", "hosts('list' | 'node[1-9]' | 'host' | 'pool:P' | 'dc:D' | file(...) | set, ...)",
+                "select hosts: host lists, node sets, hosts, list files, populations of the inventory (pool: dc: os: hw: role:, enabled hosts of record) (several = union)",
+                "hosts('linux/1804')   hosts('t-linux64-ms-[001-010]')   hosts('ms-238', 'ms-239')   hosts(file('x.list'))   hosts('pool:gecko-t-linux-talos-1804')   hosts('dc:mdc1')");
+        add(Kind.VERB, "inventory", "inventory()", "every host the store knows: audited ones and the hosts of record (fleetroll inventory)",
+                "inventory().where { !reachable }   inventory().filter('role-drift').show()");
         add(Kind.VERB, "file", "file('path')", "a local file (relative to the working directory or the checkout)",
                 "hosts(file('configs/host-lists/linux/canary.list'))");
         add(Kind.VERB, "args", "args", "the script's arguments (fleetroll run FILE -- ARGS)", "def list = args ? args[0] : 'sandbox'");
@@ -176,6 +177,7 @@ public final class DslHelp {
         state("tcActive", "the worker was active within taskcluster.active_within (null: never scanned)");
         state("quarantined", "quarantined in Taskcluster (null: never scanned, or not listed)");
         state("note", "operator note: text (newest since the last clear), count, author, at (null: none)");
+        state("inventory", "what the inventory says: record (facts, enabled, disabledReason), probe (resolves, reachable, sshable, sudoable, bmc, at), inRollout, listed (null: inventory not read)");
         state("asOf", "when ages were computed");
 
         add(Kind.ROLLOUT, "start", "start()", "check, audit the targets, push to the first stage and run Puppet there", "");
