@@ -40,6 +40,7 @@ public final class RebootLadder {
     private final Duration deadline;
     private final Duration pollEvery;
     private final Map<String, Duration> rungDeadlines = new HashMap<>();
+    private final ClimbHistory history;
 
     /**
      * @param deadline how long a host has to go down and come back after a rung ({@code reboot.deadline})
@@ -47,6 +48,13 @@ public final class RebootLadder {
      */
     public RebootLadder(Fleet fleet, List<RebootStep> rungs, AuditLog auditLog, Clock clock, Duration deadline,
                         Duration pollEvery) {
+        this(fleet, rungs, auditLog, clock, deadline, pollEvery, new ClimbHistory());
+    }
+
+    /** @param history where each climb's rungs are recorded as they end (read by the bug rung) */
+    public RebootLadder(Fleet fleet, List<RebootStep> rungs, AuditLog auditLog, Clock clock, Duration deadline,
+                        Duration pollEvery, ClimbHistory history) {
+        this.history = Objects.requireNonNull(history, "history");
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         this.rungs = List.copyOf(rungs);
         this.auditLog = Objects.requireNonNull(auditLog, "auditLog");
@@ -81,6 +89,7 @@ public final class RebootLadder {
      */
     public ClimbResult climb(String host, String reason, SlotHolder slot) {
         List<RungAttempt> attempts = new ArrayList<>();
+        history.start(host);
         for (RebootStep rung : rungs) {
             if (!rung.appliesTo(host)) {
                 continue;
@@ -90,6 +99,7 @@ public final class RebootLadder {
             }
             RungAttempt a = attempt(host, reason, rung);
             attempts.add(a);
+            history.add(host, a);
             audit(host, reason, slot, a);
             if (a.outcome().equals(RungAttempt.CAME_BACK)) {
                 return new ClimbResult(host, true, attempts, "back after " + rung.name() + " (booted "

@@ -37,7 +37,12 @@ public final class RebootSlots {
 
     /** The slots in {@code fleet}'s store. */
     public static RebootSlots of(DefaultFleet fleet) {
-        if (!(fleet.store() instanceof JdbcStore s)) {
+        return of(fleet.store());
+    }
+
+    /** The slots in {@code store}. */
+    public static RebootSlots of(dev.fleetroll.store.Store store) {
+        if (!(store instanceof JdbcStore s)) {
             throw new UserError("reboot slots need the SQLite or PostgreSQL store");
         }
         return new RebootSlots(s);

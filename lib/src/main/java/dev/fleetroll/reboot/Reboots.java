@@ -5,8 +5,10 @@ import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.auditlog.AuditRecord;
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.RebootPlan;
 import dev.fleetroll.ops.WriteGate;
+import dev.fleetroll.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,10 +64,16 @@ public final class Reboots {
 
     /** The production wiring for {@code fleet}: its store's slots, the configured groups, deadline and rungs. */
     public static Reboots of(DefaultFleet fleet, AuditLog auditLog, Clock clock) {
+        return of(fleet, fleet.store(), auditLog, clock);
+    }
+
+    /** The production wiring for {@code fleet} with its slots in {@code store} (the server holds the two apart). */
+    public static Reboots of(Fleet fleet, Store store, AuditLog auditLog, Clock clock) {
         FleetrollConfig c = fleet.workspace().config();
-        RebootLadder ladder = new RebootLadder(fleet, RebootRungs.forConfig(fleet, c), auditLog, clock,
-                c.reboot().deadline(), c.reboot().pollEvery());
-        return new Reboots(RebootSlots.of(fleet), new RebootGroups(c.reboot()), ladder, auditLog, clock,
+        ClimbHistory history = new ClimbHistory();
+        RebootLadder ladder = new RebootLadder(fleet, RebootRungs.forWorkspace(fleet, fleet.workspace(), history), auditLog,
+                clock, c.reboot().deadline(), c.reboot().pollEvery(), history);
+        return new Reboots(RebootSlots.of(store), new RebootGroups(c.reboot()), ladder, auditLog, clock,
                 c.reboot().pollEvery(), c.ssh().fanout());
     }
 

@@ -23,6 +23,11 @@ import dev.fleetroll.ops.QuarantineResults;
 import dev.fleetroll.ops.RunPuppet;
 import dev.fleetroll.ops.ContentStores;
 import dev.fleetroll.ops.StoreContentAccess;
+import dev.fleetroll.ops.RebootPlan;
+import dev.fleetroll.reboot.HostReboot;
+import dev.fleetroll.reboot.RebootSlots;
+import dev.fleetroll.reboot.Reboots;
+import dev.fleetroll.reboot.SlotHolder;
 import dev.fleetroll.ops.WriteContext;
 import dev.fleetroll.ops.WriteGate;
 import dev.fleetroll.ssh.BatchListener;
@@ -665,8 +670,7 @@ public final class FleetServer implements AutoCloseable {
                 case "note" -> note(c, name, req, auditLog);
                 case "quarantine" -> quarantine(c, name, req, auditLog, caller);
                 case "run-puppet" -> runPuppet(c, name, req, auditLog, caller);
-                default -> throw new ApiError(501, "reboot is not available through the API yet: coordinated reboots"
-                        + " (slots, escalation) are still being built; use the console when it lands");
+                default -> reboot(c, name, req, auditLog, caller);
             }
         } finally {
             live.nudge(name); // its audit-log entries changed even when the store did not
@@ -829,6 +833,46 @@ public final class FleetServer implements AutoCloseable {
         m.put("changed", r.changed());
         m.put("summary", r.summary());
         c.json(r.allOk() ? 200 : 502, m);
+    }
+
+    /**
+     * Starts a coordinated reboot of the host ({@link Reboots}: its group's slot, the ladder) and answers 202 at once:
+     * a climb takes minutes. Its end is the {@code reboot.done} audit record, which the response links to. A host that
+     * holds a reboot slot already (being rebooted, or stuck) is 409, naming who holds it and since when.
+     */
+    private void reboot(Call c, String name, JsonNode req, AuditLog auditLog, HawkCheck.Caller caller)
+            throws IOException {
+        allowKeys(req, "reboot", "reason");
+        Reboots reboots = Reboots.of(fleet, store, auditLog, clock);
+        RebootPlan plan = reboots.plan(List.of(name), text(req, "reason"), 1);
+        for (SlotHolder h : RebootSlots.of(store).list()) {
+            if (h.holder().equals(name)) {
+                throw new ApiError(409, name + " holds reboot slot " + h.slot() + " of " + h.group() + " (" + h.state()
+                        + ") since " + h.acquired() + ", taken by " + h.actor() + (h.reason() == null ? "" : " for '"
+                        + h.reason() + "'") + "; release it with fleetroll reboot-slots release first");
+            }
+        }
+        executor.submit(() -> {
+            try {
+                HostReboot r = reboots.run(List.of(name), plan.reason(), 1, WriteGate.confirmed("api " + caller.clientId()),
+                        null).results().get(0);
+                LOG.info("reboot of {} by {}: {} ({})", name, caller.clientId(), r.outcome(), r.detail());
+            } catch (RuntimeException e) {
+                LOG.warn("reboot of {} by {} failed", name, caller.clientId(), e);
+            } finally {
+                live.nudge(name);
+            }
+        });
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("host", name);
+        m.put("accepted", true);
+        m.put("group", plan.groups().get(name));
+        m.put("rungs", plan.rungs().get(name));
+        m.put("deadline", plan.deadline().toString());
+        m.put("reason", plan.reason());
+        m.put("follow", API + "/audit-log?host=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                + "&action=reboot.done");
+        c.json(202, m);
     }
 
     // ---- helpers ----

@@ -32,7 +32,9 @@ while :; do
             : >"$h/halted"
             while [ ! -e "$h/power-on" ]; do sleep 1; done
             rm -f "$h/power-on" "$h/halted"
-            delay=0
+            # a powered-on machine takes a moment to boot; a new boot's uptime starts at 1 to 2 s (below), so an
+            # instant boot would look as if it began before the power-on (the reboot ladder compares the two)
+            delay=2
             ;;
         reboot*) delay=${req#reboot} ;;
         *)

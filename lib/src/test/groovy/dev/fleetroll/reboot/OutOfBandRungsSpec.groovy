@@ -175,6 +175,37 @@ class OutOfBandRungsSpec extends Specification {
         fleet.boots(name(0)) == boots + 2
     }
 
+    def "the production ladder on a hung host: the ssh rung leaves it up, ipmi-reset brings it back, the climb is recorded for the bug rung"() {
+        given: 'the rungs as fleetroll reboot builds them (ssh, then the BMC/PDU rungs, then the bug) and a hung host'
+        def df = dev.fleetroll.ops.DefaultFleet.open(ws)
+        def history = new ClimbHistory()
+        def ladderRungs = RebootRungs.forWorkspace(df, ws, history)
+        def log = dev.fleetroll.auditlog.AuditLog.of(fleet.fleetrollHome(), 'spec')
+        def ladder = new RebootLadder(df, ladderRungs, log, java.time.Clock.systemUTC(), STALL, Duration.ofSeconds(1), history)
+                .withDeadline('ssh', Duration.ofSeconds(10))
+        int boots = fleet.boots(name(0))
+        fleet.hang(name(0))
+
+        when:
+        def climb = ladder.climb(name(0), 'spec: hung host', null)
+
+        then: 'ssh answered but the host never went down; the BMC reset restarted it (one boot more)'
+        ladderRungs*.name() == ['ssh', 'ipmi-reset', 'ipmi-cycle', 'pdu-cycle', 'bug']
+        climb.cameBack()
+        climb.attempts()*.rung() == ['ssh', 'ipmi-reset']
+        climb.attempts()*.outcome() == [RungAttempt.NOT_BACK, RungAttempt.CAME_BACK]
+        fleet.boots(name(0)) == boots + 1
+
+        and: 'what the bug rung would have put in its description'
+        history.tried(name(0)).size() == 2
+        history.tried(name(0))[0].startsWith('ssh: not-back (')
+        history.tried(name(0))[1].startsWith('ipmi-reset: came-back (')
+
+        cleanup:
+        fleet.unhang(name(0))
+        df?.close()
+    }
+
     def "BMC unreachable: one line saying so, and ipmitool never had the password on its command line"() {
         given: 'a BMC address where a socket takes packets and never answers'
         DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName('127.0.0.1'))

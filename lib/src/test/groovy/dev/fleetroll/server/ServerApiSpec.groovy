@@ -192,15 +192,53 @@ class ServerApiSpec extends Specification {
         '{"text": "' + 'x' * 600 + '"}'     | 'at most 500'
     }
 
-    def "reboot is 501 with a JSON error until coordinated reboots land; unknown actions are 404"() {
+    def "reboot starts a coordinated reboot (202), ends in the audit log, and a host still holding its slot is 409; unknown actions are 404"() {
+        when: 'no reason'
+        def none = f.act('ops/alice', '/api/v1/hosts/db-1/reboot', '{}')
+
+        then:
+        none.statusCode() == 400
+        ServerFixture.parse(none.body()).error.contains('needs a reason')
+
+        when: 'a reason: accepted at once, the climb runs in the server'
+        def r = f.act('ops/alice', '/api/v1/hosts/db-1/reboot', '{"reason": "kernel 6.12"}')
+        def doc = ServerFixture.parse(r.body())
+
+        then:
+        r.statusCode() == 202
+        doc.host == 'db-1'
+        doc.group == 'default'
+        doc.rungs == ['ssh']
+        doc.follow == '/api/v1/audit-log?host=db-1&action=reboot.done'
+
+        when: 'its end is in the audit log: db-1 has no sshd and no BMC, so nothing brought it back and it keeps its slot'
+        def done = awaitAudit(doc.follow)
+        def again = f.act('ops/alice', '/api/v1/hosts/db-1/reboot', '{"reason": "again"}')
+
+        then:
+        done.actor == 'ops/alice'
+        done.outcome == 'not-back'
+        again.statusCode() == 409
+        ServerFixture.parse(again.body()).error =~ /db-1 holds reboot slot 0 of default \(stuck\) since .*, taken by ops\/alice for 'kernel 6.12'; release it with fleetroll reboot-slots release first/
+
         when:
-        def r = f.act('ops/alice', '/api/v1/hosts/web-1/reboot', null)
         def other = f.act('ops/alice', '/api/v1/hosts/web-1/explode', null)
 
         then:
-        r.statusCode() == 501
-        ServerFixture.parse(r.body()).error.contains('not available')
         other.statusCode() == 404
+    }
+
+    /** The newest audit record at {@code path} once there is one (the reboot runs in the server's own thread). */
+    Map awaitAudit(String path) {
+        def deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos()
+        while (System.nanoTime() < deadline) {
+            def entries = ServerFixture.parse(f.get(path).body()).entries
+            if (entries) {
+                return entries[0]
+            }
+            Thread.sleep(100)
+        }
+        throw new AssertionError("no record at $path within 120 s")
     }
 
     def "every route the server answers is in the OpenAPI document, and every documented path is served"() {
