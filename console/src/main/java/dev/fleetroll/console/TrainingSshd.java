@@ -2,7 +2,7 @@ package dev.fleetroll.console;
 
 import dev.fleetroll.config.FleetrollHome;
 import dev.fleetroll.config.Workspace;
-import dev.fleetroll.console.dsl.HostTable;
+import dev.fleetroll.console.render.HostTable;
 import dev.fleetroll.console.monitor.MonitorJson;
 import dev.fleetroll.monitor.FleetFeed;
 import dev.fleetroll.monitor.MonitorView;

@@ -1,5 +1,6 @@
 package dev.fleetroll.inventory;
 
+import dev.fleetroll.util.EditDistance;
 import dev.fleetroll.UserError;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.fleetroll.inventory;
 
+import dev.fleetroll.util.EditDistance;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.config.Workspace;

@@ -1,5 +1,6 @@
 package dev.fleetroll.inventory;
 
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.store.JdbcStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package dev.fleetroll.inventory;
 
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.UserError;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package dev.fleetroll.monitor;
 
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.state.ExternalFacts;
 import dev.fleetroll.state.HostNote;
 import dev.fleetroll.state.HostState;

@@ -1,5 +1,6 @@
 package dev.fleetroll.ops;
 
+import dev.fleetroll.ops.write.ContentStores;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.content.ContentStore;
@@ -134,7 +135,7 @@ public final class DefaultFleet implements Fleet {
     /** Every host the store has seen: audited ones and the hosts of record, in natural order. */
     @Override
     public List<String> knownHosts() {
-        java.util.TreeSet<String> all = new java.util.TreeSet<>(dev.fleetroll.inventory.NaturalOrder.INSTANCE);
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(dev.fleetroll.util.NaturalOrder.INSTANCE);
         all.addAll(store().hosts());
         if (store() instanceof JdbcStore s) {
             new InventoryStore(s).all().forEach(h -> all.add(h.host()));

@@ -2,7 +2,7 @@ package dev.fleetroll.ops;
 
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.FleetrollConfig;
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.state.BranchHead;
 import dev.fleetroll.state.HostState;
 import java.time.Duration;

@@ -160,7 +160,7 @@ public final class HostsOfRecord {
     }
 
     private UserError unknown(String h) {
-        String near = dev.fleetroll.inventory.EditDistance.closest(h, store.all().stream().map(InventoryHost::host).toList());
+        String near = dev.fleetroll.util.EditDistance.closest(h, store.all().stream().map(InventoryHost::host).toList());
         return new UserError("host " + h + " is not in the inventory" + (near == null ? "" : " (did you mean " + near + "?)")
                 + "; add it with fleetroll inventory add " + h);
     }

@@ -5,7 +5,7 @@ import dev.fleetroll.UserError;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.auditlog.AuditRecord;
 import dev.fleetroll.inventory.HostNames;
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.state.HostNote;
 import dev.fleetroll.state.NoteEntry;
 import dev.fleetroll.store.Store;

@@ -1,5 +1,6 @@
 package dev.fleetroll.ops;
 
+import dev.fleetroll.ops.write.WriteContext;
 import dev.fleetroll.UserError;
 import dev.fleetroll.auditlog.AuditRecord;
 import dev.fleetroll.ssh.BatchListener;

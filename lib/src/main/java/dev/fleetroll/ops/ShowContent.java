@@ -3,7 +3,7 @@ package dev.fleetroll.ops;
 import dev.fleetroll.UserError;
 import dev.fleetroll.content.ContentStore;
 import dev.fleetroll.content.Humanhash;
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.remote.ManagedFile;
 import dev.fleetroll.state.FileFacts;
 import dev.fleetroll.state.Observation;

@@ -1,5 +1,6 @@
 package dev.fleetroll.ops;
 
+import dev.fleetroll.ops.write.WriteAction;
 import dev.fleetroll.puppet.HostPaths;
 import java.time.Instant;
 import java.util.List;

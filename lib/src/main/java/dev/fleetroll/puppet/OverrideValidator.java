@@ -1,7 +1,7 @@
 package dev.fleetroll.puppet;
 
 import dev.fleetroll.UserError;
-import dev.fleetroll.inventory.EditDistance;
+import dev.fleetroll.util.EditDistance;
 import dev.fleetroll.state.OverrideSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import dev.fleetroll.UserError;
 import dev.fleetroll.content.Humanhash;
 import dev.fleetroll.inventory.Fact;
 import dev.fleetroll.inventory.ProbeResult;
-import dev.fleetroll.inventory.EditDistance;
+import dev.fleetroll.util.EditDistance;
 import dev.fleetroll.util.Durations;
 import java.time.Duration;
 import java.util.ArrayList;

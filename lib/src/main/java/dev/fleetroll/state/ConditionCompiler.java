@@ -1,7 +1,7 @@
 package dev.fleetroll.state;
 
 import dev.fleetroll.content.Humanhash;
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.state.QueryLexer.Token;
 import dev.fleetroll.util.Durations;
 import java.time.Duration;

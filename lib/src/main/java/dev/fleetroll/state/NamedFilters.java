@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.Workspace;
-import dev.fleetroll.inventory.EditDistance;
+import dev.fleetroll.util.EditDistance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

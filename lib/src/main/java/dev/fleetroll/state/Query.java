@@ -1,6 +1,6 @@
 package dev.fleetroll.state;
 
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.state.QueryLexer.Token;
 import java.util.ArrayList;
 import java.util.Comparator;

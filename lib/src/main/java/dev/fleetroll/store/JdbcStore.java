@@ -1,7 +1,7 @@
 package dev.fleetroll.store;
 
 import dev.fleetroll.UserError;
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.state.BranchHead;
 import dev.fleetroll.state.HostNote;
 import dev.fleetroll.state.NoteEntry;

@@ -1,5 +1,6 @@
 package dev.fleetroll.inventory
 
+import dev.fleetroll.util.NaturalOrder;
 import spock.lang.Specification
 
 class NaturalOrderSpec extends Specification {

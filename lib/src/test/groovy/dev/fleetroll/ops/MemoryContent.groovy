@@ -1,5 +1,6 @@
 package dev.fleetroll.ops
 
+import dev.fleetroll.ops.write.ContentAccess;
 import dev.fleetroll.remote.ManagedFile
 
 /** In-memory content store for specs; humanhash stand-in is "hh-" plus the first 6 hex digits. */

@@ -1,5 +1,6 @@
 package dev.fleetroll.ops
 
+import dev.fleetroll.ops.write.WriteContext;
 import dev.fleetroll.auditlog.AuditLog
 import dev.fleetroll.config.Workspace
 import dev.fleetroll.inventory.Inventory

@@ -1,5 +1,13 @@
 package dev.fleetroll.ops
 
+import dev.fleetroll.ops.write.SetOverride;
+import dev.fleetroll.ops.write.SetVault;
+import dev.fleetroll.ops.write.UnsetOverride;
+import dev.fleetroll.ops.write.WriteAction;
+import dev.fleetroll.ops.write.WriteContext;
+import dev.fleetroll.ops.write.WriteOptions;
+import dev.fleetroll.ops.write.WriteResults;
+import dev.fleetroll.ops.write.WriteSource;
 import dev.fleetroll.UserError
 import dev.fleetroll.auditlog.AuditLog
 import dev.fleetroll.config.FleetrollHome

@@ -1,5 +1,11 @@
 package dev.fleetroll.ops
 
+import dev.fleetroll.ops.write.SetOverride;
+import dev.fleetroll.ops.write.SetVault;
+import dev.fleetroll.ops.write.UnsetOverride;
+import dev.fleetroll.ops.write.WriteContext;
+import dev.fleetroll.ops.write.WriteOptions;
+import dev.fleetroll.ops.write.WriteSource;
 import dev.fleetroll.inventory.Inventory
 import dev.fleetroll.sandbox.FleetPlan
 import dev.fleetroll.sandbox.SandboxFixture

@@ -6,9 +6,9 @@ import dev.fleetroll.auditlog.AuditRecord
 import dev.fleetroll.config.Workspace
 import dev.fleetroll.inventory.Inventory
 import dev.fleetroll.ops.DefaultFleet
-import dev.fleetroll.ops.WriteContext
+import dev.fleetroll.ops.write.WriteContext
 import dev.fleetroll.ops.WriteGate
-import dev.fleetroll.ops.WriteSource
+import dev.fleetroll.ops.write.WriteSource
 import dev.fleetroll.sandbox.FleetPlan
 import dev.fleetroll.sandbox.SandboxFixture
 import dev.fleetroll.ssh.BatchListener

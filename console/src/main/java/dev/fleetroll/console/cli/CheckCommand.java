@@ -1,6 +1,6 @@
 package dev.fleetroll.console.cli;
 
-import dev.fleetroll.console.dsl.DslCompiler;
+import dev.fleetroll.console.dsl.compile.DslCompiler;
 import dev.fleetroll.console.dsl.DslErrors;
 import groovy.lang.Binding;
 import groovy.lang.GroovyCodeSource;

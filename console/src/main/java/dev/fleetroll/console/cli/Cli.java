@@ -6,7 +6,7 @@ import dev.fleetroll.store.StoreException;
 import dev.fleetroll.UserError;
 import dev.fleetroll.Version;
 import dev.fleetroll.config.Workspace;
-import dev.fleetroll.inventory.EditDistance;
+import dev.fleetroll.util.EditDistance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

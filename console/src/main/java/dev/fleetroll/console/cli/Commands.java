@@ -1,6 +1,6 @@
 package dev.fleetroll.console.cli;
 
-import dev.fleetroll.ops.WriteAction;
+import dev.fleetroll.ops.write.WriteAction;
 import dev.fleetroll.remote.ManagedFile;
 import java.time.Clock;
 import java.util.List;

@@ -15,7 +15,7 @@ import dev.fleetroll.console.writes.ConsoleWriteGate;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.ops.DefaultFleet;
-import dev.fleetroll.ops.WriteSource;
+import dev.fleetroll.ops.write.WriteSource;
 import dev.fleetroll.sandbox.FleetPlan;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.state.Verdicts;

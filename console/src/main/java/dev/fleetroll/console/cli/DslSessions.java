@@ -4,7 +4,7 @@ import dev.fleetroll.console.dsl.DslOutput;
 import dev.fleetroll.console.dsl.DslSession;
 import dev.fleetroll.console.dsl.FleetFactory;
 import dev.fleetroll.console.writes.ConsoleWriteGate;
-import dev.fleetroll.console.writes.PlanFormatter;
+import dev.fleetroll.console.render.PlanFormatter;
 import dev.fleetroll.console.writes.StreamConfirmer;
 import java.time.Clock;
 import java.util.List;

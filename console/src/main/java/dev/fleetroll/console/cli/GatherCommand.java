@@ -1,7 +1,7 @@
 package dev.fleetroll.console.cli;
 
-import dev.fleetroll.console.format.AuditReportFormatter;
-import dev.fleetroll.console.format.GatherFormatter;
+import dev.fleetroll.console.render.AuditReportFormatter;
+import dev.fleetroll.console.render.GatherFormatter;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ops.AuditReport;
 import dev.fleetroll.ops.DefaultFleet;

@@ -1,6 +1,6 @@
 package dev.fleetroll.console.cli;
 
-import dev.fleetroll.console.format.AuditReportFormatter;
+import dev.fleetroll.console.render.AuditReportFormatter;
 import dev.fleetroll.ops.AuditReport;
 import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.ssh.BatchListener;

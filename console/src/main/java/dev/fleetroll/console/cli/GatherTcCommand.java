@@ -1,6 +1,6 @@
 package dev.fleetroll.console.cli;
 
-import dev.fleetroll.console.format.GatherFormatter;
+import dev.fleetroll.console.render.GatherFormatter;
 import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.ops.GatherTaskcluster;
 import java.util.List;

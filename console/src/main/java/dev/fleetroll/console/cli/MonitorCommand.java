@@ -1,7 +1,7 @@
 package dev.fleetroll.console.cli;
 
 import dev.fleetroll.config.Workspace;
-import dev.fleetroll.console.dsl.HostTable;
+import dev.fleetroll.console.render.HostTable;
 import dev.fleetroll.console.monitor.MonitorJson;
 import dev.fleetroll.console.monitor.MonitorSession;
 import dev.fleetroll.inventory.Inventory;

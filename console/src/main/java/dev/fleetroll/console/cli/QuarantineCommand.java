@@ -3,7 +3,7 @@ package dev.fleetroll.console.cli;
 import dev.fleetroll.auditlog.Actor;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.console.writes.ConsoleWriteGate;
-import dev.fleetroll.console.writes.PlanFormatter;
+import dev.fleetroll.console.render.PlanFormatter;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.ops.QuarantineResults;

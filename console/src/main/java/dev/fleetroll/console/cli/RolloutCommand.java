@@ -2,13 +2,13 @@ package dev.fleetroll.console.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.fleetroll.console.format.RolloutFormatter;
+import dev.fleetroll.console.render.RolloutFormatter;
 import dev.fleetroll.console.writes.ConsoleWriteGate;
-import dev.fleetroll.console.writes.PlanFormatter;
+import dev.fleetroll.console.render.PlanFormatter;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ops.DefaultFleet;
-import dev.fleetroll.ops.WriteContext;
-import dev.fleetroll.ops.WriteSource;
+import dev.fleetroll.ops.write.WriteContext;
+import dev.fleetroll.ops.write.WriteSource;
 import dev.fleetroll.rollout.BatchSize;
 import dev.fleetroll.rollout.RolloutResult;
 import dev.fleetroll.rollout.RolloutStatus;

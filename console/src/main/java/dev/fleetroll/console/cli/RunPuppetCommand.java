@@ -2,15 +2,15 @@ package dev.fleetroll.console.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.fleetroll.console.format.PuppetRunFormatter;
+import dev.fleetroll.console.render.PuppetRunFormatter;
 import dev.fleetroll.console.writes.ConsoleWriteGate;
-import dev.fleetroll.console.writes.PlanFormatter;
+import dev.fleetroll.console.render.PlanFormatter;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.ops.PuppetRunReport;
 import dev.fleetroll.ops.PuppetRunResult;
 import dev.fleetroll.ops.RunPuppet;
-import dev.fleetroll.ops.WriteContext;
+import dev.fleetroll.ops.write.WriteContext;
 import dev.fleetroll.ssh.BatchListener;
 import dev.fleetroll.ssh.Cancellation;
 import dev.fleetroll.util.Durations;

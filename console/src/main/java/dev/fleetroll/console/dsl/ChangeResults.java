@@ -1,9 +1,9 @@
 package dev.fleetroll.console.dsl;
 
 import dev.fleetroll.console.writes.WriteResultsFormatter;
-import dev.fleetroll.ops.HostWrite;
-import dev.fleetroll.ops.WriteOutcome;
-import dev.fleetroll.ops.WriteResults;
+import dev.fleetroll.ops.write.HostWrite;
+import dev.fleetroll.ops.write.WriteOutcome;
+import dev.fleetroll.ops.write.WriteResults;
 import dev.fleetroll.ssh.Outcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

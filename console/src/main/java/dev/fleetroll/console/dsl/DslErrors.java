@@ -1,9 +1,10 @@
 package dev.fleetroll.console.dsl;
 
+import dev.fleetroll.console.dsl.compile.DslTypeChecker;
 import dev.fleetroll.RemoteServiceException;
 import dev.fleetroll.UserError;
 import dev.fleetroll.store.StoreException;
-import dev.fleetroll.inventory.EditDistance;
+import dev.fleetroll.util.EditDistance;
 import groovy.lang.MissingMethodException;
 import groovy.lang.MissingPropertyException;
 import groovy.lang.Script;

@@ -1,6 +1,6 @@
 package dev.fleetroll.console.dsl;
 
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.ssh.ExecResult;
 import dev.fleetroll.ssh.Outcome;

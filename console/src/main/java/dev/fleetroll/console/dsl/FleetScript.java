@@ -2,7 +2,7 @@ package dev.fleetroll.console.dsl;
 
 import dev.fleetroll.UserError;
 import dev.fleetroll.inventory.HostListFile;
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.state.Columns;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Query;

@@ -19,10 +19,10 @@ import org.codehaus.groovy.syntax.Types;
  * ({@code applied=y healthy=y tc_quar=n}), for {@code fleetroll check}'s message. Only conjunctions of HostState
  * flags that are monitor columns translate; anything else gets null.
  */
-final class GateQueries {
+public final class GateQueries {
     private GateQueries() {}
 
-    static String fromClosure(ClosureExpression closure) {
+    public static String fromClosure(ClosureExpression closure) {
         Statement code = closure.getCode();
         // the last statement, inside the blocks the interrupt checks wrap it in
         while (code instanceof BlockStatement b && !b.getStatements().isEmpty()) {

@@ -1,10 +1,12 @@
 package dev.fleetroll.console.dsl;
 
+import dev.fleetroll.console.render.HostJson;
+import dev.fleetroll.console.render.HostTable;
 import dev.fleetroll.console.progress.Progress;
 import dev.fleetroll.UserError;
-import dev.fleetroll.console.format.GatherFormatter;
-import dev.fleetroll.inventory.EditDistance;
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.console.render.GatherFormatter;
+import dev.fleetroll.util.EditDistance;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.inventory.Selection;
 import dev.fleetroll.ops.AuditReport;
@@ -13,18 +15,18 @@ import dev.fleetroll.ops.GatherGithub;
 import dev.fleetroll.ops.GatherTaskcluster;
 import dev.fleetroll.ops.Notes;
 import dev.fleetroll.ops.QuarantineResults;
-import dev.fleetroll.ops.SetOverride;
-import dev.fleetroll.ops.SetVault;
-import dev.fleetroll.ops.UnsetOverride;
+import dev.fleetroll.ops.write.SetOverride;
+import dev.fleetroll.ops.write.SetVault;
+import dev.fleetroll.ops.write.UnsetOverride;
 import dev.fleetroll.ops.RunPuppet;
 import dev.fleetroll.ops.PuppetRunReport;
-import dev.fleetroll.console.format.PuppetRunFormatter;
-import dev.fleetroll.ops.WriteAction;
-import dev.fleetroll.ops.WriteContext;
+import dev.fleetroll.console.render.PuppetRunFormatter;
+import dev.fleetroll.ops.write.WriteAction;
+import dev.fleetroll.ops.write.WriteContext;
 import dev.fleetroll.ops.WriteGate;
-import dev.fleetroll.ops.WriteOptions;
-import dev.fleetroll.ops.WriteResults;
-import dev.fleetroll.ops.WriteSource;
+import dev.fleetroll.ops.write.WriteOptions;
+import dev.fleetroll.ops.write.WriteResults;
+import dev.fleetroll.ops.write.WriteSource;
 import dev.fleetroll.ssh.BatchListener;
 import dev.fleetroll.ssh.ExecResult;
 import dev.fleetroll.ssh.Outcome;
@@ -950,7 +952,7 @@ public final class HostSet implements Iterable<HostState> {
         session.track(r);
     }
 
-    static Duration toDuration(Object v, String what) {
+    public static Duration toDuration(Object v, String what) {
         if (v == null) {
             return null;
         }

@@ -1,6 +1,6 @@
 package dev.fleetroll.console.dsl;
 
-import dev.fleetroll.console.format.PuppetRunFormatter;
+import dev.fleetroll.console.render.PuppetRunFormatter;
 import dev.fleetroll.ops.PuppetRunReport;
 import dev.fleetroll.ops.PuppetRunResult;
 import dev.fleetroll.ssh.Outcome;

@@ -2,7 +2,7 @@ package dev.fleetroll.console.dsl;
 
 import dev.fleetroll.console.progress.Progress;
 import dev.fleetroll.UserError;
-import dev.fleetroll.console.format.RolloutFormatter;
+import dev.fleetroll.console.render.RolloutFormatter;
 import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.rollout.RolloutResult;
 import dev.fleetroll.rollout.RolloutStatus;

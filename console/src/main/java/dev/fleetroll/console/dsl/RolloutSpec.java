@@ -1,7 +1,7 @@
 package dev.fleetroll.console.dsl;
 
 import dev.fleetroll.UserError;
-import dev.fleetroll.ops.WriteSource;
+import dev.fleetroll.ops.write.WriteSource;
 import dev.fleetroll.rollout.BatchSize;
 import dev.fleetroll.rollout.Rollouts;
 import groovy.lang.GString;

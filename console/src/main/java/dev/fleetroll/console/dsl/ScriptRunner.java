@@ -1,5 +1,7 @@
 package dev.fleetroll.console.dsl;
 
+import dev.fleetroll.console.dsl.compile.DslCompiler;
+import dev.fleetroll.console.render.ValuePrinter;
 import dev.fleetroll.util.Durations;
 import groovy.lang.Binding;
 import groovy.lang.GroovyShell;

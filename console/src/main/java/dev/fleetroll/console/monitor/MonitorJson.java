@@ -3,7 +3,7 @@ package dev.fleetroll.console.monitor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.fleetroll.console.dsl.HostJson;
+import dev.fleetroll.console.render.HostJson;
 import dev.fleetroll.monitor.FleetSummary;
 import dev.fleetroll.monitor.MonitorView;
 import dev.fleetroll.state.Column;

@@ -3,7 +3,7 @@ package dev.fleetroll.console.repl;
 import dev.fleetroll.console.dsl.DslSession;
 import dev.fleetroll.inventory.HostListFile;
 import dev.fleetroll.inventory.Inventory;
-import dev.fleetroll.inventory.NaturalOrder;
+import dev.fleetroll.util.NaturalOrder;
 import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.state.NamedFilter;
 import dev.fleetroll.state.NamedFilters;

@@ -1,5 +1,6 @@
 package dev.fleetroll.console.writes;
 
+import dev.fleetroll.console.render.PlanFormatter;
 import dev.fleetroll.ops.WriteGate;
 import dev.fleetroll.ops.ActionPlan;
 import java.io.PrintStream;

@@ -1,9 +1,10 @@
 package dev.fleetroll.console.writes;
 
-import dev.fleetroll.inventory.NaturalOrder;
-import dev.fleetroll.ops.HostWrite;
-import dev.fleetroll.ops.WriteOutcome;
-import dev.fleetroll.ops.WriteResults;
+import dev.fleetroll.console.render.PlanFormatter;
+import dev.fleetroll.util.NaturalOrder;
+import dev.fleetroll.ops.write.HostWrite;
+import dev.fleetroll.ops.write.WriteOutcome;
+import dev.fleetroll.ops.write.WriteResults;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -7,8 +7,8 @@ import dev.fleetroll.config.Workspace
 import dev.fleetroll.ops.DefaultFleet
 import dev.fleetroll.ops.LocalFleet
 import dev.fleetroll.ops.MemoryContent
-import dev.fleetroll.ops.WriteAction
-import dev.fleetroll.ops.WriteContext
+import dev.fleetroll.ops.write.WriteAction
+import dev.fleetroll.ops.write.WriteContext
 import groovy.json.JsonSlurper
 import spock.lang.Specification
 import spock.lang.TempDir

@@ -1,5 +1,6 @@
 package dev.fleetroll.console.dsl
 
+import dev.fleetroll.console.dsl.compile.DslCompiler;
 import groovy.lang.Binding
 import org.codehaus.groovy.control.CompilationFailedException
 import spock.lang.Specification

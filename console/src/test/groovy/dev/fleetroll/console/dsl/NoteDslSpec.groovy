@@ -1,5 +1,6 @@
 package dev.fleetroll.console.dsl
 
+import dev.fleetroll.console.dsl.compile.DslCompiler;
 import dev.fleetroll.auditlog.AuditLog
 import dev.fleetroll.config.FleetrollConfig
 import dev.fleetroll.config.FleetrollHome

@@ -1,5 +1,6 @@
 package dev.fleetroll.console.dsl
 
+import dev.fleetroll.console.dsl.compile.DslCompiler;
 import groovy.lang.Binding
 import java.nio.file.Files
 import java.nio.file.Path

@@ -1,6 +1,6 @@
 package dev.fleetroll.console.sandbox
 
-import dev.fleetroll.console.dsl.DslCompiler
+import dev.fleetroll.console.dsl.compile.DslCompiler
 import dev.fleetroll.console.dsl.DslOutput
 import dev.fleetroll.console.dsl.DslSession
 import dev.fleetroll.console.dsl.ExecResults

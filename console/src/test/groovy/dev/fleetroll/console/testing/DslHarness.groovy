@@ -2,7 +2,7 @@ package dev.fleetroll.console.testing
 
 import dev.fleetroll.config.FleetrollHome
 import dev.fleetroll.config.Workspace
-import dev.fleetroll.console.dsl.DslCompiler
+import dev.fleetroll.console.dsl.compile.DslCompiler
 import dev.fleetroll.console.dsl.DslOutput
 import dev.fleetroll.console.dsl.DslSession
 import dev.fleetroll.console.dsl.ScriptRunner

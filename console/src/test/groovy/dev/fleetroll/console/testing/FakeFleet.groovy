@@ -2,7 +2,7 @@ package dev.fleetroll.console.testing
 
 import dev.fleetroll.config.Workspace
 import dev.fleetroll.inventory.Inventory
-import dev.fleetroll.inventory.NaturalOrder
+import dev.fleetroll.util.NaturalOrder
 import dev.fleetroll.ops.AuditReport
 import dev.fleetroll.ops.ExecReport
 import dev.fleetroll.ops.Fleet

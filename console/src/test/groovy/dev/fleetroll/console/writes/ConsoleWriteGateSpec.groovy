@@ -1,6 +1,7 @@
 package dev.fleetroll.console.writes
 
-import dev.fleetroll.ops.WriteAction
+import dev.fleetroll.console.render.PlanFormatter;
+import dev.fleetroll.ops.write.WriteAction
 import dev.fleetroll.ops.WriteGate
 import dev.fleetroll.ops.WritePlan
 import spock.lang.Specification
