@@ -117,6 +117,7 @@ public final class DefaultFleet implements Fleet {
     }
 
     /** The observation store, opened on first use. */
+    @Override
     public synchronized Store store() {
         if (store == null) {
             store = Stores.open(workspace.home(), workspace.config().store());

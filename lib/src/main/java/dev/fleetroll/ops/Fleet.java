@@ -11,6 +11,7 @@ import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.state.ExternalFacts;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
+import dev.fleetroll.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -89,6 +90,11 @@ public interface Fleet extends AutoCloseable {
     default QuarantineResults quarantine(List<String> hosts, boolean lift, Duration duration, String reason,
                                          WriteGate gate, AuditLog auditLog) throws InterruptedException {
         throw new UnsupportedOperationException("this fleet has no Taskcluster");
+    }
+
+    /** The store this fleet keeps its observations, notes, rollouts, reboot slots and hosts of record in. */
+    default Store store() {
+        throw new UnsupportedOperationException("this fleet has no store");
     }
 
     /** Operator notes on hosts (add, clear, history), each change recorded in {@code auditLog}; no network. */

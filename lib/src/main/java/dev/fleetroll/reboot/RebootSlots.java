@@ -3,7 +3,7 @@ package dev.fleetroll.reboot;
 import dev.fleetroll.UserError;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.auditlog.AuditRecord;
-import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.store.JdbcStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,7 +36,7 @@ public final class RebootSlots {
     }
 
     /** The slots in {@code fleet}'s store. */
-    public static RebootSlots of(DefaultFleet fleet) {
+    public static RebootSlots of(Fleet fleet) {
         return of(fleet.store());
     }
 

@@ -4,7 +4,6 @@ import dev.fleetroll.UserError;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.auditlog.AuditRecord;
 import dev.fleetroll.config.FleetrollConfig;
-import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.RebootPlan;
 import dev.fleetroll.ops.WriteGate;
@@ -63,7 +62,7 @@ public final class Reboots {
     }
 
     /** The production wiring for {@code fleet}: its store's slots, the configured groups, deadline and rungs. */
-    public static Reboots of(DefaultFleet fleet, AuditLog auditLog, Clock clock) {
+    public static Reboots of(Fleet fleet, AuditLog auditLog, Clock clock) {
         return of(fleet, fleet.store(), auditLog, clock);
     }
 

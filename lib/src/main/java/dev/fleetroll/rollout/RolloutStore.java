@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.fleetroll.UserError;
-import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.store.JdbcStore;
 import dev.fleetroll.store.StoreException;
 import java.net.InetAddress;
@@ -47,11 +47,19 @@ public final class RolloutStore {
     }
 
     /** The rollouts in {@code fleet}'s store. */
-    public static RolloutStore of(DefaultFleet fleet) {
-        if (!(fleet.store() instanceof JdbcStore s)) {
+    public static RolloutStore of(Fleet fleet) {
+        if (!(storeOf(fleet) instanceof JdbcStore s)) {
             throw new UserError("rollouts need the SQLite or PostgreSQL store");
         }
         return new RolloutStore(s);
+    }
+
+    private static dev.fleetroll.store.Store storeOf(Fleet fleet) {
+        try {
+            return fleet.store();
+        } catch (UnsupportedOperationException e) {
+            return null; // a fleet without a store: no rollouts
+        }
     }
 
     // ---- create and read ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package dev.fleetroll.console.cli;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.Freshness;
 import dev.fleetroll.ops.FreshnessReport;
 import dev.fleetroll.util.Durations;
@@ -83,7 +84,7 @@ final class DataFreshnessCommand implements Command {
                 line.hasOption("parts") ? Arrays.stream(line.getOptionValue("parts").split(",")).map(String::strip)
                         .filter(s -> !s.isEmpty()).toList() : defaults.parts());
         FreshnessReport report;
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace())) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace())) {
             List<String> hosts = line.getArgList().isEmpty() ? fleet.knownHosts()
                     : new Inventory(ctx.workspace()).resolve(line.getArgList());
             report = Freshness.check(fleet, hosts, limits, clock.instant());

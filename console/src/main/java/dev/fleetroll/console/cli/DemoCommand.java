@@ -15,6 +15,7 @@ import dev.fleetroll.console.writes.ConsoleWriteGate;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.write.WriteSource;
 import dev.fleetroll.sandbox.FleetPlan;
 import dev.fleetroll.state.Observation;
@@ -93,7 +94,7 @@ final class DemoCommand implements Command {
     static List<String> notApplied(CliContext ctx) {
         ctx.reloadWorkspace();
         Workspace ws = ctx.workspace();
-        try (DefaultFleet fleet = DefaultFleet.open(ws)) {
+        try (Fleet fleet = DefaultFleet.open(ws)) {
             List<String> hosts = new Inventory(ws).resolve(List.of("sandbox"));
             return fleet.latest(hosts).values().stream()
                     .filter(o -> o.ok() && !Verdicts.applied(o.override(), o.puppet()))

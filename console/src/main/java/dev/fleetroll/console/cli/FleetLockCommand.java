@@ -1,6 +1,7 @@
 package dev.fleetroll.console.cli;
 
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.reboot.FleetLockServer;
 import dev.fleetroll.reboot.RebootGroups;
 import dev.fleetroll.reboot.RebootSlots;
@@ -70,7 +71,7 @@ final class FleetLockCommand implements Command {
         }
         String listen = line.getOptionValue("listen", "127.0.0.1:8088");
         CountDownLatch stop = new CountDownLatch(1);
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace());
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace());
              FleetLockServer server = FleetLockServer.start(RebootSlots.of(fleet),
                      new RebootGroups(ctx.workspace().config().reboot()), Clock.systemUTC(), listen,
                      line.hasOption("allow-remote"))) {

@@ -2,6 +2,7 @@ package dev.fleetroll.console.cli;
 
 import dev.fleetroll.console.render.GatherFormatter;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.GatherGithub;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -53,7 +54,7 @@ final class GatherGhCommand implements Command {
         if (!line.getArgList().isEmpty()) {
             throw new UsageError(name() + " takes no arguments (it fetches the branches the stored hosts follow)");
         }
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace())) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace())) {
             GatherGithub.Report report = fleet.gatherGithub(line.hasOption("force"));
             ctx.out().print(line.hasOption("json") ? GatherFormatter.json(report) : GatherFormatter.text(report));
             return report.failed().isEmpty() ? Cli.OK : Cli.FAILED;

@@ -2,6 +2,7 @@ package dev.fleetroll.console.cli;
 
 import dev.fleetroll.console.render.GatherFormatter;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.GatherTaskcluster;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -58,7 +59,7 @@ final class GatherTcCommand implements Command {
 
     @Override
     public int run(CommandLine line, CliContext ctx) {
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace())) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace())) {
             List<String> hosts = line.getArgList().isEmpty() ? fleet.knownHosts()
                     : new dev.fleetroll.inventory.Inventory(ctx.workspace()).resolve(line.getArgList());
             if (hosts.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.fleetroll.auditlog.Actor;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.Maintenance;
 import dev.fleetroll.store.Store;
 import java.util.List;
@@ -68,7 +69,7 @@ final class MaintainCommand implements Command {
         FleetrollConfig config = ctx.workspace().config();
         AuditLog auditLog = AuditLog.of(ctx.workspace().home(), Actor.from(ctx.env()));
         Maintenance.Report r;
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace())) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace())) {
             r = fleet.maintenance(auditLog).run(confirm, line.hasOption("force-rotate"));
         }
         for (String l : lines(r, config, auditLog)) {

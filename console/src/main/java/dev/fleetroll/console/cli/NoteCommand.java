@@ -5,6 +5,7 @@ import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.inventory.NodeSet;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.Notes;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -100,7 +101,7 @@ final class NoteCommand implements Command {
         List<String> hosts = new Inventory(ctx.workspace()).resolve(args.get(0));
         AuditLog auditLog = AuditLog.of(ctx.workspace().home(), Actor.from(ctx.env()));
         Notes.Change c;
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace())) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace())) {
             Notes notes = fleet.notes(auditLog);
             c = clear ? notes.clear(hosts, line.getOptionValue("reason")) : notes.add(hosts, args.get(1));
         }

@@ -4,6 +4,7 @@ import dev.fleetroll.auditlog.Actor;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.Notes;
 import dev.fleetroll.state.HostNote;
 import dev.fleetroll.state.NoteEntry;
@@ -81,7 +82,7 @@ final class NotesCommand implements Command {
     public int run(CommandLine line, CliContext ctx) throws Exception {
         int limit = limit(line.getOptionValue("limit"));
         AuditLog auditLog = AuditLog.of(ctx.workspace().home(), Actor.from(ctx.env()));
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace())) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace())) {
             Notes notes = fleet.notes(auditLog);
             if (line.hasOption("import")) {
                 if (!line.getArgList().isEmpty()) {

@@ -6,6 +6,7 @@ import dev.fleetroll.console.writes.ConsoleWriteGate;
 import dev.fleetroll.console.render.PlanFormatter;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.QuarantineResults;
 import dev.fleetroll.util.Durations;
 import java.time.Clock;
@@ -104,7 +105,7 @@ final class QuarantineCommand implements Command {
                 new PlanFormatter(ctx.colour(), Clock.systemUTC()), true);
         AuditLog auditLog = AuditLog.of(ctx.workspace().home(), Actor.from(ctx.env()));
         QuarantineResults r;
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace())) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace())) {
             r = fleet.quarantine(hosts, lift, duration, line.getOptionValue("reason"), gate, auditLog);
         }
         if (r.sent()) {

@@ -6,6 +6,7 @@ import dev.fleetroll.console.writes.ConsoleWriteGate;
 import dev.fleetroll.console.render.PlanFormatter;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.reboot.HostReboot;
 import dev.fleetroll.reboot.RebootReport;
 import dev.fleetroll.reboot.Reboots;
@@ -108,7 +109,7 @@ final class RebootCommand implements Command {
         AuditLog auditLog = AuditLog.of(ctx.workspace().home(), Actor.from(ctx.env()));
         boolean[] interrupted = {false};
         RebootReport report;
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace(), SshOptions.fleetOptions(line, name(), false))) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace(), SshOptions.fleetOptions(line, name(), false))) {
             Reboots reboots = Reboots.of(fleet, auditLog, Clock.systemUTC());
             Runnable restore = Interrupts.onSigint(() -> {
                 interrupted[0] = true;

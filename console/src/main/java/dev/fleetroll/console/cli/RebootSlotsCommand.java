@@ -3,6 +3,7 @@ package dev.fleetroll.console.cli;
 import dev.fleetroll.auditlog.Actor;
 import dev.fleetroll.auditlog.AuditLog;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.reboot.RebootGroups;
 import dev.fleetroll.reboot.RebootSlots;
 import dev.fleetroll.reboot.SlotHolder;
@@ -76,7 +77,7 @@ final class RebootSlotsCommand implements Command {
             throw new UsageError("reboot-slots: give a subcommand: list, release HOST --reason TEXT");
         }
         String sub = args.remove(0);
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace())) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace())) {
             RebootSlots slots = RebootSlots.of(fleet);
             switch (sub) {
                 case "list" -> {

@@ -7,6 +7,7 @@ import dev.fleetroll.console.writes.ConsoleWriteGate;
 import dev.fleetroll.console.render.PlanFormatter;
 import dev.fleetroll.inventory.Inventory;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.ops.write.WriteContext;
 import dev.fleetroll.ops.write.WriteSource;
 import dev.fleetroll.rollout.BatchSize;
@@ -152,7 +153,7 @@ final class RolloutCommand implements Command {
                 line.hasOption("dry-run"), ctx.stdinIsTerminal(), null, ctx.out(),
                 new PlanFormatter(ctx.colour(), Clock.systemUTC()), true);
         BatchListener progress = ProgressLine.forTerminal(ctx, "working");
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace(), SshOptions.fleetOptions(line, name(), false))) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace(), SshOptions.fleetOptions(line, name(), false))) {
             WriteContext wctx = WriteContext.of(fleet, ctx.env());
             Rollouts rollouts = new Rollouts(wctx, RolloutStore.of(fleet));
             RolloutResult result = null;

@@ -2,6 +2,7 @@ package dev.fleetroll.console.cli;
 
 import dev.fleetroll.config.FleetrollConfig;
 import dev.fleetroll.ops.DefaultFleet;
+import dev.fleetroll.ops.Fleet;
 import dev.fleetroll.server.ApiClients;
 import dev.fleetroll.server.FleetServer;
 import dev.fleetroll.server.ListenAddress;
@@ -79,7 +80,7 @@ final class ServeCommand implements Command {
         ApiClients clients = config.clientsFile() == null ? ApiClients.none()
                 : ApiClients.read(ctx.workspace().path(config.clientsFile()));
         CountDownLatch stop = new CountDownLatch(1);
-        try (DefaultFleet fleet = DefaultFleet.open(ctx.workspace())) {
+        try (Fleet fleet = DefaultFleet.open(ctx.workspace())) {
             FleetServer server = FleetServer.start(ctx.workspace(), fleet, fleet.store(),
                     new FleetServer.Options(listen, config, clients, Duration.ofMillis(500), new Scanner.Listener() {
                         @Override

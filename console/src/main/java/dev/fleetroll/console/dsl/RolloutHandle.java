@@ -3,7 +3,6 @@ package dev.fleetroll.console.dsl;
 import dev.fleetroll.console.progress.Progress;
 import dev.fleetroll.UserError;
 import dev.fleetroll.console.render.RolloutFormatter;
-import dev.fleetroll.ops.DefaultFleet;
 import dev.fleetroll.rollout.RolloutResult;
 import dev.fleetroll.rollout.RolloutStatus;
 import dev.fleetroll.rollout.RolloutStore;
@@ -36,10 +35,7 @@ public final class RolloutHandle {
     }
 
     private Rollouts rollouts() {
-        if (!(session.fleet() instanceof DefaultFleet f)) {
-            throw new UserError("rollouts need fleetroll's store; this session has none");
-        }
-        return new Rollouts(session.writeContext(), RolloutStore.of(f));
+        return new Rollouts(session.writeContext(), RolloutStore.of(session.fleet()));
     }
 
     private boolean exists() {
