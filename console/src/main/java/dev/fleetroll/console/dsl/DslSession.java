@@ -29,6 +29,7 @@ public final class DslSession implements AutoCloseable {
     private final FleetFactory factory;
     private final DslOutput output;
     private final Clock clock;
+    private final Ticker ticker;
     private final boolean interactive;
     private final List<String> args;
     private final List<Results> pending = new ArrayList<>();
@@ -45,6 +46,7 @@ public final class DslSession implements AutoCloseable {
         this.factory = b.factory;
         this.output = b.output;
         this.clock = b.clock;
+        this.ticker = b.ticker;
         this.interactive = b.interactive;
         this.args = List.copyOf(b.args);
         this.writeGate = b.writeGate != null ? b.writeGate
@@ -62,6 +64,7 @@ public final class DslSession implements AutoCloseable {
         private FleetFactory factory = FleetFactory::openEngine;
         private DslOutput output = DslOutput.plain(System.out, System.err);
         private Clock clock = Clock.systemUTC();
+        private Ticker ticker = Ticker.SYSTEM;
         private boolean interactive;
         private boolean dryRun = true;
         private List<String> args = List.of();
@@ -109,6 +112,12 @@ public final class DslSession implements AutoCloseable {
          */
         public Builder writeGate(ConsoleWriteGate g) {
             this.writeGate = g;
+            return this;
+        }
+
+        /** The time source of waits ({@link Ticker#SYSTEM} unless a spec gives a {@link Ticker#manual()} one). */
+        public Builder ticker(Ticker t) {
+            this.ticker = t;
             return this;
         }
 
@@ -250,17 +259,22 @@ public final class DslSession implements AutoCloseable {
         pending.clear();
     }
 
+    /** The session's time source for waits. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     /** Sleeps, waking early (with {@link DslCancelled}) when the statement is cancelled. */
     public void sleep(Duration d) {
-        long end = System.nanoTime() + d.toNanos();
+        long end = ticker.nanoTime() + d.toNanos();
         while (true) {
             checkCancelled("sleep");
-            long left = end - System.nanoTime();
+            long left = end - ticker.nanoTime();
             if (left <= 0) {
                 return;
             }
             try {
-                Thread.sleep(Math.min(left / 1_000_000 + 1, 100));
+                ticker.sleep(Math.min(left, 100_000_000L)); // wake at least every 100 ms to see a cancel
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DslCancelled("sleep interrupted");

@@ -266,15 +266,21 @@ ran: uname
     }
 
     def "waitFor times out and reports the hosts that never met the condition"() {
-        when:
-        Results r = dsl.eval("hosts('linux').waitFor(300.milliseconds, every: 100.milliseconds) { applied }")
+        given: 'time that moves only when waitFor sleeps'
+        def timed = new DslHarness(HOSTS, [linux: ['ms-[1-3].ex']], [ticker: Ticker.manual()])
 
-        then:
+        when:
+        Results r = timed.eval("hosts('linux').waitFor(300.milliseconds, every: 100.milliseconds) { applied }")
+
+        then: 'audits at 0, 100, 200 and 300 ms: the first of all three hosts, then only of the one not met'
         r.failed.names() == ['ms-3.ex']
-        r.error('ms-3.ex').startsWith('condition not met within')
+        r.error('ms-3.ex') == 'condition not met within 300ms'
         r.ok.size() == 2
-        dsl.fleet.audits >= 2
-        r.elapsed.toMillis() < 2000
+        timed.fleet.audits == 4
+        r.elapsed == java.time.Duration.ofMillis(300)
+
+        cleanup:
+        timed?.close()
     }
 
     def "durations in scripts"() {

@@ -6,6 +6,7 @@ import dev.fleetroll.console.dsl.compile.DslCompiler
 import dev.fleetroll.console.dsl.DslOutput
 import dev.fleetroll.console.dsl.DslSession
 import dev.fleetroll.console.dsl.ScriptRunner
+import dev.fleetroll.console.dsl.Ticker
 import groovy.lang.Binding
 import java.nio.file.Files
 import java.nio.file.Path
@@ -45,6 +46,7 @@ class DslHarness implements Closeable {
                 .interactive(opts.interactive ?: false)
                 .dryRun(opts.containsKey('dryRun') ? opts.dryRun : true)
                 .args(opts.args ?: [])
+                .ticker(opts.ticker ?: Ticker.SYSTEM)
                 .build()
         shell = DslCompiler.shell(opts.repl ? DslCompiler.repl(null) : DslCompiler.configuration(), binding)
     }
