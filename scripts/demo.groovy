@@ -24,7 +24,11 @@ println()
 
 // The headline: push an override to the hosts that have not applied theirs (a dry run unless --confirm).
 println "\$ hosts('$list').audit().where { !applied }.setOverride(file('$override'), reason: 'demo')"
-def pushed = audited.where { reachable && !applied }.setOverride(file(override), reason: 'demo')
-if (!pushed.dryRun) {
-    println "changed: ${pushed.changed.fold() ?: '-'}; blocked: ${pushed.blocked.fold() ?: '-'}"
+if (!pending) {
+    println 'nothing to push: every host that answered has applied its override'
+} else {
+    def pushed = pending.setOverride(file(override), reason: 'demo')
+    if (!pushed.dryRun) {
+        println "changed: ${pushed.changed.fold() ?: '-'}; blocked: ${pushed.blocked.fold() ?: '-'}"
+    }
 }

@@ -55,7 +55,7 @@ class FiltersCommandSpec extends Specification {
         then:
         r.status == 0
         r.out.readLines()*.split(/\s+/)*.getAt(0) == ['NAME', 'good']
-        r.err.readLines()[0] == "warning: ${dir.resolve('typo.yaml')}: bad query 'rol~talos': unknown column 'rol' at column 1: did you mean 'role'? (columns: host os role vlt_sha ovr_bch ovr_sha wt_ovr uptime pp_last pp_exp pp_sha pp_match exp_bch applied tc_act tc_t_dur tc_quar pool data healthy ssh note reachable)"
+        r.err.readLines()[0] == "warning: ${dir.resolve('typo.yaml')}: bad query 'rol~talos': unknown column 'rol' at column 1: did you mean 'role'? (columns: ${dev.fleetroll.state.Columns.standard().all()*.name().join(' ')})"
 
         when:
         def checked = cli().run('filters', '--check')

@@ -226,13 +226,15 @@ class SandboxCommandSpec extends Specification {
         then:
         r.status == 0
         r.out.startsWith('fleetroll demo: 2 sandbox hosts')
-        r.out.readLines().find { it.startsWith('HOST ') }.split(/\s+/) == ['HOST', 'ADDRESS', 'OS', 'ROLE', 'OVERRIDE', 'SCENARIO', 'UPTIME']
+        r.out.contains('\$ fleetroll run scripts/demo.groovy --dry-run\n')
+        r.out.readLines().find { it.startsWith('HOST ') }.split(/\s+/).take(3) == ['HOST', 'OS', 'ROLE']
         r.out.contains('macmini-r8-001')
         r.out.contains('Try next:')
         r.out.contains("ssh -F ${home}/sandbox/ssh_config")
 
         and: 'the dry-run override push: both hosts of this fleet have their override applied'
-        r.out.contains("hosts('sandbox').audit().where { !applied }.setOverride(file('netperf-tuning.override (built-in example)'), reason: 'demo'), as a dry run:\n  every host has its override applied: nothing to push\n")
+        r.out.contains("\$ hosts('sandbox').audit().where { !applied }.setOverride(file('${home}/demo/netperf-tuning.override'), reason: 'demo')\n"
+                + 'nothing to push: every host that answered has applied its override\n')
     }
 
     def "down stops the fleet and removes the drop-in, host list and sandbox directory"() {
