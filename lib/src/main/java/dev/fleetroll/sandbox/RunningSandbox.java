@@ -429,64 +429,6 @@ public final class RunningSandbox implements AutoCloseable {
         }
     }
 
-    // --- the same, for a SandboxHost (handy in specs) ---------------------------------------------------------
-
-    public void stopSshd(SandboxHost h) {
-        stopSshd(h.name());
-    }
-
-    public void startSshd(SandboxHost h) {
-        startSshd(h.name());
-    }
-
-    public void tarpit(SandboxHost h) {
-        tarpit(h.name());
-    }
-
-    public void untarpit(SandboxHost h) {
-        untarpit(h.name());
-    }
-
-    public String rekey(SandboxHost h) {
-        return rekey(h.name());
-    }
-
-    public void trustHostKey(SandboxHost h) {
-        trustHostKey(h.name());
-    }
-
-    public void corruptMetadata(SandboxHost h) {
-        corruptMetadata(h.name());
-    }
-
-    public void reboot(SandboxHost h) {
-        reboot(h.name());
-    }
-
-    public void reboot(SandboxHost h, Duration down) {
-        reboot(h.name(), down);
-    }
-
-    public void awaitUp(SandboxHost h, Duration stall) {
-        awaitUp(h.name(), stall);
-    }
-
-    public long acceptedConnections(SandboxHost h) {
-        return acceptedConnections(h.name());
-    }
-
-    public CommandResult hostShell(SandboxHost h, String script) {
-        return hostShell(h.name(), script);
-    }
-
-    public String readHostFile(SandboxHost h, String path) {
-        return readHostFile(h.name(), path);
-    }
-
-    public Long uptimeSeconds(SandboxHost h) {
-        return uptimeSeconds(h.name());
-    }
-
     // --- observing -------------------------------------------------------------------------------------------
 
     /** Connections the host's sshd has accepted (counted from its log's "Connection from" lines, all boots). */

@@ -5,6 +5,7 @@ import dev.fleetroll.config.Workspace
 
 import java.nio.file.Files
 import java.nio.file.Path
+import java.time.Duration
 
 /**
  * A sandbox fleet for one spec, in its own temporary FLEETROLL_HOME, always torn down: by {@link #close()} (use
@@ -87,6 +88,64 @@ class SandboxFixture implements AutoCloseable {
     /** Takes the fleet down now (idempotent); returns what was removed. */
     synchronized DownReport down() {
         sandbox.down()
+    }
+
+    // --- the sandbox's host operations, taking a SandboxHost (specs hold hosts; the sandbox takes names) ------
+
+    void stopSshd(SandboxHost h) {
+        sandbox.stopSshd(h.name())
+    }
+
+    void startSshd(SandboxHost h) {
+        sandbox.startSshd(h.name())
+    }
+
+    void tarpit(SandboxHost h) {
+        sandbox.tarpit(h.name())
+    }
+
+    void untarpit(SandboxHost h) {
+        sandbox.untarpit(h.name())
+    }
+
+    String rekey(SandboxHost h) {
+        sandbox.rekey(h.name())
+    }
+
+    void trustHostKey(SandboxHost h) {
+        sandbox.trustHostKey(h.name())
+    }
+
+    void corruptMetadata(SandboxHost h) {
+        sandbox.corruptMetadata(h.name())
+    }
+
+    void reboot(SandboxHost h) {
+        sandbox.reboot(h.name())
+    }
+
+    void reboot(SandboxHost h, Duration down) {
+        sandbox.reboot(h.name(), down)
+    }
+
+    void awaitUp(SandboxHost h, Duration stall) {
+        sandbox.awaitUp(h.name(), stall)
+    }
+
+    long acceptedConnections(SandboxHost h) {
+        sandbox.acceptedConnections(h.name())
+    }
+
+    CommandResult hostShell(SandboxHost h, String script) {
+        sandbox.hostShell(h.name(), script)
+    }
+
+    String readHostFile(SandboxHost h, String path) {
+        sandbox.readHostFile(h.name(), path)
+    }
+
+    Long uptimeSeconds(SandboxHost h) {
+        sandbox.uptimeSeconds(h.name())
     }
 
     @Override
