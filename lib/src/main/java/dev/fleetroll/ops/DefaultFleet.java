@@ -62,8 +62,22 @@ public final class DefaultFleet implements Fleet {
      * @param fanout {@code --fanout}; null = {@code ssh.fanout}
      * @param fetchVault whether audits fetch vault bodies into the (0600) vault content store
      */
-    public record Options(Path sshConfig, Integer fanout, boolean fetchVault) {
-        public static final Options DEFAULT = new Options(null, null, false);
+    public record Options(Path sshConfig, Integer fanout, boolean fetchVault, boolean oneShot) {
+        public static final Options DEFAULT = new Options(null, null, false, false);
+
+        public Options(Path sshConfig, Integer fanout, boolean fetchVault) {
+            this(sshConfig, fanout, fetchVault, false);
+        }
+
+        /**
+         * For a process that runs one batch and exits (a single {@code gather-host} round, cron): each host's SSH
+         * connection is closed as soon as its command is done, so client memory stays at about the fan-out's worth
+         * of connections instead of growing with the fleet. Not for the REPL, {@code --every} or rollouts, which
+         * reuse the connections in their next round.
+         */
+        public Options withOneShot(boolean one) {
+            return new Options(sshConfig, fanout, fetchVault, one);
+        }
     }
 
     private final Workspace workspace;
@@ -128,7 +142,7 @@ public final class DefaultFleet implements Fleet {
     /** The SSH engine, opened on first use and kept for the life of this fleet (connections are reused). */
     public synchronized SshEngine ssh() {
         if (ssh == null) {
-            ssh = SshEngine.open(workspace, options.sshConfig(), options.fanout());
+            ssh = SshEngine.open(workspace, options.sshConfig(), options.fanout(), !options.oneShot());
         }
         return ssh;
     }

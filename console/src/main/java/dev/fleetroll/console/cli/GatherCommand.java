@@ -59,7 +59,7 @@ final class GatherCommand implements Command {
     @Override
     public int run(CommandLine line, CliContext ctx) throws InterruptedException {
         List<String> hosts = new Inventory(ctx.workspace()).resolve(line.getArgList());
-        DefaultFleet.Options options = SshOptions.fleetOptions(line, name(), false);
+        DefaultFleet.Options options = SshOptions.fleetOptions(line, name(), false).withOneShot(true); // one audit round
         Cancellation cancellation = new Cancellation();
         boolean[] stopped = {false};
         Thread main = Thread.currentThread();

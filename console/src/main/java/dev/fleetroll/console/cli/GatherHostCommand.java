@@ -103,7 +103,8 @@ final class GatherHostCommand implements Command {
             }
         }
         List<String> hosts = new dev.fleetroll.inventory.Inventory(ctx.workspace()).resolve(line.getArgList());
-        DefaultFleet.Options options = SshOptions.fleetOptions(line, name(), line.hasOption("fetch-vault"));
+        // one round is one batch: close each host's connection when it is done (memory stays at the fan-out's worth)
+        DefaultFleet.Options options = SshOptions.fleetOptions(line, name(), line.hasOption("fetch-vault")).withOneShot(every == null);
 
         Cancellation current = new Cancellation();
         boolean[] stop = {false};
