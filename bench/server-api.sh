@@ -2,7 +2,8 @@
 # bench/server-api.sh [HOSTS] [CLIENTS] [SECONDS] - fleetroll serve over a synthetic store of HOSTS hosts (default 5000;
 # the monitor bench's fleet: 3 audits each, a Taskcluster record each, branch heads), scans off:
 #   api: GET /api/v1/hosts?filter=... from CLIENTS closed-loop clients (default 50) for SECONDS (default 30), for a
-#        narrow filter (ssh!=ok: 1 host in 50) and a wide one (role~linux: 3 in 5 hosts): p50/p90/p99, req/s
+#        narrow filter (ssh!=ok: 1 host in 50), a wide one (role~linux: 3 in 5 hosts) whole, and its first page of 200
+#        rows (limit=200): p50/p90/p99, req/s
 #   ui:  the monitor page's first render in the Debian headless Chromium (Navigation Timing; 5 loads), unfiltered
 #        (all rows) and filtered
 # The store is PostgreSQL (STORE=postgres, the default: a throwaway cluster under the temp dir on a loopback port, the
@@ -90,6 +91,10 @@ for filter in 'ssh!=ok' 'role~linux' ; do
     testmain dev.fleetroll.server.bench.ServerLoad "$base/api/v1/hosts?filter=$q" "$clients" "$seconds"
     echo "   load after: $(uptime | sed 's/.*load average/load average/')"
 done
+q="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' 'role~linux')"
+echo "-- api: GET /api/v1/hosts?filter=role~linux&limit=200 (a page of the wide filter), $clients clients, ${seconds}s"
+testmain dev.fleetroll.server.bench.ServerLoad "$base/api/v1/hosts?filter=$q&limit=200" "$clients" "$seconds"
+echo "   load after: $(uptime | sed 's/.*load average/load average/')"
 echo "-- ui: first render of $base/ (all $hosts rows)"
 testmain dev.fleetroll.server.bench.UiFirstRender "$base/" 5
 echo "-- ui: first render of $base/?filter=ssh!=ok"

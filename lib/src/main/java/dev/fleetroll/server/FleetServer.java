@@ -469,15 +469,27 @@ public final class FleetServer implements AutoCloseable {
         }
     }
 
+    /** Most rows one page of {@code /api/v1/hosts} may ask for. */
+    static final int MAX_PAGE = 10_000;
+
     private void hosts(Call c) throws IOException {
         String filter = c.query.getOrDefault("filter", "");
         String sort = c.query.getOrDefault("sort", "");
-        c.send(200, "application/json; charset=utf-8", cached("hosts\n" + filter + "\n" + sort,
-                () -> hostsJson(filter, sort)));
+        int offset = intParam(c, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = intParam(c, "limit", 0, 1, MAX_PAGE); // 0: every matching row
+        c.send(200, "application/json; charset=utf-8", cached("hosts\n" + filter + "\n" + sort + "\n" + offset + "\n" + limit,
+                () -> hostsJson(filter, sort, offset, limit)));
     }
 
-    private byte[] hostsJson(String filter, String sort) {
+    /**
+     * The rows {@code filter} lets through, sorted, from {@code offset}; at most {@code limit} of them (0: all). A page
+     * that leaves rows out names the next one ({@code next}); {@code total} counts every matching row.
+     */
+    private byte[] hostsJson(String filter, String sort, int offset, int limit) {
         MonitorView view = view(filter, sort);
+        int total = view.rows().size();
+        int from = Math.min(offset, total);
+        int to = limit == 0 ? total : (int) Math.min((long) from + limit, total);
         List<Column> columns = Columns.standard().displayed();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("filter", filter);
@@ -485,8 +497,14 @@ public final class FleetServer implements AutoCloseable {
         doc.put("asOf", view.asOf().toString());
         doc.put("summary", view.summary());
         doc.put("columns", columns.stream().map(col -> Map.of("name", col.name(), "label", col.label())).toList());
-        List<Map<String, Object>> rows = new ArrayList<>(view.rows().size());
-        for (HostState h : view.rows()) {
+        doc.put("total", total);
+        doc.put("offset", from);
+        if (to < total) {
+            doc.put("next", API + "/hosts?filter=" + urlEncode(filter) + "&sort=" + urlEncode(sort) + "&offset=" + to
+                    + "&limit=" + (limit == 0 ? total - to : limit));
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(to - from);
+        for (HostState h : view.rows().subList(from, to)) {
             rows.add(hostRow(h, columns));
         }
         doc.put("hosts", rows);
@@ -610,6 +628,10 @@ public final class FleetServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw ApiError.badRequest(name + ": '" + v + "' is not a whole number from " + min + " to " + max);
         }
+    }
+
+    private static String urlEncode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String blankToNull(String s) {
@@ -870,8 +892,7 @@ public final class FleetServer implements AutoCloseable {
         m.put("rungs", plan.rungs().get(name));
         m.put("deadline", plan.deadline().toString());
         m.put("reason", plan.reason());
-        m.put("follow", API + "/audit-log?host=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
-                + "&action=reboot.done");
+        m.put("follow", API + "/audit-log?host=" + urlEncode(name) + "&action=reboot.done");
         c.json(202, m);
     }
 

@@ -57,6 +57,25 @@ class ServerApiSpec extends Specification {
         hosts('?sort=' + enc('host:desc')) == ['web-2', 'web-1', 'db-1']
     }
 
+    def "limit and offset page the rows: total counts every match, next names the following page, the last has none"() {
+        when:
+        def first = ServerFixture.parse(f.get('/api/v1/hosts?sort=host&limit=2').body())
+        def second = ServerFixture.parse(f.get(first.next).body())
+        def bad = f.get('/api/v1/hosts?limit=0')
+
+        then:
+        first.hosts*.host == ['db-1', 'web-1']
+        first.total == 3
+        first.offset == 0
+        first.next == '/api/v1/hosts?filter=&sort=host&offset=2&limit=2'
+        second.hosts*.host == ['web-2']
+        second.total == 3
+        second.offset == 2
+        second.next == null
+        bad.statusCode() == 400
+        ServerFixture.parse(bad.body()).error.contains('limit')
+    }
+
     def "a bad filter is a 400 with the query language's message"() {
         when:
         def r = f.get('/api/v1/hosts?filter=' + enc('nosuchcol=1'))
