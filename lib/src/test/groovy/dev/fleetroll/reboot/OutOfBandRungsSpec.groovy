@@ -27,6 +27,8 @@ import java.time.Duration
 @Requires({ SandboxFixture.supported() && Prerequisite.BMC.every { it.present() } })
 class OutOfBandRungsSpec extends Specification {
     static final Duration STALL = Duration.ofSeconds(60)
+    /** How long a client that gets no answer keeps trying in the command-line features: the spy's window. */
+    static final Duration CLIENT_ALIVE = Duration.ofSeconds(20)
 
     @Shared
     SandboxFixture fleet = SandboxFixture.start(2) { it.withServices(true).withBmc(true) }
@@ -207,9 +209,11 @@ class OutOfBandRungsSpec extends Specification {
     }
 
     def "BMC unreachable: one line saying so, and ipmitool never had the password on its command line"() {
-        given: 'a BMC address where a socket takes packets and never answers'
+        given: 'a BMC address where a socket takes packets and never answers; no retries but 5 s a try (lanplus tries'
+        // its session steps 4 times: ~20 s), so that ipmitool is still running when the spy (woken by its first packet)
+        // reads its command line, however loaded the machine
         DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName('127.0.0.1'))
-        def cfg = bmcConfig(fqdn(0), '127.0.0.1', silent.localPort, fleet.bmcCredentials())
+        def cfg = bmcConfig(fqdn(0), '127.0.0.1', silent.localPort, fleet.bmcCredentials(), CLIENT_ALIVE.dividedBy(4), 0)
         def step = new IpmiReset(cfg, fleet.bmcCredentials())
         String cmdline = null
         def spy = Thread.start {
@@ -285,8 +289,9 @@ class OutOfBandRungsSpec extends Specification {
         given:
         DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName('127.0.0.1'))
         def pdu = ws.config().pdu()
+        // one long try, so that snmpset is still running when the spy (woken by its packet) reads its command line
         def cfg = new FleetrollConfig.Pdu(pdu.port(), pdu.credentialsFile(), pdu.outletOid(), pdu.rebootValue(),
-                Duration.ofSeconds(1), 1, [(fqdn(1)): new FleetrollConfig.PduOutlet('127.0.0.1', silent.localPort, 2)])
+                CLIENT_ALIVE, 0, [(fqdn(1)): new FleetrollConfig.PduOutlet('127.0.0.1', silent.localPort, 2)])
         def step = new PduCycle(cfg, fleet.bmcCredentials())
         String cmdline = null
         def spy = Thread.start {
@@ -301,7 +306,7 @@ class OutOfBandRungsSpec extends Specification {
         then:
         RebootStepFailed e = thrown()
         e.message.startsWith("snmpset .1.3.6.1.4.1.318.1.1.4.4.2.1.3.2 = 3 on PDU 127.0.0.1:${silent.localPort} outlet 2"
-                + " failed: SNMP timeout: no answer in 2 tries of 1 s")
+                + " failed: SNMP timeout: no answer in 1 try of ${CLIENT_ALIVE.toSeconds()} s")
 
         when:
         spy.join(60_000)
@@ -395,14 +400,16 @@ class OutOfBandRungsSpec extends Specification {
 
     // --- helpers ------------------------------------------------------------------------------------------------
 
-    static FleetrollConfig.Bmc bmcConfig(String host, String address, int port, Path creds) {
-        new FleetrollConfig.Bmc('fleetroll', 623, creds.toString(), Duration.ofSeconds(1), 1,
+    static FleetrollConfig.Bmc bmcConfig(String host, String address, int port, Path creds,
+                                         Duration perTry = Duration.ofSeconds(1), int retries = 1) {
+        new FleetrollConfig.Bmc('fleetroll', 623, creds.toString(), perTry, retries,
                 [(host): new FleetrollConfig.BmcHost(null, address, port, null)])
     }
 
     /** The command line of a running process whose program is {@code program}, as ps shows it to every user. */
     static String clientCommandLine(String program) {
-        for (int i = 0; i < 200; i++) {
+        long deadline = System.nanoTime() + CLIENT_ALIVE.toNanos()
+        while (System.nanoTime() < deadline) {
             for (File d : new File('/proc').listFiles()) {
                 if (!d.name.isNumber()) {
                     continue
