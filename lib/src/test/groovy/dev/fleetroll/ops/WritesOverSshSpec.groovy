@@ -395,14 +395,19 @@ PUPPET_MAIL='relops@mozilla.com'
         long deadline = System.nanoTime() + 120_000_000_000L
         boolean cutDone = false
         while (t.alive && System.nanoTime() < deadline) {
+            // the session's sshd processes hold still while we look, so what we see is still true when we cut: a
+            // loaded machine cannot let the transfer run past the point between the look and the cut
+            WriteHosts.signal('STOP', pooled)
             def tmp = hostDir.toFile().listFiles().find { it.name.startsWith('.ronin_settings.fleetroll.') }
             boolean due = fraction >= 1.0 ? tmp != null && tmp.length() == size
                     : tmp != null && tmp.length() >= (long) (size * fraction) && tmp.length() < size
             if (due) {
                 cut.call(cancellation, pooled)
                 cutDone = true
+                WriteHosts.signal('CONT', pooled)
                 break
             }
+            WriteHosts.signal('CONT', pooled)
             Thread.sleep(1)
         }
         t.join(120_000)
