@@ -121,15 +121,6 @@ Host *
      * Cuts a host's sshd sessions mid-transfer: SIGSTOP first (the transfer stops where it is, whatever the
      * machine's load), then SIGKILL. For this class's hosts and the sandbox's alike.
      */
-    /** Sends SIGSTOP or SIGCONT ({@code name}) to the processes still alive (no error for those gone). */
-    static void signal(String name, List<ProcessHandle> processes) {
-        def alive = processes.findAll { it.alive }
-        if (!alive.isEmpty()) {
-            new ProcessBuilder(['kill', '-' + name] + alive*.pid()*.toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor()
-        }
-    }
-
     static void freezeThenKill(List<ProcessHandle> processes) {
         if (!processes.isEmpty()) {
             new ProcessBuilder(['kill', '-STOP'] + processes*.pid()*.toString()).start().waitFor()
