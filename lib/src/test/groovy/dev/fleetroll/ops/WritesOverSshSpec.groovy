@@ -372,7 +372,8 @@ PUPPET_MAIL='relops@mozilla.com'
 
     /**
      * Starts a forced write of {@code text} on a thread, waits until the host's temporary file holds at least
-     * {@code fraction} of it, runs {@code cut}, and returns the write's results.
+     * {@code fraction} of it, runs {@code cut}, and returns the write's results; null when the write ended before
+     * the spec saw it in that state (the cut never happened: the caller tries again).
      */
     WriteResults cutWrite(String host, String text, double fraction, Closure cut) {
         Cancellation cancellation = new Cancellation()
@@ -409,23 +410,26 @@ PUPPET_MAIL='relops@mozilla.com'
         if (failure[0] != null) {
             throw failure[0]
         }
-        assert cutDone: 'the write finished before it could be cut; make the content bigger'
-        result[0]
+        cutDone ? result[0] : null
     }
 
     def "the connection cut mid-write leaves the target old or new, never truncated or missing (#how at #fraction)"() {
         given: 'h1 has a big override already'
-        // big enough that the look-then-cut loop above sees the temporary file part-written even when a loaded
-        // machine keeps it from running for a while (16 MB was outrun on a clean clone's run)
-        String oldText = bigOverride('old', 48)
-        String newText = bigOverride('new', 48)
-        def first = new SetOverride(ctx).run(['h1'], WriteSource.text(oldText),
-                WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [path: ovrPath(), force: true, reaudit: false]),
-                WriteGate.confirmed('--confirm'), BatchListener.NONE, Cancellation.none())
-        assert first.allOk()
+        String oldText = bigOverride('old', 16)
+        String newText = bigOverride('new', 16)
 
-        when:
-        def r = cutWrite('h1', newText, fraction, cut)
+        when: 'the write is cut at the point; on a loaded machine the spec may not get to look while the file is at'
+        // that point (the write ends first): then the host gets the old file back and the spec tries again, up to
+        // three times. The verdicts below are about the attempt that was cut.
+        WriteResults r = null
+        for (int attempt = 0; attempt < 3 && r == null; attempt++) {
+            def first = new SetOverride(ctx).run(['h1'], WriteSource.text(oldText),
+                    WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [path: ovrPath(), force: true, reaudit: false]),
+                    WriteGate.confirmed('--confirm'), BatchListener.NONE, Cancellation.none())
+            assert first.allOk()
+            r = cutWrite('h1', newText, fraction, cut)
+        }
+        assert r != null: 'three writes ended before the spec could cut them'
         // the host's shell notices the cut on its own time: give it a moment to clean up
         def leftovers = []
         for (int i = 0; i < 100; i++) {
