@@ -33,7 +33,12 @@ final class Exec {
 
     /** Runs {@code argv} and throws with its stderr when it fails. */
     static CommandResult check(List<String> argv, Map<String, String> env, Path cwd, byte[] stdin) {
-        CommandResult r = run(argv, env, cwd, Duration.ofSeconds(120), stdin);
+        return check(argv, env, cwd, stdin, Duration.ofSeconds(120));
+    }
+
+    /** The same with another ceiling than two minutes. */
+    static CommandResult check(List<String> argv, Map<String, String> env, Path cwd, byte[] stdin, Duration timeout) {
+        CommandResult r = run(argv, env, cwd, timeout, stdin);
         if (!r.ok()) {
             throw new SandboxException(String.join(" ", argv) + " failed (exit " + r.exitCode() + "): "
                     + r.stderr().strip().lines().findFirst().orElse(""));

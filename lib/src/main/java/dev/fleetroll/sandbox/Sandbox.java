@@ -245,7 +245,10 @@ public final class Sandbox {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        CommandResult launched = Exec.check(launch, java.util.Map.of(), dir, null);
+        // launch.sh forks a supervisor per host and exits; on a loaded machine 1,000 forks took longer than two
+        // minutes (bench/gather-fanout.sh 1000), so the ceiling grows with the fleet
+        CommandResult launched = Exec.check(launch, java.util.Map.of(), dir, null,
+                Duration.ofSeconds(120).plusMillis(250L * n));
         long pgid = Long.parseLong(launched.stdout().lines().findFirst().orElse("0").trim());
         state = state.withPgid(pgid);
         RunningSandbox.writeState(layout, state);
