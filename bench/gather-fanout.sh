@@ -237,14 +237,14 @@ bench_n() {
         -v warm="${warm_round:-0}" -v hb="$bare" -v hf="$full" -v hc="${fleet_host_cold:--}" -v ld="$(load)" 'BEGIN {
         best = p < c ? p : c
         wr = (cold > 0) ? warm / cold : 0   # computed apart: inside printf a ">" would be taken as a redirection
-        printf "\\nfleetroll cold wall / faster of pdsh and clush: %.2f (target <= 0.75)\\n", f / best
-        printf "fleetroll client cpu / pdsh client cpu:         %.2f (target <= 0.30)\\n", fc / pc
-        printf "fleetroll peak RSS / pdsh peak RSS (trees):     %.2f (target <= 1.00)\\n", fp / pp
-        printf "warm round / cold round (same process):         %.2f (target <= 0.10)\\n", wr
-        printf "%-6s %-10s %8.2f %8.2f %8.1f %8s %6s %6s %s\\n", n, "fleetroll", f, fc, fp / 1024, warm, hc, "", ld >> "'"$summary"'"
-        printf "%-6s %-10s %8.2f %8.2f %8.1f %8s %6s %6s %s\\n", n, "pdsh", p, pc, pp / 1024, "", hf, hb, ld >> "'"$summary"'"
-        printf "%-6s %-10s %8.2f %8.2f %8.1f %8s %6s %6s %s\\n", n, "clush", c, cc, cp / 1024, "", "", "", ld >> "'"$summary"'"
-        printf "%-6s %-10s %8.2f %8.2f %8.2f %8.2f %6s %6s\\n", n, "ratio", f / best, fc / pc, fp / pp, wr, "", "" >> "'"$summary"'"
+        printf "\nfleetroll cold wall / faster of pdsh and clush: %.2f (target <= 0.75)\n", f / best
+        printf "fleetroll client cpu / pdsh client cpu:         %.2f (target <= 0.30)\n", fc / pc
+        printf "fleetroll peak RSS / pdsh peak RSS (trees):     %.2f (target <= 1.00)\n", fp / pp
+        printf "warm round / cold round (same process):         %.2f (target <= 0.10)\n", wr
+        printf "%-6s %-10s %8.2f %8.2f %8.1f %8s %6s %6s %s\n", n, "fleetroll", f, fc, fp / 1024, warm, hc, "", ld >> "'"$summary"'"
+        printf "%-6s %-10s %8.2f %8.2f %8.1f %8s %6s %6s %s\n", n, "pdsh", p, pc, pp / 1024, "", hf, hb, ld >> "'"$summary"'"
+        printf "%-6s %-10s %8.2f %8.2f %8.1f %8s %6s %6s %s\n", n, "clush", c, cc, cp / 1024, "", "", "", ld >> "'"$summary"'"
+        printf "%-6s %-10s %8.2f %8.2f %8.2f %8.2f %6s %6s\n", n, "ratio", f / best, fc / pc, fp / pp, wr, "", "" >> "'"$summary"'"
     }'
     echo
 }
