@@ -40,10 +40,11 @@ final class ServeCommand implements Command {
                 store scans: the holder of the store's scanner lease. Another server on the same store serves
                 read-only and takes the lease over (within server.scan.lease_retry) when the scanner stops.
 
-                Actions (POST /api/v1/hosts/NAME/note, /quarantine, /run-puppet) need Hawk credentials with
-                Taskcluster-style clients read from server.clients_file (clientId, accessToken, scopes such as
+                Actions (POST /api/v1/hosts/NAME/note, /quarantine, /run-puppet, /reboot) need Hawk credentials
+                with Taskcluster-style clients read from server.clients_file (clientId, accessToken, scopes such as
                 fleetroll:note:* or fleetroll:quarantine:POOL/HOST) and are recorded in the audit log with the client
-                id as actor. /reboot answers 501 until coordinated reboots land. Reads are open unless
+                id as actor. /reboot starts a coordinated reboot (reboot slots, then the ladder) and answers 202 at
+                once; its end is the host's reboot.done audit record. Reads are open unless
                 server.read_auth is true. CORS is off unless server.cors_origins lists origins.
 
                 It binds loopback only (default server.listen, 127.0.0.1:8420); another address needs
