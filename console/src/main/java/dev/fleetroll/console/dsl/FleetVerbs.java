@@ -330,6 +330,7 @@ final class FleetVerbs {
         return new HostSet(session, names, session.states(names), null);
     }
 
+    /** Checks a verb's named options, naming the closest known one for a typo (HostSet's verbs and rollouts). */
     static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
         for (String k : options.keySet()) {
             if (!known.contains(k)) {

@@ -607,11 +607,6 @@ public final class HostSet implements Iterable<HostState> {
         return verbs().waitFor(timeout, condition);
     }
 
-    /** Checks a verb's named options, naming the closest known one for a typo. */
-    static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
-        FleetVerbs.checkOptions(verb, options, known);
-    }
-
     private FleetVerbs verbs() {
         return new FleetVerbs(session, this);
     }

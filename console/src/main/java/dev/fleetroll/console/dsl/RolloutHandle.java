@@ -75,7 +75,7 @@ public final class RolloutHandle {
     /** {@code advance(force: true, reason: '...')}. */
     public RolloutHandle advance(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        HostSet.checkOptions("advance", o, List.of("force", "reason"));
+        FleetVerbs.checkOptions("advance", o, List.of("force", "reason"));
         if (dryRunOnly) {
             session.output().info("rollout " + name + ": dry run, not started; nothing to advance");
             return this;
@@ -116,7 +116,7 @@ public final class RolloutHandle {
     /** Takes the override back: {@code rollback(runPuppet: true, reason: '...')}. */
     public RolloutHandle rollback(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        HostSet.checkOptions("rollback", o, List.of("runPuppet", "reason"));
+        FleetVerbs.checkOptions("rollback", o, List.of("runPuppet", "reason"));
         Object reason = o.get("reason");
         RolloutResult r;
         try (Progress p = session.output().progressOnStart("rollout rollback")) {
@@ -137,7 +137,7 @@ public final class RolloutHandle {
     /** After the merge: removes the override from every target (irreversible). {@code finalizeRollout(reason: '...')}. */
     public RolloutHandle finalizeRollout(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        HostSet.checkOptions("finalizeRollout", o, List.of("reason"));
+        FleetVerbs.checkOptions("finalizeRollout", o, List.of("reason"));
         Object reason = o.get("reason");
         RolloutResult r;
         try (Progress p = session.output().progressOnStart("rollout finalize")) {
