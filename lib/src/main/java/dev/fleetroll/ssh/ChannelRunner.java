@@ -96,6 +96,11 @@ final class ChannelRunner {
                 : runOnChannel(slot, rh, client, command, cancel, job);
     }
 
+    /** Largest piece of a command's stdin written at once (the server's window allowing). */
+    private static final int STDIN_CHUNK = 256 * 1024;
+    /** How often a stdin writer whose window is full looks whether the server made room (or closed the channel). */
+    private static final long WINDOW_POLL_MS = 5;
+
     /** A resident command without stdin bytes runs in the resident shell (its stdin is the shell's command stream). */
     private static boolean residentEligible(RemoteCommand command) {
         return command.resident() && !command.pty() && (command.stdin() == null || command.stdin().length == 0);
@@ -309,16 +314,39 @@ final class ChannelRunner {
                 "connection lost while the command ran" + (ioError == null ? "" : ": " + ioError));
     }
 
-    /** Writes {@code stdin} (may be empty) to the command on a virtual thread, then EOF. */
+    /**
+     * Writes {@code stdin} (may be empty) to the command on a virtual thread, then EOF. It never writes more than the
+     * server's window has room for: SSHJ waits for a window inside its stream's lock, and the transport's reader needs
+     * that lock to close the channel, so a write waiting there froze the whole connection (every channel on it) until
+     * the connection timeout whenever the command stopped before reading all its input (Ctrl-C, a timeout, a cut).
+     * Here the writer waits outside the lock and gives up as soon as the channel is no longer open.
+     */
     private static Thread writeStdin(String host, Session.Command cmd, byte[] stdin) {
         return Thread.startVirtualThread(() -> {
-            try (OutputStream os = cmd.getOutputStream()) {
-                if (stdin != null && stdin.length > 0) {
-                    os.write(stdin);
+            OutputStream os = cmd.getOutputStream();
+            try {
+                int off = 0;
+                int len = stdin == null ? 0 : stdin.length;
+                while (off < len) {
+                    long room = cmd.getRemoteWinSize();
+                    if (room <= 0) {
+                        if (!cmd.isOpen()) {
+                            LOG.debug("{}: channel closed with {} of {} stdin bytes written", host, off, len);
+                            return;
+                        }
+                        Thread.sleep(WINDOW_POLL_MS);
+                        continue;
+                    }
+                    int n = (int) Math.min(room, Math.min(len - off, STDIN_CHUNK));
+                    os.write(stdin, off, n);
                     os.flush();
+                    off += n;
                 }
+                os.close();
             } catch (IOException e) {
                 LOG.debug("{}: stdin not fully written: {}", host, e.getMessage());
+            } catch (InterruptedException e) {
+                LOG.debug("{}: stdin writer interrupted", host);
             }
         });
     }

@@ -6,6 +6,7 @@ import dev.fleetroll.ssh.SshdFixture
 
 import java.nio.file.Files
 import java.nio.file.Path
+import java.nio.file.StandardCopyOption
 import java.util.concurrent.TimeUnit
 
 /**
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit
  * where {@link #target} (an empty directory outside) is a bind mount of the host's own directory
  * ({@link #hostDir}). The same target path therefore holds a different file on every host, as
  * {@code /etc/puppet/ronin_settings} does on real ones, and a spec can still look at each host's files from outside.
- * Logins are root. Nothing outside the temp dir is touched; {@link #close()} stops every process.
+ * Logins are root. Each host runs shims over {@code cat} and {@code sync} that a spec can arm to hold the host at an
+ * exact point of a write ({@link #hold}). Nothing outside the temp dir is touched; {@link #close()} stops every process.
  */
 class WriteHosts implements Closeable {
     final Path dir
@@ -35,10 +37,19 @@ class WriteHosts implements Closeable {
         fx = new SshdFixture(dir)
         target = Files.createDirectories(dir.resolve('target'))
         try {
+            Path real = Files.createDirectories(dir.resolve('real'))
+            GATED.each { prog -> Files.copy(Path.of("/usr/bin/${prog}"), real.resolve(prog), StandardCopyOption.COPY_ATTRIBUTES) }
             for (String n : names) {
                 Path h = Files.createDirectories(dir.resolve('hosts').resolve(n))
+                Path gates = Files.createDirectories(dir.resolve('gates').resolve(n))
+                Path shims = Files.createDirectories(dir.resolve('shims').resolve(n))
+                GATED.each { prog -> writeShim(shims.resolve(prog), prog, gates, real) }
+                // inside the host's mount namespace: its own target directory, and the gated programs over the real ones
+                String mounts = 'mount --bind "$1" "$2" && shift 2' + GATED.collect { prog ->
+                    " && mount --bind ${shims.resolve(prog)} /usr/bin/${prog}"
+                }.join('') + ' && exec "$@"'
                 servers[n] = fx.start(prefix: ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--',
-                        '/bin/sh', '-c', 'mount --bind "$1" "$2" && shift 2 && exec "$@"', 'sh', h.toString(), target.toString()])
+                        '/bin/sh', '-c', mounts, 'sh', h.toString(), target.toString()])
             }
             int refused = SshdFixture.freePort()
             StringBuilder cfg = new StringBuilder()
@@ -61,6 +72,55 @@ Host *
             fx.close()
             throw t
         }
+    }
+
+    /** The programs a spec can hold on a host ({@link #hold}): the host runs a shim over each that is the real one until armed. */
+    static final List<String> GATED = ['cat', 'sync']
+
+    /**
+     * The shim over {@code prog}: the real program, unless a gate is armed ({@code GATES/prog} exists), in which case
+     * the first call that takes it (an atomic rename) holds: {@code cat} without arguments (the write script's receive)
+     * first passes the gate's byte count of its input, {@code sync} holds before syncing. It then says so
+     * ({@code prog.held}) and waits for {@code prog.release} before going on as the real program.
+     */
+    private static void writeShim(Path shim, String prog, Path gates, Path real) {
+        String g = gates.resolve(prog).toString()
+        String takes = prog == 'cat' ? '[ $# -eq 0 ] && ' : ''
+        String first = prog == 'cat' ? "    head -c \"\$(${real.resolve('cat')} '${g}.taken')\" || exit 1\n" : ''
+        shim.text = """#!/bin/sh
+if ${takes}[ -f '${g}' ] && mv '${g}' '${g}.taken' 2>/dev/null; then
+${first}    : > '${g}.held'
+    while [ ! -e '${g}.release' ]; do sleep 0.02; done
+    rm -f '${g}.taken' '${g}.release' '${g}.held'
+fi
+exec ${real.resolve(prog)} "\$@"
+"""
+        shim.toFile().setExecutable(true, false)
+    }
+
+    /**
+     * Arms a gate on {@code host}: its next {@code cat} without arguments passes {@code bytes} of its input and holds
+     * ({@code prog == 'cat'}), or its next {@code sync} holds before syncing ({@code prog == 'sync'}); the held program
+     * waits for {@link #release}. The host's work stops there whatever the machine's load: specs cut a write at an exact
+     * point instead of racing it.
+     */
+    void hold(String host, String prog, long bytes = 0) {
+        assert prog in GATED
+        Path g = dir.resolve('gates').resolve(host)
+        ['.taken', '.release', '.held'].each { Files.deleteIfExists(g.resolve(prog + it)) }
+        Files.writeString(g.resolve(prog), "${bytes}")
+    }
+
+    /** Whether the gated program on {@code host} is holding now. */
+    boolean held(String host, String prog) {
+        Files.exists(dir.resolve('gates').resolve(host).resolve(prog + '.held'))
+    }
+
+    /** Lets the held program go on (or disarms a gate nothing took). */
+    void release(String host, String prog) {
+        Path g = dir.resolve('gates').resolve(host)
+        Files.deleteIfExists(g.resolve(prog))
+        Files.writeString(g.resolve(prog + '.release'), '')
     }
 
     /** The host's own directory, seen from outside (inside the host it is {@link #target}). */

@@ -371,15 +371,22 @@ PUPPET_MAIL='relops@mozilla.com'
     }
 
     /**
-     * Starts a forced write of {@code text} on a thread, waits until the host's temporary file holds at least
-     * {@code fraction} of it, runs {@code cut}, and returns the write's results; null when the write ended before
-     * the spec saw it in that state (the cut never happened: the caller tries again).
+     * Starts a forced write of {@code text} on a thread with the host held at a point of it (WriteHosts' gates): before
+     * {@code fraction} 1.0, its receiving {@code cat} stops after that fraction of the content is in the temporary
+     * file; at 1.0, the whole content is in and the host holds before its {@code sync} (just before the rename). Then
+     * runs {@code cut} while the host is held, lets the host go on and returns the write's results. No race: the write
+     * cannot end before the cut.
      */
     WriteResults cutWrite(String host, String text, double fraction, Closure cut) {
         Cancellation cancellation = new Cancellation()
         WriteResults[] result = new WriteResults[1]
         Throwable[] failure = new Throwable[1]
         long size = text.length()
+        long at = fraction >= 1.0 ? size : (long) (size * fraction)
+        String gate = fraction >= 1.0 ? 'sync' : 'cat'
+        hosts.hold(host, gate, at)
+        // the pooled connection's sshd processes, found before the write
+        List<ProcessHandle> pooled = hosts.sessions(host)
         def t = Thread.start {
             try {
                 result[0] = new SetOverride(ctx).run([host], WriteSource.text(text),
@@ -389,50 +396,40 @@ PUPPET_MAIL='relops@mozilla.com'
                 failure[0] = e
             }
         }
-        Path hostDir = hosts.hostDir(host)
-        // the pooled connection's sshd processes, found before the write: walking every process of a busy machine
-        // at the moment of the cut takes longer than the rest of the transfer
-        List<ProcessHandle> pooled = hosts.sessions(host)
-        long deadline = System.nanoTime() + 120_000_000_000L
-        boolean cutDone = false
-        while (t.alive && System.nanoTime() < deadline) {
-            def tmp = hostDir.toFile().listFiles().find { it.name.startsWith('.ronin_settings.fleetroll.') }
-            boolean due = fraction >= 1.0 ? tmp != null && tmp.length() == size
-                    : tmp != null && tmp.length() >= (long) (size * fraction) && tmp.length() < size
-            if (due) {
-                cut.call(cancellation, pooled)
-                cutDone = true
-                break
+        try {
+            long deadline = System.nanoTime() + 120_000_000_000L
+            while (!hosts.held(host, gate) && t.alive && System.nanoTime() < deadline) {
+                Thread.sleep(5)
             }
-            Thread.sleep(1)
+            assert hosts.held(host, gate): "the host never held at its ${gate} (write ended: ${!t.alive}, ${failure[0] ?: result[0]?.hosts()})"
+            def tmp = hosts.hostDir(host).toFile().listFiles().find { it.name.startsWith('.ronin_settings.fleetroll.') }
+            assert tmp != null && tmp.length() == at: "held with ${tmp?.length()} bytes in the temporary file, not ${at}"
+            cut.call(cancellation, pooled)
+        } finally {
+            hosts.release(host, gate)
         }
         t.join(120_000)
+        assert !t.alive: 'the write did not end after the cut'
         if (failure[0] != null) {
             throw failure[0]
         }
-        cutDone ? result[0] : null
+        result[0]
     }
 
     def "the connection cut mid-write leaves the target old or new, never truncated or missing (#how at #fraction)"() {
         given: 'h1 has a big override already'
-        String oldText = bigOverride('old', 16)
-        String newText = bigOverride('new', 16)
+        String oldText = bigOverride('old', 4)
+        String newText = bigOverride('new', 4)
+        def first = new SetOverride(ctx).run(['h1'], WriteSource.text(oldText),
+                WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [path: ovrPath(), force: true, reaudit: false]),
+                WriteGate.confirmed('--confirm'), BatchListener.NONE, Cancellation.none())
+        assert first.allOk()
 
-        when: 'the write is cut at the point; on a loaded machine the spec may not get to look while the file is at'
-        // that point (the write ends first): then the host gets the old file back and the spec tries again, up to
-        // three times. The verdicts below are about the attempt that was cut.
-        WriteResults r = null
-        for (int attempt = 0; attempt < 3 && r == null; attempt++) {
-            def first = new SetOverride(ctx).run(['h1'], WriteSource.text(oldText),
-                    WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [path: ovrPath(), force: true, reaudit: false]),
-                    WriteGate.confirmed('--confirm'), BatchListener.NONE, Cancellation.none())
-            assert first.allOk()
-            r = cutWrite('h1', newText, fraction, cut)
-        }
-        assert r != null: 'three writes ended before the spec could cut them'
-        // the host's shell notices the cut on its own time: give it a moment to clean up
+        when: 'the write is cut with the host held at the point'
+        WriteResults r = cutWrite('h1', newText, fraction, cut)
+        // the host's shell notices the cut on its own time: give it time to clean up
         def leftovers = []
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 600; i++) {
             leftovers = hosts.hostDir('h1').toFile().list().findAll { it.startsWith('.ronin_settings.fleetroll.') }
             if (leftovers.isEmpty()) {
                 break

@@ -21,8 +21,8 @@ import java.time.Duration
  * The reboot ladder's out-of-band rungs against real parts: a 2-host sandbox with {@code --bmc} (ipmi_sim per host,
  * snmpd as the PDU) and its stand-ins (the Bugzilla stand-in), configured through the sandbox's drop-in exactly as a
  * site would be. Each restart is proven by the host's boot count going up (its supervisor counts boots), never by
- * timing; faults use silent UDP sockets of the spec's own (BMC or PDU unreachable: the spec sees ipmitool's or
- * snmpset's packet arrive, then checks the running client's command line) and wrong secrets.
+ * timing; faults use silent UDP sockets of the spec's own (BMC or PDU unreachable: while the client waits for an
+ * answer, a spy reads its command line among this JVM's children) and wrong secrets.
  */
 @Requires({ SandboxFixture.supported() && Prerequisite.BMC.every { it.present() } })
 class OutOfBandRungsSpec extends Specification {
@@ -210,17 +210,11 @@ class OutOfBandRungsSpec extends Specification {
 
     def "BMC unreachable: one line saying so, and ipmitool never had the password on its command line"() {
         given: 'a BMC address where a socket takes packets and never answers; no retries but 5 s a try (lanplus tries'
-        // its session steps 4 times: ~20 s), so that ipmitool is still running when the spy (woken by its first packet)
-        // reads its command line, however loaded the machine
+        // its session steps 4 times: ~20 s), so that the spy sees ipmitool running however loaded the machine
         DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName('127.0.0.1'))
         def cfg = bmcConfig(fqdn(0), '127.0.0.1', silent.localPort, fleet.bmcCredentials(), CLIENT_ALIVE.dividedBy(4), 0)
         def step = new IpmiReset(cfg, fleet.bmcCredentials())
-        String cmdline = null
-        def spy = Thread.start {
-            def p = new DatagramPacket(new byte[2048], 2048)
-            silent.receive(p) // ipmitool is running now
-            cmdline = clientCommandLine('ipmitool')
-        }
+        def spy = new CommandLineSpy('ipmitool')
 
         when:
         attempt(step, fqdn(0))
@@ -232,7 +226,7 @@ class OutOfBandRungsSpec extends Specification {
         !e.message.contains('\n')
 
         when:
-        spy.join(60_000)
+        String cmdline = spy.stop()
 
         then:
         cmdline != null
@@ -289,16 +283,11 @@ class OutOfBandRungsSpec extends Specification {
         given:
         DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName('127.0.0.1'))
         def pdu = ws.config().pdu()
-        // one long try, so that snmpset is still running when the spy (woken by its packet) reads its command line
+        // one long try: snmpset runs for a while, so the spy sees it whatever the machine's load
         def cfg = new FleetrollConfig.Pdu(pdu.port(), pdu.credentialsFile(), pdu.outletOid(), pdu.rebootValue(),
                 CLIENT_ALIVE, 0, [(fqdn(1)): new FleetrollConfig.PduOutlet('127.0.0.1', silent.localPort, 2)])
         def step = new PduCycle(cfg, fleet.bmcCredentials())
-        String cmdline = null
-        def spy = Thread.start {
-            def p = new DatagramPacket(new byte[2048], 2048)
-            silent.receive(p)
-            cmdline = clientCommandLine('snmpset')
-        }
+        def spy = new CommandLineSpy('snmpset')
 
         when:
         attempt(step, fqdn(1))
@@ -309,7 +298,7 @@ class OutOfBandRungsSpec extends Specification {
                 + " failed: SNMP timeout: no answer in 1 try of ${CLIENT_ALIVE.toSeconds()} s")
 
         when:
-        spy.join(60_000)
+        String cmdline = spy.stop()
 
         then:
         cmdline != null
@@ -406,27 +395,56 @@ class OutOfBandRungsSpec extends Specification {
                 [(host): new FleetrollConfig.BmcHost(null, address, port, null)])
     }
 
-    /** The command line of a running process whose program is {@code program}, as ps shows it to every user. */
-    static String clientCommandLine(String program) {
-        long deadline = System.nanoTime() + CLIENT_ALIVE.toNanos()
-        while (System.nanoTime() < deadline) {
-            for (File d : new File('/proc').listFiles()) {
-                if (!d.name.isNumber()) {
-                    continue
-                }
+    /**
+     * Watches this JVM's child processes, from its start until {@link #stop}, for one running {@code program} (its
+     * argv[0]), and keeps that process's command line as every user of the machine sees it ({@code /proc/PID/cmdline}).
+     * Only children of this JVM: another spec's client of the same name never counts.
+     */
+    static class CommandLineSpy {
+        final String program
+        volatile String seen
+        volatile boolean stopped
+        volatile Throwable failure
+        final Thread thread
+
+        CommandLineSpy(String program) {
+            this.program = program
+            thread = Thread.startVirtualThread {
                 try {
-                    byte[] raw = new File(d, 'cmdline').bytes
-                    String cmd = new String(raw, 'UTF-8').replace('\u0000' as char, ' ' as char)
-                    if (cmd.startsWith(program + ' ')) {
-                        return cmd
+                    while (!stopped && seen == null) {
+                        for (ProcessHandle ph : ProcessHandle.current().descendants().toList()) {
+                            String cmd = commandLine(ph.pid())
+                            if (cmd != null && cmd.split(' ')[0].tokenize('/').last() == program) {
+                                seen = cmd
+                                break
+                            }
+                        }
+                        Thread.sleep(10)
                     }
-                } catch (IOException ignored) {
-                    // gone
+                } catch (Throwable t) {
+                    failure = t
                 }
             }
-            Thread.sleep(10)
         }
-        return null
+
+        /** The command line seen, or null when no such child ran while the spy watched. */
+        String stop() {
+            stopped = true
+            thread.join()
+            if (failure != null) {
+                throw failure
+            }
+            seen
+        }
+
+        static String commandLine(long pid) {
+            try {
+                byte[] raw = Files.readAllBytes(Path.of("/proc/${pid}/cmdline"))
+                return raw.length == 0 ? null : new String(raw, 'UTF-8').replace('\u0000' as char, ' ' as char).trim()
+            } catch (IOException ignored) {
+                return null // gone
+            }
+        }
     }
 
     def getJson(String path) {
