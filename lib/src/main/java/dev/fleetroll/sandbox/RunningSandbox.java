@@ -226,6 +226,28 @@ public final class RunningSandbox implements AutoCloseable {
     }
 
     /**
+     * Arms the host's receive gate: its next {@code cat} without arguments (how a write's content arrives) passes
+     * {@code bytes} of its input and holds, whatever the machine's load, until {@link #releaseReceive}. From the first
+     * use until the host reboots, the host's {@code cat} is a shell script in front of the real one.
+     */
+    public void holdReceive(String host, long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must be >= 0: " + bytes);
+        }
+        control(host(host), "hold-receive", Long.toString(bytes));
+    }
+
+    /** Whether the host's receive gate is holding a {@code cat} now. */
+    public boolean receiveHeld(String host) {
+        return Files.exists(layout.host(host(host).name()).resolve("run/gate/cat.held"));
+    }
+
+    /** Lets a held {@code cat} go on (or disarms a gate nothing took). */
+    public void releaseReceive(String host) {
+        control(host(host), "release-receive", "");
+    }
+
+    /**
      * Gives the host a new host key and restarts its sshd. The sandbox's known_hosts keeps the old key, so clients
      * see a changed host key until {@link #trustHostKey}. Returns the new public key ({@code ssh-ed25519 AAAA...}).
      */

@@ -38,6 +38,15 @@ control() {
         restart-sshd) stop_sshd && start_sshd ;;
         tarpit) [ -n "$sshd_pid" ] && kill -STOP "$sshd_pid" ;;
         untarpit) [ -n "$sshd_pid" ] && kill -CONT "$sshd_pid" ;;
+        hold-receive)
+            # from now on (this boot) /usr/bin/cat is the receive gate (receive-gate.sh); it holds after ARG bytes
+            if ! grep -q ' /run/gate/real-cat ' /proc/self/mountinfo; then
+                mkdir -p /run/gate && : >/run/gate/real-cat && mount -n --bind /usr/bin/cat /run/gate/real-cat \
+                    && mount -n --bind "${0%/*}/receive-gate.sh" /usr/bin/cat
+            fi
+            rm -f /run/gate/cat.taken /run/gate/cat.release /run/gate/cat.held
+            echo "$arg" >/run/gate/cat ;;
+        release-receive) rm -f /run/gate/cat && : >/run/gate/cat.release ;;
         reboot) echo "reboot ${arg:-3}" >/run/power && exit 0 ;;
         halt) echo halt >/run/power && exit 0 ;;
     esac

@@ -255,16 +255,16 @@ class WritesSandboxSpec extends Specification {
     def "the connection cut mid-write on /etc/puppet/ronin_settings leaves the old file (#how)"() {
         given: 'ms-002 holds a big override'
         def h = sandbox.host('t-linux64-ms-002')
-        String oldText = WritesOverSshSpec.bigOverride('old', 24)
-        String newText = WritesOverSshSpec.bigOverride('new', 24)
+        String oldText = WritesOverSshSpec.bigOverride('old', 8)
+        String newText = WritesOverSshSpec.bigOverride('new', 8)
         assert set([h.fqdn()], WriteSource.text(oldText), [force: true, reaudit: false]).ok() == [h.fqdn()]
         Path etcPuppet = hostView(h.name(), '/etc/puppet')
 
-        when: 'a forced write of a new one is cut as soon as its first bytes have arrived (24 MB still to come)'
-        // the pooled connection's sshd processes, found now: walking every process of a busy machine takes longer
-        // than the rest of the transfer
+        when: 'a forced write of a new one is cut while the host holds it after its first megabyte (7 MB still to come)'
         List<ProcessHandle> pooled = sessions(h.name())
         assert how == 'client' || !pooled.isEmpty()
+        long at = 1024 * 1024
+        sandbox.holdReceive(h.name(), at)
         Cancellation cancellation = new Cancellation()
         WriteResults[] result = new WriteResults[1]
         def t = Thread.start {
@@ -272,26 +272,27 @@ class WritesSandboxSpec extends Specification {
                     WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [force: true, reaudit: false]),
                     WriteGate.confirmed('--confirm'), BatchListener.NONE, cancellation)
         }
-        boolean cut = false
-        long deadline = System.nanoTime() + 120_000_000_000L
-        while (t.alive && !cut && System.nanoTime() < deadline) {
-            def tmp = etcPuppet.toFile().listFiles().find { it.name.startsWith('.ronin_settings.fleetroll.') }
-            if (tmp != null && tmp.length() > 0 && tmp.length() < newText.length()) {
-                if (how == 'client') {
-                    cancellation.cancel('interrupted')
-                } else {
-                    // the sessions found before the write, at once; then the ones there now, in case the write's
-                    // bytes ran through another one (seen once on an idle machine: the write completed)
-                    WriteHosts.freezeThenKill(pooled)
-                    WriteHosts.freezeThenKill(sessions(h.name()).findAll { !(it in pooled) })
-                }
-                cut = true
+        long heldBytes = -1
+        try {
+            long deadline = System.nanoTime() + 120_000_000_000L
+            while (!sandbox.receiveHeld(h.name()) && t.alive && System.nanoTime() < deadline) {
+                Thread.sleep(5)
             }
-            Thread.sleep(1)
+            assert sandbox.receiveHeld(h.name()): "the host never held the write (write ended: ${!t.alive})"
+            heldBytes = etcPuppet.toFile().listFiles().find { it.name.startsWith('.ronin_settings.fleetroll.') }?.length() ?: -1
+            if (how == 'client') {
+                cancellation.cancel('interrupted')
+            } else {
+                // the pooled connection's sessions, and any other one there now in case the write used a new one
+                WriteHosts.freezeThenKill(pooled)
+                WriteHosts.freezeThenKill(sessions(h.name()).findAll { !(it in pooled) })
+            }
+        } finally {
+            sandbox.releaseReceive(h.name())
         }
         t.join(120_000)
         def leftovers = []
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 600; i++) {
             leftovers = etcPuppet.toFile().list().findAll { it.startsWith('.ronin_settings.fleetroll.') }
             if (leftovers.isEmpty()) {
                 break
@@ -301,7 +302,8 @@ class WritesSandboxSpec extends Specification {
         def onHost = sandbox.exec(h.name(), 'sha256sum < /etc/puppet/ronin_settings').out().split(' ')[0]
 
         then:
-        cut
+        heldBytes == at
+        !t.alive
         result[0].hosts()[0].outcome() == WriteOutcome.FAILED
         onHost == sha(oldText)
         leftovers.isEmpty()
