@@ -406,19 +406,33 @@ class OutOfBandRungsSpec extends Specification {
         volatile boolean stopped
         volatile Throwable failure
         final Thread thread
+        final Set<String> names = Collections.synchronizedSet(new TreeSet<String>())
+        volatile int rounds
+        volatile long slowest
+        final long started = System.nanoTime()
 
         CommandLineSpy(String program) {
             this.program = program
-            thread = Thread.startVirtualThread {
+            thread = Thread.start {
                 try {
                     while (!stopped && seen == null) {
+                        long t0 = System.nanoTime()
                         for (ProcessHandle ph : ProcessHandle.current().descendants().toList()) {
-                            String cmd = commandLine(ph.pid())
-                            if (cmd != null && cmd.split(' ')[0].tokenize('/').last() == program) {
-                                seen = cmd
-                                break
+                            // the name first (/proc/PID/comm never waits); the command line only of the program's
+                            // processes: reading another process's cmdline waits while its memory map is locked
+                            String name = procFile(ph.pid(), 'comm')
+                            if (name != null) {
+                                names << name
+                            }
+                            if (name == program.take(15)) {
+                                seen = procFile(ph.pid(), 'cmdline')
+                                if (seen != null) {
+                                    break
+                                }
                             }
                         }
+                        rounds++
+                        slowest = Math.max(slowest, (System.nanoTime() - t0) / 1_000_000 as long)
                         Thread.sleep(10)
                     }
                 } catch (Throwable t) {
@@ -434,12 +448,16 @@ class OutOfBandRungsSpec extends Specification {
             if (failure != null) {
                 throw failure
             }
+            if (seen == null) {
+                System.err.println("SPY ${program}: not seen in ${rounds} rounds over ${(System.nanoTime() - started) / 1_000_000} ms, slowest ${slowest} ms; children seen: ${names}")
+            }
             seen
         }
 
-        static String commandLine(long pid) {
+        /** {@code /proc/PID/FILE} as text (NULs as spaces, trimmed), or null when the process is gone. */
+        static String procFile(long pid, String file) {
             try {
-                byte[] raw = Files.readAllBytes(Path.of("/proc/${pid}/cmdline"))
+                byte[] raw = Files.readAllBytes(Path.of("/proc/${pid}/${file}"))
                 return raw.length == 0 ? null : new String(raw, 'UTF-8').replace('\u0000' as char, ' ' as char).trim()
             } catch (IOException ignored) {
                 return null // gone
