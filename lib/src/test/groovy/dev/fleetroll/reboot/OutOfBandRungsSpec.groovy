@@ -27,8 +27,8 @@ import java.time.Duration
 @Requires({ SandboxFixture.supported() && Prerequisite.BMC.every { it.present() } })
 class OutOfBandRungsSpec extends Specification {
     static final Duration STALL = Duration.ofSeconds(60)
-    /** How long a client that gets no answer keeps trying in the command-line features: the spy's window. */
-    static final Duration CLIENT_ALIVE = Duration.ofSeconds(20)
+    /** How long a client that gets no answer waits in the command-line features: the spy kills it long before. */
+    static final Duration CLIENT_WAITS = Duration.ofMinutes(5)
 
     @Shared
     SandboxFixture fleet = SandboxFixture.start(2) { it.withServices(true).withBmc(true) }
@@ -208,16 +208,13 @@ class OutOfBandRungsSpec extends Specification {
         df?.close()
     }
 
-    def "BMC unreachable: one line saying so, and ipmitool never had the password on its command line"() {
-        given: 'a BMC address where a socket takes packets and never answers; no retries but 5 s a try (lanplus tries'
-        // its session steps 4 times: ~20 s), so that the spy sees ipmitool running however loaded the machine
+    def "BMC unreachable: one line saying so"() {
+        given: 'a BMC address where a socket takes packets and never answers; no retries, 1 s a try'
         DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName('127.0.0.1'))
-        def cfg = bmcConfig(fqdn(0), '127.0.0.1', silent.localPort, fleet.bmcCredentials(), CLIENT_ALIVE.dividedBy(4), 0)
-        def step = new IpmiReset(cfg, fleet.bmcCredentials())
-        def spy = new CommandLineSpy('ipmitool')
+        def cfg = bmcConfig(fqdn(0), '127.0.0.1', silent.localPort, fleet.bmcCredentials(), Duration.ofSeconds(1), 0)
 
         when:
-        attempt(step, fqdn(0))
+        attempt(new IpmiReset(cfg, fleet.bmcCredentials()), fqdn(0))
 
         then:
         RebootStepFailed e = thrown()
@@ -225,11 +222,19 @@ class OutOfBandRungsSpec extends Specification {
         e.message.contains('timeout')
         !e.message.contains('\n')
 
+        cleanup:
+        silent?.close()
+    }
+
+    def "ipmitool never has the password on its command line"() {
+        given: 'a silent BMC and tries long enough that ipmitool waits until the spy has read its command line'
+        DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName('127.0.0.1'))
+        def cfg = bmcConfig(fqdn(0), '127.0.0.1', silent.localPort, fleet.bmcCredentials(), CLIENT_WAITS, 0)
+
         when:
-        String cmdline = spy.stop()
+        String cmdline = commandLineOf('ipmitool', new IpmiReset(cfg, fleet.bmcCredentials()), fqdn(0))
 
         then:
-        cmdline != null
         cmdline.contains('chassis power reset')
         !cmdline.contains(secrets.ipmi_password)
 
@@ -279,34 +284,44 @@ class OutOfBandRungsSpec extends Specification {
         Files.deleteIfExists(garbage)
     }
 
-    def "SNMP timeout: a PDU that never answers is one line, and snmpset never had the community on its command line"() {
+    def "SNMP timeout: a PDU that never answers is one line"() {
         given:
         DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName('127.0.0.1'))
-        def pdu = ws.config().pdu()
-        // one long try: snmpset runs for a while, so the spy sees it whatever the machine's load
-        def cfg = new FleetrollConfig.Pdu(pdu.port(), pdu.credentialsFile(), pdu.outletOid(), pdu.rebootValue(),
-                CLIENT_ALIVE, 0, [(fqdn(1)): new FleetrollConfig.PduOutlet('127.0.0.1', silent.localPort, 2)])
-        def step = new PduCycle(cfg, fleet.bmcCredentials())
-        def spy = new CommandLineSpy('snmpset')
 
         when:
-        attempt(step, fqdn(1))
+        attempt(new PduCycle(silentPdu(silent, Duration.ofSeconds(1)), fleet.bmcCredentials()), fqdn(1))
 
         then:
         RebootStepFailed e = thrown()
         e.message.startsWith("snmpset .1.3.6.1.4.1.318.1.1.4.4.2.1.3.2 = 3 on PDU 127.0.0.1:${silent.localPort} outlet 2"
-                + " failed: SNMP timeout: no answer in 1 try of ${CLIENT_ALIVE.toSeconds()} s")
+                + " failed: SNMP timeout: no answer in 1 try of 1 s")
+        !e.message.contains('\n')
+
+        cleanup:
+        silent?.close()
+    }
+
+    def "snmpset never has the community on its command line"() {
+        given: 'a silent PDU and one try long enough that snmpset waits until the spy has read its command line'
+        DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName('127.0.0.1'))
 
         when:
-        String cmdline = spy.stop()
+        String cmdline = commandLineOf('snmpset', new PduCycle(silentPdu(silent, CLIENT_WAITS), fleet.bmcCredentials()), fqdn(1))
 
         then:
-        cmdline != null
         cmdline.contains('snmpset')
+        cmdline.contains("127.0.0.1:${silent.localPort}")
         !cmdline.contains(secrets.snmp_community)
 
         cleanup:
         silent?.close()
+    }
+
+    /** The sandbox's PDU configuration with host 1's outlet at {@code silent} (which never answers), one try of {@code perTry}. */
+    FleetrollConfig.Pdu silentPdu(DatagramSocket silent, Duration perTry) {
+        def pdu = ws.config().pdu()
+        new FleetrollConfig.Pdu(pdu.port(), pdu.credentialsFile(), pdu.outletOid(), pdu.rebootValue(), perTry, 0,
+                [(fqdn(1)): new FleetrollConfig.PduOutlet('127.0.0.1', silent.localPort, 2)])
     }
 
     def "a wrong community is ignored by the PDU (SNMP v2c), so it times out, and the message says it may be the community"() {
@@ -396,72 +411,48 @@ class OutOfBandRungsSpec extends Specification {
     }
 
     /**
-     * Watches this JVM's child processes, from its start until {@link #stop}, for one running {@code program} (its
-     * argv[0]), and keeps that process's command line as every user of the machine sees it ({@code /proc/PID/cmdline}).
-     * Only children of this JVM: another spec's client of the same name never counts.
+     * Runs {@code step} on a thread while watching this JVM's children for its client {@code program} (by
+     * {@code /proc/PID/comm}, which never waits); once seen, reads its command line as every user of the machine sees
+     * it ({@code /proc/PID/cmdline}), then kills it so the step ends. The client waits for an answer that never comes
+     * ({@link #CLIENT_WAITS}), so the spy sees it however long the machine keeps the spy from looking: no race.
+     * Only children of this JVM count: another spec's client of the same name never does.
      */
-    static class CommandLineSpy {
-        final String program
-        volatile String seen
-        volatile boolean stopped
-        volatile Throwable failure
-        final Thread thread
-        final Set<String> names = Collections.synchronizedSet(new TreeSet<String>())
-        volatile int rounds
-        volatile long slowest
-        final long started = System.nanoTime()
-
-        CommandLineSpy(String program) {
-            this.program = program
-            thread = Thread.start {
-                try {
-                    while (!stopped && seen == null) {
-                        long t0 = System.nanoTime()
-                        for (ProcessHandle ph : ProcessHandle.current().descendants().toList()) {
-                            // the name first (/proc/PID/comm never waits); the command line only of the program's
-                            // processes: reading another process's cmdline waits while its memory map is locked
-                            String name = procFile(ph.pid(), 'comm')
-                            if (name != null) {
-                                names << name
-                            }
-                            if (name == program.take(15)) {
-                                seen = procFile(ph.pid(), 'cmdline')
-                                if (seen != null) {
-                                    break
-                                }
-                            }
-                        }
-                        rounds++
-                        slowest = Math.max(slowest, (System.nanoTime() - t0) / 1_000_000 as long)
-                        Thread.sleep(10)
-                    }
-                } catch (Throwable t) {
-                    failure = t
-                }
-            }
-        }
-
-        /** The command line seen, or null when no such child ran while the spy watched. */
-        String stop() {
-            stopped = true
-            thread.join()
-            if (failure != null) {
-                throw failure
-            }
-            if (seen == null) {
-                System.err.println("SPY ${program}: not seen in ${rounds} rounds over ${(System.nanoTime() - started) / 1_000_000} ms, slowest ${slowest} ms; children seen: ${names}")
-            }
-            seen
-        }
-
-        /** {@code /proc/PID/FILE} as text (NULs as spaces, trimmed), or null when the process is gone. */
-        static String procFile(long pid, String file) {
+    static String commandLineOf(String program, RebootStep step, String host) {
+        def t = Thread.start {
             try {
-                byte[] raw = Files.readAllBytes(Path.of("/proc/${pid}/${file}"))
-                return raw.length == 0 ? null : new String(raw, 'UTF-8').replace('\u0000' as char, ' ' as char).trim()
-            } catch (IOException ignored) {
-                return null // gone
+                step.attempt(host, 'spec')
+            } catch (RebootStepFailed ignored) {
+                // killed by the spy, as intended
             }
+        }
+        try {
+            long deadline = System.nanoTime() + CLIENT_WAITS.toNanos()
+            while (System.nanoTime() < deadline) {
+                for (ProcessHandle ph : ProcessHandle.current().descendants().toList()) {
+                    if (procFile(ph.pid(), 'comm') == program.take(15)) {
+                        String cmd = procFile(ph.pid(), 'cmdline')
+                        ph.destroyForcibly()
+                        if (cmd != null) {
+                            return cmd
+                        }
+                    }
+                }
+                assert t.alive: "the ${program} rung ended before its ${program} was seen"
+                Thread.sleep(10)
+            }
+            throw new AssertionError("no ${program} ran within ${CLIENT_WAITS}")
+        } finally {
+            t.join(120_000)
+        }
+    }
+
+    /** {@code /proc/PID/FILE} as text (NULs as spaces, trimmed), or null when the process is gone. */
+    static String procFile(long pid, String file) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc/${pid}/${file}"))
+            return raw.length == 0 ? null : new String(raw, 'UTF-8').replace('\u0000' as char, ' ' as char).trim()
+        } catch (IOException ignored) {
+            return null // gone
         }
     }
 
