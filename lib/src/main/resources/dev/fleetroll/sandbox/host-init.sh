@@ -65,7 +65,17 @@ start_sshd
     elif [ -e "$h/control/puppet-on-boot" ]; then
         /usr/local/bin/run-puppet.sh
     fi
-    : >/run/booted
+    # booted once this process runs as the worker (until its exec it is "sh"): an audit right after the boot
+    # sees the worker running
+    read -r me _ </proc/self/stat
+    (
+        n=
+        while [ "$n" != generic-worker ] && kill -0 "$me" 2>/dev/null; do
+            read -r n <"/proc/$me/comm" 2>/dev/null || n=
+            [ "$n" = generic-worker ] || sleep 0.01
+        done
+        : >/run/booted
+    ) &
     exec /usr/local/bin/generic-worker infinity
 ) </dev/null &
 anchor=$!

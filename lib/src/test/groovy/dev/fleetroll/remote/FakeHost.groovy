@@ -146,7 +146,9 @@ class FakeHost {
             r << 'mount --bind /dev/null /proc/sys/kernel/ostype\n'
         }
         if (workerRunning) {
+            // started, and running under its name before the audit looks (a forked shell not yet exec'd is "sh")
             r << "${q(bin.resolve('generic-worker'))} 3600 &\n"
+            r << 'gw=$!; n=; until [ "$n" = generic-worker ]; do read -r n </proc/$gw/comm || exit 1; [ "$n" = generic-worker ] || sleep 0.01; done\n'
         }
         r << 'set +e\n'
         r << "cd /\n"
