@@ -164,7 +164,10 @@ bench_n() {
     local -A walls=() cpus=() peaks=() mw=() mc=() mp=()
     local rep tool r wall cpu peak rc ok
     for rep in $(seq 1 "$reps"); do
-        for tool in "${tools[@]}"; do
+        # each rep starts with the next tool: no tool always runs first (on the fleet fresh from its boot) or last
+        local order=() k
+        for k in "${!tools[@]}"; do order+=("${tools[$(((k + rep - 1) % ${#tools[@]}))]}"); done
+        for tool in "${order[@]}"; do
             case $tool in
                 fleetroll) forget; r=$(run fleetroll "$fleetroll" gather-host sandbox -q --fanout "$fanout") ;;
                 pdsh) r=$(run pdsh pdsh -R ssh -f "$fanout" -w "^$home/hosts.txt" "$remote") ;;

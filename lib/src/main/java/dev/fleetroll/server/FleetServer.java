@@ -705,9 +705,13 @@ public final class FleetServer implements AutoCloseable {
         if (len != null) {
             try {
                 if (Long.parseLong(len.strip()) > max) {
+                    // the body stays unread, so this connection cannot carry another request: say so, or the
+                    // client sends its next request on a connection the server is closing (a reset, no answer)
+                    c.ex.getResponseHeaders().set("Connection", "close");
                     throw ApiError.badRequest("request body too large (limit " + max + " bytes)");
                 }
             } catch (NumberFormatException e) {
+                c.ex.getResponseHeaders().set("Connection", "close");
                 throw ApiError.badRequest("bad Content-Length");
             }
         }
@@ -718,6 +722,7 @@ public final class FleetServer implements AutoCloseable {
             while ((n = in.read(chunk)) > 0) {
                 buf.write(chunk, 0, n);
                 if (buf.size() > max) {
+                    c.ex.getResponseHeaders().set("Connection", "close");
                     throw ApiError.badRequest("request body too large (limit " + max + " bytes)");
                 }
             }
