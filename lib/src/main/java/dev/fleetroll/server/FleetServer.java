@@ -218,6 +218,8 @@ public final class FleetServer implements AutoCloseable {
         String route = "other";
         int status;
         String queryError;
+        /** Whether the request's body was read to its end. */
+        boolean bodyRead;
 
         Call(HttpExchange ex) {
             this.ex = ex;
@@ -267,7 +269,18 @@ public final class FleetServer implements AutoCloseable {
             send(code, "text/html; charset=utf-8", page);
         }
 
+        /** Whether the request came with a body (a length above zero, or chunked). */
+        boolean hasBody() {
+            String len = ex.getRequestHeaders().getFirst("Content-Length");
+            return ex.getRequestHeaders().containsKey("Transfer-Encoding") || (len != null && !len.strip().equals("0"));
+        }
+
         void error(int code, String message) throws IOException {
+            if (!bodyRead && hasBody()) {
+                // the request's body stays unread (refused before it was needed), so this connection cannot carry
+                // another request: say so, or the client sends its next one on a connection the server is closing
+                ex.getResponseHeaders().set("Connection", "close");
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("error", message);
             m.put("code", code);
@@ -705,13 +718,9 @@ public final class FleetServer implements AutoCloseable {
         if (len != null) {
             try {
                 if (Long.parseLong(len.strip()) > max) {
-                    // the body stays unread, so this connection cannot carry another request: say so, or the
-                    // client sends its next request on a connection the server is closing (a reset, no answer)
-                    c.ex.getResponseHeaders().set("Connection", "close");
                     throw ApiError.badRequest("request body too large (limit " + max + " bytes)");
                 }
             } catch (NumberFormatException e) {
-                c.ex.getResponseHeaders().set("Connection", "close");
                 throw ApiError.badRequest("bad Content-Length");
             }
         }
@@ -722,11 +731,11 @@ public final class FleetServer implements AutoCloseable {
             while ((n = in.read(chunk)) > 0) {
                 buf.write(chunk, 0, n);
                 if (buf.size() > max) {
-                    c.ex.getResponseHeaders().set("Connection", "close");
                     throw ApiError.badRequest("request body too large (limit " + max + " bytes)");
                 }
             }
         }
+        c.bodyRead = true;
         return buf.toByteArray();
     }
 
