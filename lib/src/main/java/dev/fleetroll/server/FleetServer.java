@@ -513,8 +513,8 @@ public final class FleetServer implements AutoCloseable {
         doc.put("total", total);
         doc.put("offset", from);
         if (to < total) {
-            doc.put("next", API + "/hosts?filter=" + urlEncode(filter) + "&sort=" + urlEncode(sort) + "&offset=" + to
-                    + "&limit=" + (limit == 0 ? total - to : limit));
+            doc.put("next", API + "/hosts?filter=" + Pages.encode(filter) + "&sort=" + Pages.encode(sort) + "&offset=" + to
+                    + "&limit=" + limit); // only a limit leaves rows out
         }
         List<Map<String, Object>> rows = new ArrayList<>(to - from);
         for (HostState h : view.rows().subList(from, to)) {
@@ -641,10 +641,6 @@ public final class FleetServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw ApiError.badRequest(name + ": '" + v + "' is not a whole number from " + min + " to " + max);
         }
-    }
-
-    private static String urlEncode(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String blankToNull(String s) {
@@ -906,7 +902,7 @@ public final class FleetServer implements AutoCloseable {
         m.put("rungs", plan.rungs().get(name));
         m.put("deadline", plan.deadline().toString());
         m.put("reason", plan.reason());
-        m.put("follow", API + "/audit-log?host=" + urlEncode(name) + "&action=reboot.done");
+        m.put("follow", API + "/audit-log?host=" + Pages.encode(name) + "&action=reboot.done");
         c.json(202, m);
     }
 

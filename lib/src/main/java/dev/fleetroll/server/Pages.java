@@ -32,9 +32,9 @@ final class Pages {
                 + "<title>" + Html.escape(title) + "</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\n";
     }
 
-    /** A path segment for a host name. */
-    static String segment(String name) {
-        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    /** A path segment or query value (a host name, a filter): UTF-8, percent-encoded, spaces as %20. */
+    static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The monitor page. */
@@ -83,7 +83,7 @@ final class Pages {
             b.append("<th data-col=\"").append(Html.escape(c.name())).append('"')
                     .append(dir.isEmpty() ? "" : " class=\"sorted " + dir + "\"").append(" title=\"")
                     .append(Html.escape(c.description())).append("\"><a href=\"/?filter=")
-                    .append(Html.escape(URLEncoder.encode(filter == null ? "" : filter, StandardCharsets.UTF_8)))
+                    .append(Html.escape(encode(filter == null ? "" : filter)))
                     .append("&amp;sort=").append(Html.escape(next)).append("\">").append(Html.escape(c.label()))
                     .append(dir.equals("asc") ? " ▲" : dir.equals("desc") ? " ▼" : "").append("</a></th>");
         }
@@ -93,7 +93,7 @@ final class Pages {
             for (Column c : columns) {
                 b.append("<td class=\"tone-").append(Tones.of(c, h).name().toLowerCase(Locale.ROOT)).append("\">");
                 if (c.name().equals("host")) {
-                    b.append("<a href=\"/hosts/").append(Html.escape(segment(h.name()))).append("\">")
+                    b.append("<a href=\"/hosts/").append(Html.escape(encode(h.name()))).append("\">")
                             .append(Html.escape(c.displayOf(h))).append("</a>");
                 } else {
                     b.append(Html.escape(c.displayOf(h)));
