@@ -53,7 +53,7 @@ final class Provisioner {
     /** Scripts and layers shared by every host, the client key and the puppet repository. */
     PuppetRepo installShared() throws IOException {
         Path lib = layout.lib();
-        for (String s : List.of("launch.sh", "supervisor.sh", "host-init.sh", "receive-gate.sh")) {
+        for (String s : List.of("launch.sh", "supervisor.sh", "host-init.sh", "gate.sh")) {
             resource(s, lib.resolve(s), "rwxr-xr-x");
         }
         resource("references/puppet_state_functions.sh", lib.resolve("puppet_state_functions.sh"), "rw-r--r--");

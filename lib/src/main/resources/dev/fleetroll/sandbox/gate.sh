@@ -1,13 +1,19 @@
 #!/bin/sh
-# fleetroll sandbox: the host's `cat` once a receive gate is armed (RunningSandbox.holdReceive). The first `cat`
-# without arguments that takes the gate (an atomic rename of /run/gate/cat) passes the gate's byte count of its
-# input, says so (/run/gate/cat.held) and waits for /run/gate/cat.release before copying the rest; every other
-# call is the real cat. A write's content arrives through such a cat, so a spec can cut a write at an exact point.
-g=/run/gate/cat
-if [ $# -eq 0 ] && [ -f "$g" ] && mv "$g" "$g.taken" 2>/dev/null; then
-    head -c "$(/run/gate/real-cat "$g.taken")" || exit 1
+# fleetroll: a host's gated program (bind-mounted over /usr/bin/cat or /usr/bin/sync; the name comes from $0). It is
+# the real program (/run/gate/real-NAME) until a gate is armed (/run/gate/NAME holds a byte count). Then the first
+# call that takes the gate (an atomic rename) holds: cat without arguments (how a write's content arrives) first
+# passes that many bytes of its input; sync holds before syncing. It says so (/run/gate/NAME.held) and waits for
+# /run/gate/NAME.release before going on as the real program. Specs cut a write at an exact point with it: the
+# sandbox (RunningSandbox.holdReceive) and WriteHosts (which puts its own directory in place of /run/gate).
+p=${0##*/}
+g=/run/gate/$p
+if { [ "$p" != cat ] || [ $# -eq 0 ]; } && [ -f "$g" ] && mv "$g" "$g.taken" 2>/dev/null; then
+    if [ "$p" = cat ]; then
+        read -r n <"$g.taken"
+        head -c "$n" || exit 1
+    fi
     : >"$g.held"
     while [ ! -e "$g.release" ]; do sleep 0.02; done
     rm -f "$g.taken" "$g.release" "$g.held"
 fi
-exec /run/gate/real-cat "$@"
+exec "/run/gate/real-$p" "$@"

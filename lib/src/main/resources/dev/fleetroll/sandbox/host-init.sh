@@ -39,10 +39,10 @@ control() {
         tarpit) [ -n "$sshd_pid" ] && kill -STOP "$sshd_pid" ;;
         untarpit) [ -n "$sshd_pid" ] && kill -CONT "$sshd_pid" ;;
         hold-receive)
-            # from now on (this boot) /usr/bin/cat is the receive gate (receive-gate.sh); it holds after ARG bytes
+            # from now on (this boot) /usr/bin/cat is the gate (gate.sh); its next bare call holds after ARG bytes
             if ! grep -q ' /run/gate/real-cat ' /proc/self/mountinfo; then
                 mkdir -p /run/gate && : >/run/gate/real-cat && mount -n --bind /usr/bin/cat /run/gate/real-cat \
-                    && mount -n --bind "${0%/*}/receive-gate.sh" /usr/bin/cat
+                    && mount -n --bind "${0%/*}/gate.sh" /usr/bin/cat
             fi
             rm -f /run/gate/cat.taken /run/gate/cat.release /run/gate/cat.held
             echo "$arg" >/run/gate/cat ;;

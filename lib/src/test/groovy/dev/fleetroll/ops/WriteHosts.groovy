@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit
  * where {@link #target} (an empty directory outside) is a bind mount of the host's own directory
  * ({@link #hostDir}). The same target path therefore holds a different file on every host, as
  * {@code /etc/puppet/ronin_settings} does on real ones, and a spec can still look at each host's files from outside.
- * Logins are root. Each host runs shims over {@code cat} and {@code sync} that a spec can arm to hold the host at an
- * exact point of a write ({@link #hold}). Nothing outside the temp dir is touched; {@link #close()} stops every process.
+ * Logins are root. Each host runs the sandbox's gate script over {@code cat} and {@code sync}, which a spec can arm
+ * to hold the host at an exact point of a write ({@link #hold}). Nothing outside the temp dir is touched; {@link #close()} stops every process.
  */
 class WriteHosts implements Closeable {
     final Path dir
@@ -39,14 +39,18 @@ class WriteHosts implements Closeable {
         try {
             Path real = Files.createDirectories(dir.resolve('real'))
             GATED.each { prog -> Files.copy(Path.of("/usr/bin/${prog}"), real.resolve(prog), StandardCopyOption.COPY_ATTRIBUTES) }
+            String gateScript = WriteHosts.getResourceAsStream('/dev/fleetroll/sandbox/gate.sh').getText('UTF-8')
             for (String n : names) {
                 Path h = Files.createDirectories(dir.resolve('hosts').resolve(n))
                 Path gates = Files.createDirectories(dir.resolve('gates').resolve(n))
-                Path shims = Files.createDirectories(dir.resolve('shims').resolve(n))
-                GATED.each { prog -> writeShim(shims.resolve(prog), prog, gates, real) }
-                // inside the host's mount namespace: its own target directory, and the gated programs over the real ones
+                // the sandbox's gate, with this host's gate directory in place of /run/gate
+                Path gate = gates.resolve('gate.sh')
+                gate.text = gateScript.replace('/run/gate', gates.toString())
+                gate.toFile().setExecutable(true, false)
+                GATED.each { prog -> Files.createSymbolicLink(gates.resolve("real-${prog}"), real.resolve(prog)) }
+                // inside the host's mount namespace: its own target directory, and the gate over the gated programs
                 String mounts = 'mount --bind "$1" "$2" && shift 2' + GATED.collect { prog ->
-                    " && mount --bind ${shims.resolve(prog)} /usr/bin/${prog}"
+                    " && mount --bind ${gate} /usr/bin/${prog}"
                 }.join('') + ' && exec "$@"'
                 servers[n] = fx.start(prefix: ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--',
                         '/bin/sh', '-c', mounts, 'sh', h.toString(), target.toString()])
@@ -74,29 +78,8 @@ Host *
         }
     }
 
-    /** The programs a spec can hold on a host ({@link #hold}): the host runs a shim over each that is the real one until armed. */
+    /** The programs a spec can hold on a host ({@link #hold}): the sandbox's gate.sh runs in front of each. */
     static final List<String> GATED = ['cat', 'sync']
-
-    /**
-     * The shim over {@code prog}: the real program, unless a gate is armed ({@code GATES/prog} exists), in which case
-     * the first call that takes it (an atomic rename) holds: {@code cat} without arguments (the write script's receive)
-     * first passes the gate's byte count of its input, {@code sync} holds before syncing. It then says so
-     * ({@code prog.held}) and waits for {@code prog.release} before going on as the real program.
-     */
-    private static void writeShim(Path shim, String prog, Path gates, Path real) {
-        String g = gates.resolve(prog).toString()
-        String takes = prog == 'cat' ? '[ $# -eq 0 ] && ' : ''
-        String first = prog == 'cat' ? "    head -c \"\$(${real.resolve('cat')} '${g}.taken')\" || exit 1\n" : ''
-        shim.text = """#!/bin/sh
-if ${takes}[ -f '${g}' ] && mv '${g}' '${g}.taken' 2>/dev/null; then
-${first}    : > '${g}.held'
-    while [ ! -e '${g}.release' ]; do sleep 0.02; done
-    rm -f '${g}.taken' '${g}.release' '${g}.held'
-fi
-exec ${real.resolve(prog)} "\$@"
-"""
-        shim.toFile().setExecutable(true, false)
-    }
 
     /**
      * Arms a gate on {@code host}: its next {@code cat} without arguments passes {@code bytes} of its input and holds
@@ -108,7 +91,7 @@ exec ${real.resolve(prog)} "\$@"
         assert prog in GATED
         Path g = dir.resolve('gates').resolve(host)
         ['.taken', '.release', '.held'].each { Files.deleteIfExists(g.resolve(prog + it)) }
-        Files.writeString(g.resolve(prog), "${bytes}")
+        Files.writeString(g.resolve(prog), "${bytes}\n")
     }
 
     /** Whether the gated program on {@code host} is holding now. */
