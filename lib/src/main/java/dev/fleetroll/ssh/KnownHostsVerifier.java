@@ -19,9 +19,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one known_hosts verifier of a process. Each file is parsed once and kept in memory (re-read only when another
- * process changed it); lookups never touch the disk beyond a {@code stat}.
+ * process changed it); lookups never touch the disk beyond a {@code stat}. Plain names are indexed: a lookup looks
+ * at the lines naming the host, plus the lines no index can answer (hashed, wildcard and negated patterns, markers),
+ * in file order, instead of matching every line of a file that lists the whole fleet.
  *
  * <p>Understands plain and hashed ({@code |1|salt|hash}) host fields, pattern lists with {@code *}, {@code ?} and
  * {@code !}, the {@code [host]:port} form for ports other than 22, and the {@code @revoked} marker (a revoked key is
@@ -148,9 +152,9 @@ public final class KnownHostsVerifier {
     public Set<String> knownKeyTypes(String name, int port, boolean alias, List<Path> files) {
         String lookup = lookupName(name, port, alias);
         Set<String> types = new LinkedHashSet<>();
+        HostMatcher hm = new HostMatcher(lookup);
         for (Path f : files) {
-            HostMatcher hm = new HostMatcher(lookup);
-            for (Entry e : file(f).entries()) {
+            for (Entry e : file(f).snapshot().candidates(hm.lookupLower)) {
                 if (e.marker == null && hm.matches(e)) {
                     types.add(e.keyType);
                 }
@@ -170,15 +174,22 @@ public final class KnownHostsVerifier {
     private Match find(String lookup, List<Path> paths, String keyType, byte[] blob, boolean reload) {
         Match changed = null;
         HostMatcher hm = new HostMatcher(lookup);
+        List<Snapshot> snapshots = new ArrayList<>(paths.size());
         for (Path p : paths) {
             HostsFile hf = reload ? file(p) : files.computeIfAbsent(p.toAbsolutePath().normalize(), HostsFile::new);
-            for (Entry e : hf.entries()) {
-                if ("@revoked".equals(e.marker)) {
-                    if (Arrays.equals(e.blob, blob)) {
-                        return new Match(Status.REVOKED, p, e.line);
-                    }
-                    continue;
+            snapshots.add(hf.snapshot());
+        }
+        // a revoked key is refused whatever other lines say, as OpenSSH checks revocation before matching
+        for (int i = 0; i < paths.size(); i++) {
+            for (Entry e : snapshots.get(i).scanned()) {
+                if ("@revoked".equals(e.marker) && Arrays.equals(e.blob, blob)) {
+                    return new Match(Status.REVOKED, paths.get(i), e.line);
                 }
+            }
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            Path p = paths.get(i);
+            for (Entry e : snapshots.get(i).candidates(hm.lookupLower)) {
                 if (e.marker != null || !hm.matches(e)) {
                     continue;
                 }
@@ -269,11 +280,11 @@ public final class KnownHostsVerifier {
 
     // ---------------------------------------------------------------- one file
 
-    /** A known_hosts file held in memory; {@code entries} is an immutable snapshot replaced under {@code lock}. */
+    /** A known_hosts file held in memory; {@code snapshot} is immutable, replaced under {@code lock}. */
     private static final class HostsFile {
         final Path path;
         final ReentrantLock lock = new ReentrantLock();
-        private volatile List<Entry> entries = List.of();
+        private volatile Snapshot snapshot = Snapshot.of(List.of());
         private volatile long size = -1;
         private volatile FileTime mtime;
         private volatile boolean loaded;
@@ -282,8 +293,8 @@ public final class KnownHostsVerifier {
             this.path = path;
         }
 
-        List<Entry> entries() {
-            return entries;
+        Snapshot snapshot() {
+            return snapshot;
         }
 
         private volatile int lines;
@@ -325,7 +336,7 @@ public final class KnownHostsVerifier {
                         LOG.warn("cannot read known hosts file {}: {}", path, e.getMessage());
                     }
                 }
-                entries = List.copyOf(parsed);
+                snapshot = Snapshot.of(parsed);
                 lines = n;
                 size = s;
                 mtime = t;
@@ -337,9 +348,9 @@ public final class KnownHostsVerifier {
 
         /** Records our own append so the next stat does not trigger a reload. Called under {@code lock}. */
         void appended(Entry e, long newSize) {
-            List<Entry> next = new ArrayList<>(entries);
+            List<Entry> next = new ArrayList<>(snapshot.entries());
             next.add(e);
-            entries = List.copyOf(next);
+            snapshot = Snapshot.of(next);
             lines = e.line;
             size = newSize;
             try {
@@ -350,6 +361,55 @@ public final class KnownHostsVerifier {
         }
     }
 
+    /**
+     * A file's entries in file order, with an index of the plain ones (no marker, not hashed, names without wildcards
+     * or negation) by each name they list; {@code scanned} holds every other entry, which any lookup must look at.
+     */
+    record Snapshot(List<Entry> entries, Map<String, List<Entry>> byName, List<Entry> scanned) {
+        static Snapshot of(List<Entry> entries) {
+            Map<String, List<Entry>> byName = new HashMap<>();
+            List<Entry> scanned = new ArrayList<>();
+            for (Entry e : entries) {
+                if (!e.plain) {
+                    scanned.add(e);
+                    continue;
+                }
+                for (Pattern p : e.patterns) {
+                    List<Entry> named = byName.computeIfAbsent(p.glob(), k -> new ArrayList<>(1));
+                    if (named.isEmpty() || named.getLast() != e) { // "a,a" lists its entry once
+                        named.add(e);
+                    }
+                }
+            }
+            return new Snapshot(List.copyOf(entries), byName, List.copyOf(scanned));
+        }
+
+        /** The entries a lookup of {@code lowerName} must look at, in file order (a superset of its matches). */
+        List<Entry> candidates(String lowerName) {
+            List<Entry> named = byName.getOrDefault(lowerName, List.of());
+            if (scanned.isEmpty()) {
+                return named;
+            }
+            if (named.isEmpty()) {
+                return scanned;
+            }
+            List<Entry> merged = new ArrayList<>(named.size() + scanned.size());
+            int i = 0;
+            int j = 0;
+            while (i < named.size() || j < scanned.size()) {
+                if (j == scanned.size() || (i < named.size() && named.get(i).line < scanned.get(j).line)) {
+                    merged.add(named.get(i++));
+                } else {
+                    merged.add(scanned.get(j++));
+                }
+            }
+            return merged;
+        }
+    }
+
+    /** One pattern of a host field, lower-cased, without its {@code !}. */
+    record Pattern(String glob, boolean negated) {}
+
     /** One known_hosts line. {@code hosts} is the host field; hashed fields carry salt and hash. */
     static final class Entry {
         final String marker;
@@ -359,6 +419,10 @@ public final class KnownHostsVerifier {
         final int line;
         private final byte[] salt;
         private final byte[] hash;
+        /** The host field's patterns (OpenSSH's comma-separated list); empty for a hashed field. */
+        final List<Pattern> patterns;
+        /** No marker, not hashed, only literal names: found through the index. */
+        final boolean plain;
 
         Entry(String marker, String hosts, String keyType, byte[] blob, int line) {
             this.marker = marker;
@@ -366,6 +430,21 @@ public final class KnownHostsVerifier {
             this.keyType = keyType;
             this.blob = blob;
             this.line = line;
+            List<Pattern> ps = new ArrayList<>();
+            boolean literal = true;
+            if (!hosts.startsWith("|")) {
+                for (String p : hosts.split(",")) {
+                    if (p.isEmpty()) {
+                        continue;
+                    }
+                    boolean neg = p.startsWith("!");
+                    String glob = (neg ? p.substring(1) : p).toLowerCase(Locale.ROOT);
+                    ps.add(new Pattern(glob, neg));
+                    literal &= !neg && glob.indexOf('*') < 0 && glob.indexOf('?') < 0;
+                }
+            }
+            this.patterns = List.copyOf(ps);
+            this.plain = marker == null && !hosts.startsWith("|") && literal;
             byte[] s = null;
             byte[] h = null;
             if (hosts.startsWith("|1|")) {
@@ -410,12 +489,12 @@ public final class KnownHostsVerifier {
 
     /** Matches entries against one lookup name; reuses one HMAC for hashed entries. */
     private static final class HostMatcher {
-        private final String lookup;
+        final String lookupLower;
         private final byte[] lookupBytes;
         private Mac mac;
 
         HostMatcher(String lookup) {
-            this.lookup = lookup;
+            this.lookupLower = lookup.toLowerCase(Locale.ROOT);
             this.lookupBytes = lookup.getBytes(StandardCharsets.UTF_8);
         }
 
@@ -434,7 +513,17 @@ public final class KnownHostsVerifier {
                     return false;
                 }
             }
-            return SshConfigResolver.Glob.matchesList(e.hosts, lookup, true);
+            // OpenSSH's match_pattern_list, case-insensitive: a negated match fails the line, any other match wins
+            boolean got = false;
+            for (Pattern p : e.patterns) {
+                if (SshConfigResolver.Glob.matches(p.glob(), lookupLower, false)) {
+                    if (p.negated()) {
+                        return false;
+                    }
+                    got = true;
+                }
+            }
+            return got;
         }
     }
 }

@@ -34,7 +34,7 @@ final class MarkedInput extends InputStream {
     private final byte[] begin;
     private final byte[] end;
     private final boolean withStatus;
-    private byte[] buf = new byte[16 * 1024];
+    private byte[] buf = new byte[4 * 1024]; // grows when a marker straddles a full buffer (see fill)
     private int pos;
     private int lim;
     private State state = State.SEEKING;

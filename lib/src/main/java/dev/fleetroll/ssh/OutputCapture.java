@@ -41,7 +41,7 @@ final class OutputCapture {
     /** Reads {@code in} to its end into stdout ({@code isErr} false) or stderr. */
     void drain(InputStream in, boolean isErr) throws IOException {
         Stream s = isErr ? err : out;
-        byte[] buf = new byte[32 * 1024];
+        byte[] buf = new byte[8 * 1024]; // small: one per stream of every command in flight; reads are cheap
         int n;
         while ((n = in.read(buf)) >= 0) {
             if (n > 0) {

@@ -294,7 +294,9 @@ public final class SshConfigResolver {
 
     private static boolean hostMatches(String host, Line line) {
         boolean matched = false;
-        for (String arg : line.args) {
+        List<String> args = line.args;
+        for (int i = 0, n = args.size(); i < n; i++) { // every host is matched against every Host line: no iterator
+            String arg = args.get(i);
             boolean negated = arg.startsWith("!");
             String pattern = negated ? arg.substring(1) : arg;
             if (Glob.matches(pattern, host, false)) {

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SshConnector {
     private static final Logger LOG = LoggerFactory.getLogger(SshConnector.class);
+    /** The largest data packet hosts may send us on a channel (OpenSSH and SSHJ default to 32 KiB). */
+    static final int CHANNEL_PACKET_BYTES = 16 * 1024;
 
     /** The connection of the jump host to go through; asked once per attempt. */
     @FunctionalInterface
@@ -136,6 +138,9 @@ final class SshConnector {
             client.setTimeout(0);
             client.getTransport().setTimeoutMs(ceilingMs);
             client.getConnection().getKeepAlive().setKeepAliveInterval(0);
+            // SSHJ gives each channel stream (two per command) a buffer of the local maximum packet to start with. Host
+            // output is mostly small: 16 KiB halves what every command in flight holds (see docs/ssh-engine.md).
+            client.getConnection().setMaxPacketSize(CHANNEL_PACKET_BYTES);
             client.setSocketFactory(new WatchedSocketFactory(at.watch, () -> at.tcpConnected = true));
             String policy = rh.effectiveStrictHostKeyChecking(settings.strictHostKeyChecking());
             at.hostKeys = new HostKeyCheck(verifier, rh, policy);

@@ -112,6 +112,40 @@ class KnownHostsVerifierSpec extends Specification {
         !check('a.example', 22, kh, 'yes', key(4)).accepted()
     }
 
+    def "the name index answers as a scan of every line would: case, lists, lines that need a scan, file order"() {
+        given: 'a fleet-sized file: 300 plain lines, then lines no index can answer, then a second key for h7'
+        Path kh = dir.resolve('known_hosts')
+        StringBuilder text = new StringBuilder()
+        (1..300).each { text << "h${it}.Fleet.Test,h${it},h${it} ssh-ed25519 ${b64(key(it))}\n" }
+        text << "*.wild.test,!h-bad.wild.test ssh-ed25519 ${b64(key(1000))}\n"
+        text << "!h5,h5* ssh-rsa ${b64(key(1001))}\n"
+        text << "@revoked * ssh-ed25519 ${b64(key(7))}\n"
+        text << "h8 ssh-rsa ${b64(key(1002))}\n"
+        Files.writeString(kh, text.toString())
+
+        expect: 'a plain name, in any case, through any name on its line'
+        check('h42', 22, kh, 'yes', key(42)).accepted()
+        check('H42.FLEET.test', 22, kh, 'yes', key(42)).accepted()
+        !check('h42', 22, kh, 'yes', key(43)).accepted()
+        check('h42', 22, kh, 'yes', key(43)).message().contains("${kh}:42")
+
+        and: 'wildcard and negated lines are still found, and a negation still fails its line'
+        check('a.wild.test', 22, kh, 'yes', key(1000)).accepted()
+        !check('h-bad.wild.test', 22, kh, 'yes', key(1000)).accepted()
+        !check('h5', 22, kh, 'yes', key(1001), 'ssh-rsa').accepted()
+        check('h55', 22, kh, 'yes', key(1001), 'ssh-rsa').accepted()
+
+        and: 'a revoked key is refused even where a plain line names it; key types come from both kinds of line'
+        check('h7', 22, kh, 'no', key(7)).message().contains('@revoked')
+        verifier.knownKeyTypes('h8', 22, false, [kh]) == ['ssh-ed25519', 'ssh-rsa'] as LinkedHashSet
+        verifier.knownKeyTypes('h55', 22, false, [kh]) == ['ssh-ed25519', 'ssh-rsa'] as LinkedHashSet
+
+        and: 'a host appended by accept-new is found through the index afterwards'
+        check('new-host', 22, kh, 'accept-new', key(2000)).accepted()
+        check('NEW-host', 22, kh, 'yes', key(2000)).accepted()
+        !check('new-host', 22, kh, 'yes', key(2001)).accepted()
+    }
+
     def "yes and ask refuse an unknown key with a hint; accept-new appends it"() {
         given:
         Path kh = dir.resolve('sub/known_hosts')
