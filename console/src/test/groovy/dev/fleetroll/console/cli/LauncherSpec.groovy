@@ -125,5 +125,17 @@ class LauncherSpec extends Specification {
         second.err == ''
         second.out == first.out
         Files.getLastModifiedTime(checkout.resolve('console/target/fleetroll.jar')).toMillis() == jarTime
+
+        when: 'a plain command and a DSL run, each printing the JVM flags the launcher gave it'
+        def flags = env + [FLEETROLL_JAVA_OPTS: '-XX:+PrintCommandLineFlags']
+        def plain = run(checkout.resolve('fleetroll'), flags, 'hosts', '--help')
+        def dsl = run(checkout.resolve('fleetroll'), flags, '-e', '20 + 22')
+
+        then: 'both run; on JDK 25+ the AOT cache (trained on the DSL) serves the DSL, a plain command the JDK archive'
+        plain.status == 0
+        dsl.status == 0
+        dsl.out.readLines().last() == '42'
+        feature < 25 || dsl.out.contains('-XX:AOTCache=')
+        !plain.out.contains('-XX:AOTCache=')
     }
 }
