@@ -170,7 +170,9 @@ class ReplTerminalSpec extends Specification {
         when:
         tmux.type(s, "hosts('web').")
         tmux.keys(s, 'Tab')
-        def screen = tmux.waitFor(s, 'audit()')
+        // the list is drawn in order (audit ... waitFor ... where): wait for its last line asserted below, not its
+        // first, or a loaded machine shows a list still being drawn
+        def screen = tmux.waitFor(s, ~/audit\(\)[\s\S]*waitFor[\s\S]*where\s+\(hosts matching a closure/)
 
         then:
         screen =~ /audit\(\)\s+\(SSH audit of every host/
