@@ -374,7 +374,7 @@ public final class KnownHostsVerifier {
                     scanned.add(e);
                     continue;
                 }
-                for (Pattern p : e.patterns) {
+                for (SshConfigResolver.Glob.Pattern p : e.patterns) {
                     List<Entry> named = byName.computeIfAbsent(p.glob(), k -> new ArrayList<>(1));
                     if (named.isEmpty() || named.getLast() != e) { // "a,a" lists its entry once
                         named.add(e);
@@ -407,9 +407,6 @@ public final class KnownHostsVerifier {
         }
     }
 
-    /** One pattern of a host field, lower-cased, without its {@code !}. */
-    record Pattern(String glob, boolean negated) {}
-
     /** One known_hosts line. {@code hosts} is the host field; hashed fields carry salt and hash. */
     static final class Entry {
         final String marker;
@@ -419,8 +416,8 @@ public final class KnownHostsVerifier {
         final int line;
         private final byte[] salt;
         private final byte[] hash;
-        /** The host field's patterns (OpenSSH's comma-separated list); empty for a hashed field. */
-        final List<Pattern> patterns;
+        /** The host field's patterns (OpenSSH's comma-separated list), lower-cased; empty for a hashed field. */
+        final List<SshConfigResolver.Glob.Pattern> patterns;
         /** No marker, not hashed, only literal names: found through the index. */
         final boolean plain;
 
@@ -430,21 +427,9 @@ public final class KnownHostsVerifier {
             this.keyType = keyType;
             this.blob = blob;
             this.line = line;
-            List<Pattern> ps = new ArrayList<>();
-            boolean literal = true;
-            if (!hosts.startsWith("|")) {
-                for (String p : hosts.split(",")) {
-                    if (p.isEmpty()) {
-                        continue;
-                    }
-                    boolean neg = p.startsWith("!");
-                    String glob = (neg ? p.substring(1) : p).toLowerCase(Locale.ROOT);
-                    ps.add(new Pattern(glob, neg));
-                    literal &= !neg && glob.indexOf('*') < 0 && glob.indexOf('?') < 0;
-                }
-            }
-            this.patterns = List.copyOf(ps);
-            this.plain = marker == null && !hosts.startsWith("|") && literal;
+            boolean hashed = hosts.startsWith("|");
+            this.patterns = hashed ? List.of() : SshConfigResolver.Glob.parseList(hosts, true);
+            this.plain = marker == null && !hashed && patterns.stream().allMatch(SshConfigResolver.Glob.Pattern::literal);
             byte[] s = null;
             byte[] h = null;
             if (hosts.startsWith("|1|")) {
@@ -513,17 +498,7 @@ public final class KnownHostsVerifier {
                     return false;
                 }
             }
-            // OpenSSH's match_pattern_list, case-insensitive: a negated match fails the line, any other match wins
-            boolean got = false;
-            for (Pattern p : e.patterns) {
-                if (SshConfigResolver.Glob.matches(p.glob(), lookupLower, false)) {
-                    if (p.negated()) {
-                        return false;
-                    }
-                    got = true;
-                }
-            }
-            return got;
+            return SshConfigResolver.Glob.matchesList(e.patterns, lookupLower); // both sides lower-cased
         }
     }
 }

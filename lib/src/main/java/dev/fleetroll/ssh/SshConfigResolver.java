@@ -774,25 +774,48 @@ public final class SshConfigResolver {
             return si == s.length();
         }
 
-        /**
-         * OpenSSH's {@code match_pattern_list}: comma-separated patterns, {@code !} negates; a negated match fails
-         * the whole list, otherwise any positive match succeeds.
-         */
-        static boolean matchesList(String list, String s, boolean ignoreCase) {
-            boolean got = false;
+        /** One pattern of a list, without its {@code !}. */
+        record Pattern(String glob, boolean negated) {
+            /** Whether the pattern is a plain name: no wildcard, not negated. */
+            boolean literal() {
+                return !negated && glob.indexOf('*') < 0 && glob.indexOf('?') < 0;
+            }
+        }
+
+        /** A comma-separated pattern list split once, empty entries dropped; lower-cased when {@code lowerCase}. */
+        static List<Pattern> parseList(String list, boolean lowerCase) {
+            List<Pattern> out = new ArrayList<>();
             for (String p : list.split(",")) {
                 if (p.isEmpty()) {
                     continue;
                 }
                 boolean neg = p.startsWith("!");
-                if (matches(neg ? p.substring(1) : p, s, ignoreCase)) {
-                    if (neg) {
+                String glob = neg ? p.substring(1) : p;
+                out.add(new Pattern(lowerCase ? glob.toLowerCase(Locale.ROOT) : glob, neg));
+            }
+            return List.copyOf(out);
+        }
+
+        /**
+         * OpenSSH's {@code match_pattern_list}: a negated match fails the whole list, otherwise any positive match
+         * succeeds. Compared as given: lower-case both sides for a case-insensitive match.
+         */
+        static boolean matchesList(List<Pattern> patterns, String s) {
+            boolean got = false;
+            for (Pattern p : patterns) {
+                if (match(p.glob(), 0, s, 0)) {
+                    if (p.negated()) {
                         return false;
                     }
                     got = true;
                 }
             }
             return got;
+        }
+
+        /** {@link #matchesList(List, String)} for a list given as text (comma-separated, {@code !} negates). */
+        static boolean matchesList(String list, String s, boolean ignoreCase) {
+            return matchesList(parseList(list, ignoreCase), ignoreCase ? s.toLowerCase(Locale.ROOT) : s);
         }
     }
 
