@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import net.schmizz.concurrent.Event;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.ChannelInputStream;
@@ -242,9 +243,9 @@ final class ChannelRunner {
         if (!slot.acquireChannel(cancel)) {
             return job.fail(Outcome.CANCELLED, cancel.reason());
         }
-        Session session;
+        ExecSession session;
         try {
-            session = client.startSession();
+            session = ExecSession.open(client);
         } catch (ConnectionException | TransportException e) {
             slot.releaseChannel();
             if (refused(e)) {
@@ -255,33 +256,48 @@ final class ChannelRunner {
         OutputCapture capture = new OutputCapture(job.host(), command.fullScript(), settings.outputCapBytes(),
                 settings.spillDir());
         AtomicReference<Session.Command> running = new AtomicReference<>();
+        AtomicReference<Event<ConnectionException>> execReply = new AtomicReference<>();
         Integer exit = null;
         Signal signal = null;
         Path spill = null;
         String ioError = null;
-        Stopper stopper = new Stopper(cancel, timeoutOf(command), () -> kill(running.get(), session, true));
+        String notStarted = null;
+        Stopper stopper = new Stopper(cancel, timeoutOf(command), () -> {
+            Event<ConnectionException> reply = execReply.get();
+            if (reply != null) {
+                reply.deliverError(new ConnectionException("stopped")); // wakes the wait for the server's answer
+            }
+            kill(running.get(), session, true);
+        });
         try (stopper) {
             if (command.pty()) {
                 session.allocatePTY(PTY_TERM, PTY_COLUMNS, PTY_ROWS, 0, 0, Map.of());
             }
-            Session.Command cmd = session.exec(SshjExecutor.commandLine(command, rh.user()));
-            running.set(cmd);
-            if (stopper.stopped()) {
-                kill(cmd, session, true); // stopped while exec was under way: the first kill had no command to signal
-            }
-            Thread stdinWriter = writeStdin(job.host(), cmd, command.stdin());
-            ioError = drain(capture, cmd.getInputStream(), cmd.getErrorStream());
-            stdinWriter.join(1000);
-            if (!stopper.stopped()) {
-                try {
-                    cmd.join(5, TimeUnit.SECONDS);
-                } catch (ConnectionException e) {
-                    LOG.debug("{}: channel did not close cleanly: {}", job.host(), e.getMessage());
+            Event<ConnectionException> reply = session.requestExec(SshjExecutor.commandLine(command, rh.user()));
+            execReply.set(reply);
+            notStarted = awaitStart(reply, stopper, client);
+            if (notStarted != null || stopper.stopped()) {
+                capture.abandon();
+            } else {
+                Session.Command cmd = session; // the channel is the command now
+                running.set(cmd);
+                if (stopper.stopped()) {
+                    kill(cmd, session, true); // stopped as the command started: the first kill had no command to signal
                 }
-                exit = cmd.getExitStatus();
-                signal = cmd.getExitSignal();
+                Thread stdinWriter = writeStdin(job.host(), cmd, command.stdin());
+                ioError = drain(capture, cmd.getInputStream(), cmd.getErrorStream());
+                stdinWriter.join(1000);
+                if (!stopper.stopped()) {
+                    try {
+                        cmd.join(5, TimeUnit.SECONDS);
+                    } catch (ConnectionException e) {
+                        LOG.debug("{}: channel did not close cleanly: {}", job.host(), e.getMessage());
+                    }
+                    exit = cmd.getExitStatus();
+                    signal = cmd.getExitSignal();
+                }
+                spill = capture.finish();
             }
-            spill = capture.finish();
         } catch (IOException e) {
             ioError = SshConnector.oneLine(e);
             capture.abandon();
@@ -302,6 +318,10 @@ final class ChannelRunner {
         if (stopper.stopped()) {
             return job.result(stopper.outcome(), null, capture, spill, stopper.reason());
         }
+        if (notStarted != null) {
+            slot.invalidateIfDead(client);
+            return job.result(Outcome.FAILED, null, capture, null, notStarted);
+        }
         if (exit != null) {
             return job.result(exit == 0 ? Outcome.OK : Outcome.FAILED, exit, capture, spill,
                     exit == 0 ? null : exitError(exit, capture));
@@ -312,6 +332,34 @@ final class ChannelRunner {
         slot.invalidateIfDead(client);
         return job.result(Outcome.FAILED, null, capture, spill,
                 "connection lost while the command ran" + (ioError == null ? "" : ": " + ioError));
+    }
+
+    /**
+     * Waits for the server's answer to the exec request for as long as the command may take: the stopper (the
+     * command's timeout, cancellation) errors the event, and so does the connection's death. Null when the command
+     * started or the stopper stopped it, else why it did not (certainly or perhaps) start.
+     */
+    private static String awaitStart(Event<ConnectionException> reply, Stopper stopper, SSHClient client) {
+        if (stopper.stopped()) {
+            return null; // stopped before the request went out: the stopper's kill found no answer to wake
+        }
+        try {
+            reply.await();
+            return null;
+        } catch (ConnectionException e) {
+            if (stopper.stopped()) {
+                return null;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                stopper.stop(Outcome.CANCELLED, "interrupted");
+                return null;
+            }
+            if (e.getCause() == null && PoolSlot.alive(client)) {
+                return "the server refused to run the command (it answered the exec request with a failure)";
+            }
+            return "connection lost before the server confirmed the command started (it may have): "
+                    + SshConnector.oneLine(e);
+        }
     }
 
     /**

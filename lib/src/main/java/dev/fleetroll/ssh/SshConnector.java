@@ -41,6 +41,11 @@ final class SshConnector {
     private static final Logger LOG = LoggerFactory.getLogger(SshConnector.class);
     /** The largest data packet hosts may send us on a channel (OpenSSH and SSHJ default to 32 KiB). */
     static final int CHANNEL_PACKET_BYTES = 16 * 1024;
+    /**
+     * The least time SSHJ waits for the server to confirm a channel open or close on a live connection (the connect
+     * timeout when longer). The start of a command is not bounded by it: {@link ExecSession}.
+     */
+    static final int CHANNEL_TIMEOUT_FLOOR_MS = 10_000;
 
     /** The connection of the jump host to go through; asked once per attempt. */
     @FunctionalInterface
@@ -185,7 +190,7 @@ final class SshConnector {
             }
             // Pooled connections idle for long: no read timeout on the socket, a bounded wait for channel opens.
             client.getTransport().setTimeoutMs(ctMs);
-            client.getConnection().setTimeoutMs(Math.max(ctMs, 10_000));
+            client.getConnection().setTimeoutMs(Math.max(ctMs, CHANNEL_TIMEOUT_FLOOR_MS));
             opened.incrementAndGet();
             ok = true;
             LOG.debug("{}: connected ({})", rh.alias(), rh.route());

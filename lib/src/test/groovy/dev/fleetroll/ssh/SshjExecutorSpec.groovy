@@ -18,6 +18,7 @@ class SshjExecutorSpec extends Specification {
     @Shared SshdFixture.Server s0, s1, s2
     @Shared int tarpit
     @Shared int refused
+    @Shared @AutoCleanup HoldingRelay relay
     @Shared Path home
 
     SshjExecutor ex
@@ -29,6 +30,7 @@ class SshjExecutorSpec extends Specification {
         s2 = fx.start()
         tarpit = fx.tarpit()
         refused = SshdFixture.freePort()
+        relay = new HoldingRelay(s2.port)
         home = dir.resolve('home') // an empty home: no ~/.ssh keys or config are ever read
         Files.createDirectories(home)
     }
@@ -49,6 +51,8 @@ Host tarpit
   Port ${tarpit}
 Host refused
   Port ${refused}
+Host relay
+  Port ${relay.port()}
 Host *
   HostName 127.0.0.1
   User root
@@ -66,7 +70,8 @@ Host *
                 .commandTimeout(o.commandTimeout ?: Duration.ofSeconds(20)).connectRetries(o.retries != null ? o.retries : 0)
                 .retryBackoff(Duration.ofMillis(50)).strictHostKeyChecking(o.policy ?: 'accept-new')
                 .idleClose(o.idle ?: Duration.ofMinutes(5)).outputCapBytes(o.cap ?: (1L << 20))
-                .spillDir(dir.resolve('spill')).closeWhenDone(o.closeWhenDone ?: false).build()
+                .spillDir(dir.resolve('spill')).closeWhenDone(o.closeWhenDone ?: false)
+                .keepaliveInterval(o.keepalive ?: Duration.ofSeconds(15)).build()
         ex = new SshjExecutor(resolver, o.verifier ?: new KnownHostsVerifier(), auth, settings)
         ex
     }
@@ -405,6 +410,61 @@ Host *
         r.elapsed() >= Duration.ofSeconds(5)
         r.elapsed() < Duration.ofSeconds(60)
         after.ok()
+        ex.connectionsOpened() == 1
+    }
+
+    def "a server slow to start the command is waited for up to the command's timeout, not SSHJ's channel timeout"() {
+        given: 'a pooled connection through the relay; no keep-alives, so the client sends nothing but the command'
+        executor(connectTimeout: Duration.ofSeconds(1), keepalive: Duration.ZERO)
+        assert ex.exec('relay', RemoteCommand.of('true'), Cancellation.none()).ok()
+        relay.holdAnswerToSecondRequest()
+
+        when: 'the server\'s answer to the exec request is held for longer than SSHJ would have waited for it'
+        def result = new java.util.concurrent.CompletableFuture<ExecResult>()
+        Thread.start { result.complete(ex.exec('relay', RemoteCommand.of('echo ran'), Cancellation.none())) }
+        relay.held().await()
+        Thread.sleep(SshConnector.CHANNEL_TIMEOUT_FLOOR_MS + 1000)
+        boolean waiting = !result.done
+        relay.release()
+        def r = result.get()
+
+        then:
+        waiting
+        r.outcome() == Outcome.OK
+        r.stdoutText() == 'ran\n'
+        ex.connectionsOpened() == 1
+    }
+
+    def "a command whose start is never confirmed ends at its timeout or at Ctrl-C; the connection stays"() {
+        when: 'the exec request is never answered while the command\'s 2 s timeout runs'
+        executor(keepalive: Duration.ZERO)
+        assert ex.exec('relay', RemoteCommand.of('true'), Cancellation.none()).ok()
+        relay.holdAnswerToSecondRequest()
+        def timedOut = ex.exec('relay', RemoteCommand.of('echo ran').withTimeout(Duration.ofSeconds(2)), Cancellation.none())
+        relay.release()
+        def afterTimeout = ex.exec('relay', RemoteCommand.of('echo still-here'), Cancellation.none())
+
+        then:
+        timedOut.outcome() == Outcome.TIMED_OUT
+        timedOut.error() == 'command did not finish within 2s'
+        afterTimeout.stdoutText() == 'still-here\n'
+        ex.connectionsOpened() == 1
+
+        when: 'on a new connection, the operator presses Ctrl-C while the answer is held'
+        ex.close()
+        executor(keepalive: Duration.ZERO)
+        assert ex.exec('relay', RemoteCommand.of('true'), Cancellation.none()).ok()
+        relay.holdAnswerToSecondRequest()
+        def c = new Cancellation()
+        Thread.start { relay.held().await(); c.cancel('operator pressed Ctrl-C') }
+        def cancelled = ex.exec('relay', RemoteCommand.of('echo ran'), c)
+        relay.release()
+        def afterCancel = ex.exec('relay', RemoteCommand.of('echo still-here'), Cancellation.none())
+
+        then:
+        cancelled.outcome() == Outcome.CANCELLED
+        cancelled.error() == 'operator pressed Ctrl-C'
+        afterCancel.stdoutText() == 'still-here\n'
         ex.connectionsOpened() == 1
     }
 
