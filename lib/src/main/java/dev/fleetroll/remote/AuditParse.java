@@ -21,6 +21,8 @@ public record AuditParse(Observation observation, byte[] overrideContent, byte[]
     public enum Reused {
         /** {@code uname} was not run: the known OS holds in the resident shell that saw it. */
         OS,
+        /** {@code sysctl} was not run (macOS): the known boot time holds in the resident shell that saw it. */
+        BOOT,
         /** The override's stat line was unchanged: known sha256 and settings, no content sent. */
         OVERRIDE,
         /** The vault's stat line was unchanged: known sha256. */

@@ -154,6 +154,9 @@ public final class AuditParser {
                 reused.add(AuditParse.Reused.OS);
             }
             String hostname = value("HOSTNAME");
+            if (isSet("BOOT_SAME")) {
+                reused.add(AuditParse.Reused.BOOT);
+            }
             Long uptime = number("UPTIME_S", "uptime");
             if (uptime != null && uptime < 0) {
                 warnings.add("uptime: negative value " + uptime + " ignored");

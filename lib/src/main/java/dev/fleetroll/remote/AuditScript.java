@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * OS_SAME            1 when uname was not run: the known OS, in the resident shell that saw it (see AuditKnown)
  * HOSTNAME           what the host calls itself (uname -n, or /proc/sys/kernel/hostname with OS_SAME)
  * RESIDENT           the resident shell's id ($FLEETROLL_RESIDENT) when the script ran in one
- * UPTIME_S           whole seconds since boot
+ * UPTIME_S           whole seconds since boot (macOS: CLOCK_S, or date, minus the boot time)
+ * BOOT_SAME          1 when sysctl was not run (macOS): the known boot time, in the resident shell that saw it
  * ROLE_PRESENT       1 or 0: /etc/puppet_role exists
  * ROLE               its text, whitespace runs collapsed to one space (single line by construction)
  * OVERRIDE_PATH      the override file's path on this OS
@@ -49,8 +50,9 @@ import java.util.stream.Collectors;
  * <p>Cost on the host, Linux: OS, hostname, uptime, role and the process scan use only shell builtins; {@code uname}
  * once (not in the resident shell that made the known audit); one {@code stat} for every file; one sha256 process for
  * the files that changed; one {@code base64} per changed blob (override, run record, and the vault when fetched). A
- * repeated audit of an unchanged host in its resident shell runs {@code stat} only. macOS adds {@code uname},
- * {@code sysctl}, {@code date} and {@code pgrep}.
+ * repeated audit of an unchanged host in its resident shell runs {@code stat} only. macOS adds {@code uname} (no
+ * /proc), {@code sysctl} for the boot time (not in the resident shell that made the known audit: a shell does not
+ * outlive a reboot) and {@code pgrep}; {@code date} only when there is no file to stat (the stat gives the clock).
  */
 public final class AuditScript {
     public static final String PROTOCOL = "v2";

@@ -62,24 +62,24 @@ case $os in
     meta=@LINUX_METADATA@ ;;
 esac
 
-up=
+# Uptime. Linux: /proc/uptime, with a builtin. Elsewhere: the boot time from sysctl, subtracted from the host's clock
+# below (the stat's, so no date fork when there is a file to stat). In the resident shell that made the known audit
+# the boot cannot have changed (no process outlives a reboot): the known boot time holds and sysctl is not run.
+up= bt=
 if [ "$os" != Darwin ] && [ -r /proc/uptime ]; then
   read -r up _ < /proc/uptime
   up=${up%%.*}
+elif [ -n "$k_boot" ] && [ -n "$k_shell" ] && [ "${FLEETROLL_RESIDENT-}" = "$k_shell" ] && [ "$os" = "$k_os" ]; then
+  bt=$k_boot
+  echo BOOT_SAME=1
 else
   bt=$(sysctl -n kern.boottime 2>/dev/null)
   case $bt in
-    *'sec = '*)
-      bt=${bt#*sec = }
-      bt=${bt%%,*}
-      now=$(date +%s)
-      case $bt$now in
-        *[!0-9]*) ;;
-        ?*) [ -n "$bt" ] && [ -n "$now" ] && up=$((now - bt)) ;;
-      esac ;;
+    *'sec = '*) bt=${bt#*sec = }; bt=${bt%%,*} ;;
+    *) bt= ;;
   esac
 fi
-[ -n "$up" ] && printf 'UPTIME_S=%s\n' "$up"
+case $bt in *[!0-9]*) bt= ;; esac
 
 if [ -e @ROLE@ ]; then
   echo ROLE_PRESENT=1
@@ -135,6 +135,12 @@ fi
 [ -n "$vlt_st" ] && printf 'VAULT_STAT=%s\n' "$vlt_st"
 [ -n "$pp_st" ] && printf '%s_STAT=%s\n' "$ppk" "$pp_st"
 [ -n "$clock" ] && printf 'CLOCK_S=%s\n' "$clock"
+if [ -n "$bt" ]; then
+  now=$clock
+  [ -n "$now" ] || now=$(date +%s)
+  case $now in ''|*[!0-9]*) ;; *) up=$((now - bt)) ;; esac
+fi
+[ -n "$up" ] && printf 'UPTIME_S=%s\n' "$up"
 
 # known file values hold within the boot that saw them: the boot time (clock minus uptime) within 2 s of the known
 # one. After a reboot, or a clock step, everything is read again.

@@ -76,6 +76,7 @@ class AuditMemoSpec extends Specification {
 
     static Set<AuditParse.Reused> expectedReuse(SandboxHost h) {
         def s = EnumSet.of(AuditParse.Reused.OS)
+        if (h.os() == HostOs.MACOS) s << AuditParse.Reused.BOOT
         if (h.override() != null) s << AuditParse.Reused.OVERRIDE
         if (h.vault() != null) s << AuditParse.Reused.VAULT
         if (h.metadata() != null) s << AuditParse.Reused.PUPPET
@@ -208,7 +209,7 @@ class AuditMemoSpec extends Specification {
         rewrite(h, h.override(), true)
     }
 
-    def "a new DefaultFleet (a new process) reuses files from the store, but runs uname in its new shell"() {
+    def "a new DefaultFleet (a new process) reuses files from the store, but runs uname (and sysctl on a Mac) in its new shell"() {
         given:
         sleep 2100
         audit()
@@ -219,7 +220,7 @@ class AuditMemoSpec extends Specification {
 
         then:
         r.failed().isEmpty()
-        fleet.hosts().every { h -> r.reused(h.fqdn()) == expectedReuse(h) - AuditParse.Reused.OS }
+        fleet.hosts().every { h -> r.reused(h.fqdn()) == expectedReuse(h) - AuditParse.Reused.OS - AuditParse.Reused.BOOT }
 
         cleanup:
         g?.close()
@@ -241,6 +242,21 @@ class AuditMemoSpec extends Specification {
         r.reused(h.fqdn()).isEmpty()
         fleet.hosts().findAll { it != h }.every { r.reused(it.fqdn()) == expectedReuse(it) }
         again.observations().find { it.host() == h.fqdn() }.ok()
+    }
+
+    def "the next audit by the same DefaultFleet takes its known values from its own last audit, not from the store"() {
+        given: 'an audit, then every stored observation deleted through another connection'
+        sleep 2100
+        audit()
+        def db = fleet.workspace().home().database()
+        java.sql.DriverManager.getConnection("jdbc:sqlite:$db").withCloseable { it.createStatement().executeUpdate('DELETE FROM observations') }
+
+        when:
+        def r = audit()
+
+        then: 'nothing was left to read, yet every unchanged file was reused'
+        r.failed().isEmpty()
+        fleet.hosts().every { h -> r.reused(h.fqdn()) == expectedReuse(h) }
     }
 
     /** Writes the override on {@code h} with {@code text}, keeping its mtime: in place, or as a new file renamed over it. */

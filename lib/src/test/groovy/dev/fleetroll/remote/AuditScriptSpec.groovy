@@ -363,6 +363,36 @@ class AuditScriptSpec extends Specification {
         execsOf(host, AuditScript.standard().command(knownFrom(full)).fullScript()) == ['dash', 'uname', 'stat']
     }
 
+    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
+    def "process budget on macOS: the clock comes from stat, not date; in the resident shell of the known audit, no sysctl"() {
+        given: 'the fake Mac\'s sysctl is a script that runs date itself; its stat runs the real one'
+        def host = macHost()
+        def token = '0123456789abcdef0123456789abcdef'
+        def full = parse(host.run('/bin/sh', "FLEETROLL_RESIDENT=$token\n" + AuditScript.standard().text()))
+        def sysctlOnly = execsOf(host, 'sysctl -n kern.boottime >/dev/null')
+
+        when:
+        def cold = execsOf(host, AuditScript.standard().text())
+        def elsewhere = execsOf(host, AuditScript.standard().text(knownFrom(full, token)))
+        def sameShellText = "FLEETROLL_RESIDENT=$token\n" + AuditScript.standard().text(knownFrom(full, token))
+        def sameShell = execsOf(host, sameShellText)
+        def again = parse(host.run('/bin/sh', sameShellText), full.observation())
+
+        then: 'date runs only inside the fake sysctl'
+        cold.count('date') == sysctlOnly.count('date')
+        cold.count('sysctl') == 1
+        elsewhere.count('sysctl') == 1
+        elsewhere.count('date') == sysctlOnly.count('date')
+
+        and: 'in the shell that saw the boot: neither sysctl nor date; the uptime is the clock minus the known boot time'
+        !sameShell.contains('sysctl')
+        !sameShell.contains('date')
+        again.reused().containsAll([AuditParse.Reused.OS, AuditParse.Reused.BOOT, AuditParse.Reused.OVERRIDE])
+        again.observation().uptimeSeconds() == again.observation().memo().clock() - (full.observation().memo().clock() - full.observation().uptimeSeconds())
+        again.observation().uptimeSeconds() >= full.observation().uptimeSeconds()
+        facts(again.observation()) == facts(full.observation())
+    }
+
     /** Known values as the client sends them, taken from a full audit's memo (the settle rule is AuditKnownSpec's). */
     static AuditKnown knownFrom(AuditParse p, String shell = null) {
         def o = p.observation()
