@@ -413,11 +413,19 @@ Host *
         ex.connectionsOpened() == 1
     }
 
-    def "a server slow to start the command is waited for up to the command's timeout, not SSHJ's channel timeout"() {
-        given: 'a pooled connection through the relay; no keep-alives, so the client sends nothing but the command'
-        executor(connectTimeout: Duration.ofSeconds(1), keepalive: Duration.ZERO)
+    /**
+     * A new executor with one pooled connection through the relay (no keep-alives: the client sends nothing but the
+     * next command), the relay armed to hold the server's answer to that command's exec request.
+     */
+    void heldRelayConnection(Duration connectTimeout = Duration.ofSeconds(20)) {
+        executor(connectTimeout: connectTimeout, keepalive: Duration.ZERO)
         assert ex.exec('relay', RemoteCommand.of('true'), Cancellation.none()).ok()
         relay.holdAnswerToSecondRequest()
+    }
+
+    def "a server slow to start the command is waited for up to the command's timeout, not SSHJ's channel timeout"() {
+        given: 'a pooled connection through the relay, with a connect timeout shorter than SSHJ\'s channel timeout'
+        heldRelayConnection(Duration.ofSeconds(1))
 
         when: 'the server\'s answer to the exec request is held for longer than SSHJ would have waited for it'
         def result = new java.util.concurrent.CompletableFuture<ExecResult>()
@@ -435,37 +443,29 @@ Host *
         ex.connectionsOpened() == 1
     }
 
-    def "a command whose start is never confirmed ends at its timeout or at Ctrl-C; the connection stays"() {
-        when: 'the exec request is never answered while the command\'s 2 s timeout runs'
-        executor(keepalive: Duration.ZERO)
-        assert ex.exec('relay', RemoteCommand.of('true'), Cancellation.none()).ok()
-        relay.holdAnswerToSecondRequest()
-        def timedOut = ex.exec('relay', RemoteCommand.of('echo ran').withTimeout(Duration.ofSeconds(2)), Cancellation.none())
-        relay.release()
-        def afterTimeout = ex.exec('relay', RemoteCommand.of('echo still-here'), Cancellation.none())
-
-        then:
-        timedOut.outcome() == Outcome.TIMED_OUT
-        timedOut.error() == 'command did not finish within 2s'
-        afterTimeout.stdoutText() == 'still-here\n'
-        ex.connectionsOpened() == 1
-
-        when: 'on a new connection, the operator presses Ctrl-C while the answer is held'
-        ex.close()
-        executor(keepalive: Duration.ZERO)
-        assert ex.exec('relay', RemoteCommand.of('true'), Cancellation.none()).ok()
-        relay.holdAnswerToSecondRequest()
+    def "a command whose start is never confirmed ends #how; the connection stays"() {
+        given: 'the answer to the exec request is held until the command has ended'
+        heldRelayConnection()
         def c = new Cancellation()
-        Thread.start { relay.held().await(); c.cancel('operator pressed Ctrl-C') }
-        def cancelled = ex.exec('relay', RemoteCommand.of('echo ran'), c)
+        if (ctrlC) {
+            Thread.start { relay.held().await(); c.cancel('operator pressed Ctrl-C') }
+        }
+
+        when:
+        def r = ex.exec('relay', RemoteCommand.of('echo ran').withTimeout(timeout), c)
         relay.release()
-        def afterCancel = ex.exec('relay', RemoteCommand.of('echo still-here'), Cancellation.none())
+        def after = ex.exec('relay', RemoteCommand.of('echo still-here'), Cancellation.none())
 
         then:
-        cancelled.outcome() == Outcome.CANCELLED
-        cancelled.error() == 'operator pressed Ctrl-C'
-        afterCancel.stdoutText() == 'still-here\n'
+        r.outcome() == outcome
+        r.error() == error
+        after.stdoutText() == 'still-here\n'
         ex.connectionsOpened() == 1
+
+        where:
+        how                  | timeout               | ctrlC || outcome           | error
+        'at its 2 s timeout' | Duration.ofSeconds(2) | false || Outcome.TIMED_OUT | 'command did not finish within 2s'
+        'at Ctrl-C'          | null                  | true  || Outcome.CANCELLED | 'operator pressed Ctrl-C'
     }
 
     def "the batch deadline cancels running and waiting hosts"() {
