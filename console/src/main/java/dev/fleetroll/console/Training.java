@@ -16,17 +16,25 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * The workload the launcher records its JDK 25 AOT cache from ({@code fleetroll --aot-train}, not for operators):
- * the paths whose start-up matters — {@code --version}, {@code -e} with the DSL's compiler, durations and queries,
- * and the console up to its prompt on a dumb terminal with a few lines and a completion; and, when this machine has
- * an OpenSSH server, two audit rounds of 32 connections to a throw-away {@code sshd} on 127.0.0.1 (handshake, auth,
- * exec, parser, store: what every cold {@code gather-host} repeats per host). Output is discarded; no real host or
- * store is touched (FLEETROLL_HOME is a temporary directory).
+ * The workloads the launcher records its two JDK 25 AOT caches from (not for operators). {@code fleetroll --aot-train}
+ * for the DSL's cache: {@code --version}, {@code -e} with the DSL's compiler, durations and queries, and the console
+ * up to its prompt on a dumb terminal with a few lines and a completion. {@code fleetroll --aot-train-plain} for plain
+ * commands' cache: {@code --version} and a command's help, without the Groovy classes (mapping those made a plain
+ * command bigger and slower). Both then run, when this machine has an OpenSSH server, two audit rounds of 32
+ * connections to a throw-away {@code sshd} on 127.0.0.1 (handshake, auth, exec, parser, store: what every cold
+ * {@code gather-host} repeats per host). Output is discarded; no real host or store is touched (FLEETROLL_HOME is a
+ * temporary directory).
  */
 final class Training {
+    /** The launcher's argument for each workload. */
+    static final String DSL = "--aot-train";
+    static final String PLAIN = "--aot-train-plain";
+
     private Training() {}
 
-    static int run() throws Exception {
+    /** The workload {@code arg} names ({@link #DSL} or {@link #PLAIN}); 0. */
+    static int run(String arg) throws Exception {
+        boolean dsl = DSL.equals(arg);
         PrintStream out = System.out;
         PrintStream err = System.err;
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
@@ -36,6 +44,11 @@ final class Training {
             System.setErr(nowhere);
             Cli cli = new Cli(Commands.all());
             cli.run(new String[] {"--version"});
+            if (!dsl) {
+                cli.run(new String[] {"gather-host", "--help"});
+                TrainingSshd.audit(home.resolve("ssh"));
+                return 0;
+            }
             cli.run(new String[] {"-e", "1+1"});
             cli.run(new String[] {"-e", "def d = 30.seconds + 2.minutes; [1, 2, 3].collect { it * 2 }.sum() + d.seconds"});
             cli.run(new String[] {"-e", "query('role~talos pp_last>20h os=L|M sort:pp_last:desc,host')"});
