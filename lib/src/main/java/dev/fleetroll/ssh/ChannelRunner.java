@@ -404,6 +404,16 @@ final class ChannelRunner {
     /** One try in a resident shell: its result, whether the command (may have) started, whether the shell had run commands before. */
     private record ResidentTry(ExecResult result, boolean started, boolean shellWasUsed) {}
 
+    /** The command's timeout or cancellation came while the resident shell was starting: the command did not run. */
+    private static final class StartStopped extends Exception {
+        final Outcome outcome;
+
+        StartStopped(Outcome outcome, String message) {
+            super(message, null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
     /** The server refused a session channel (MaxSessions, a forced command...): the command fails, the connection stays. */
     private static final class SessionRefused extends Exception {
         SessionRefused(String message) {
@@ -426,10 +436,13 @@ final class ChannelRunner {
             }
             ResidentShell shell;
             try {
-                shell = residentShell(slot, client, line);
+                shell = residentShell(slot, client, line, cancel, timeoutOf(command));
             } catch (SessionRefused e) {
                 slot.releaseChannel();
                 return job.fail(Outcome.FAILED, "session refused by " + job.host() + ": " + e.getMessage());
+            } catch (StartStopped e) {
+                slot.releaseChannel();
+                return job.fail(e.outcome, e.getMessage());
             } catch (StaleConnection | RuntimeException e) {
                 slot.releaseChannel();
                 throw e;
@@ -463,7 +476,8 @@ final class ChannelRunner {
      * The connection's resident shell for {@code line}, started and locked by this thread; null when another command
      * holds it. A shell of an earlier connection, or one that died while idle, is dropped and replaced.
      */
-    private ResidentShell residentShell(PoolSlot slot, SSHClient client, String line) throws StaleConnection, SessionRefused {
+    private ResidentShell residentShell(PoolSlot slot, SSHClient client, String line, Cancellation cancel, Duration timeout)
+            throws StaleConnection, SessionRefused, StartStopped {
         while (true) {
             ResidentShell cur = slot.resident.get(line);
             if (cur != null) {
@@ -489,23 +503,62 @@ final class ChannelRunner {
                 continue;
             }
             try {
-                fresh.session = client.startSession();
-                fresh.command = fresh.session.exec(line);
+                ExecSession session = ExecSession.open(client);
+                fresh.session = session;
+                awaitShellStart(session.requestExec(line), cancel, timeout, client);
+                fresh.command = session;
                 residentShellsStarted.incrementAndGet();
                 LOG.debug("{}: resident shell started ({})", slot.key, line);
                 return fresh;
-            } catch (ConnectionException | TransportException e) {
+            } catch (ConnectionException | TransportException | StartStopped | SessionRefused e) {
                 slot.resident.remove(line, fresh);
                 fresh.broken = true;
                 fresh.lock.unlock();
                 if (fresh.session != null) {
                     fresh.kill(false);
                 }
+                if (e instanceof StartStopped stopped) {
+                    throw stopped;
+                }
+                if (e instanceof SessionRefused refusedShell) {
+                    throw refusedShell;
+                }
                 if (refused(e)) {
                     throw new SessionRefused(SshConnector.oneLine(e));
                 }
                 throw new StaleConnection(e);
             }
+        }
+    }
+
+    /**
+     * Waits for the server's answer to the resident shell's exec request as {@link #awaitStart} waits for a command's:
+     * for as long as the command may take ({@code timeout}, Ctrl-C), not SSHJ's channel timeout. A server that refuses
+     * is {@link SessionRefused}; a connection that dies is the caller's stale connection (nothing ran).
+     */
+    private static void awaitShellStart(Event<ConnectionException> reply, Cancellation cancel, Duration timeout,
+                                        SSHClient client) throws ConnectionException, StartStopped, SessionRefused {
+        Runnable unregister = cancel.onCancel(() -> reply.deliverError(new ConnectionException("cancelled")));
+        try {
+            if (timeout == null || timeout.isZero()) {
+                reply.await();
+            } else if (!reply.tryAwait(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new StartStopped(Outcome.TIMED_OUT, "command did not finish within " + Durations.format(timeout)
+                        + " (the resident shell did not start)");
+            }
+        } catch (ConnectionException e) {
+            if (cancel.isCancelled()) {
+                throw new StartStopped(Outcome.CANCELLED, cancel.reason());
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new StartStopped(Outcome.CANCELLED, "interrupted");
+            }
+            if (e.getCause() == null && PoolSlot.alive(client)) {
+                throw new SessionRefused("the server refused to start the resident shell (it answered the exec request with a failure)");
+            }
+            throw e;
+        } finally {
+            unregister.run();
         }
     }
 
