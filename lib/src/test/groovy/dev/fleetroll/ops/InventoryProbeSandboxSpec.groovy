@@ -23,15 +23,32 @@ class InventoryProbeSandboxSpec extends Specification {
     @Shared
     SandboxFixture fleet = SandboxFixture.start(4) { it.withLoginUser('fleetci') }
 
-    /** A fake BMC: answers every datagram on 127.0.99.1:623 with an RMCP message. */
+    /** A fake BMC: answers every datagram on {@link #bmcAddress}:623 with an RMCP message. */
     @Shared
     DatagramSocket bmc
+
+    /** 127.0.99.N, odd N: the first such address free (another test run on this machine may hold one). */
+    @Shared
+    String bmcAddress
+
+    /** The even address after it: nobody binds even ones, so a BMC there never answers. */
+    @Shared
+    String silentBmcAddress
 
     @Shared
     Thread bmcThread
 
     def setupSpec() {
-        bmc = new DatagramSocket(new InetSocketAddress('127.0.99.1', 623))
+        for (int i = 1; i < 250 && bmc == null; i += 2) {
+            try {
+                bmc = new DatagramSocket(new InetSocketAddress("127.0.99.$i".toString(), 623))
+                bmcAddress = "127.0.99.$i"
+                silentBmcAddress = "127.0.99.${i + 1}"
+            } catch (BindException ignored) {
+                // held by another run: the next pair
+            }
+        }
+        assert bmc != null: 'no free 127.0.99.N:623 for the fake BMC'
         def ready = new CountDownLatch(1)
         bmcThread = Thread.start { // a platform thread: the probe's fan-out must not starve it
             ready.countDown()
@@ -68,10 +85,10 @@ class InventoryProbeSandboxSpec extends Specification {
         def ws = Workspace.of(fleet.fleetrollHome(), null, fleet.env())
         DefaultFleet f = DefaultFleet.open(ws)
         def records = f.hostsOfRecord(AuditLog.of(ws.home(), 'probe-spec'))
-        records.add(ok.fqdn(), [bmc: '127.0.99.1', dc: 'sandbox'])
+        records.add(ok.fqdn(), [bmc: bmcAddress, dc: 'sandbox'])
         records.add(stopped.fqdn(), [dc: 'sandbox'])
         records.add(tarpit.fqdn(), [dc: 'sandbox'])
-        records.add(nosudo.fqdn(), [bmc: '127.0.99.2', dc: 'sandbox'])
+        records.add(nosudo.fqdn(), [bmc: silentBmcAddress, dc: 'sandbox'])
 
         when:
         List<ProbeResult> results = f.probe(f.inventory().resolve('dc:sandbox'), BatchListener.NONE, Cancellation.none())

@@ -207,6 +207,7 @@ class MonitorTerminalSpec extends Specification {
         tmux.keys(s, 'Right')
         tmux.waitFor(s, ~/Recent \(\d+\)/)
         tmux.keys(s, 'Down')
+        tmux.waitFor(s, ~/▶ (?!role~talos)\S/) // the cursor left the first entry (a capture right after the key raced it)
         screen = tmux.rows(s)
         tmux.keys(s, 'Enter')
 
