@@ -1,5 +1,6 @@
 package dev.fleetroll.auditlog
 
+import dev.fleetroll.testing.TestJvm
 import dev.fleetroll.util.Sha256
 import groovy.json.JsonSlurper
 import java.nio.file.Files
@@ -106,10 +107,8 @@ class AuditLogRotationSpec extends Specification {
         def file = tmp.resolve('home/audit.jsonl')
         Files.createDirectories(file.parent)
         def gate = tmp.resolve('gate')
-        def java = ProcessHandle.current().info().command().orElse('java')
-        def cp = System.getProperty('java.class.path')
         def start = { String who, String other ->
-            new ProcessBuilder(java, '-cp', cp, AuditLogAppendMain.name, file.toString(), who, '100', other, gate.toString())
+            new ProcessBuilder(TestJvm.command(AuditLogAppendMain, file, who, '100', other, gate.toString()))
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("${who}.out").toFile()).start()
         }
         def log = new AuditLog(file, 'maintainer', Clock.systemUTC())

@@ -1,5 +1,6 @@
 package dev.fleetroll.auditlog
 
+import dev.fleetroll.testing.TestJvm
 import groovy.json.JsonSlurper
 import spock.lang.Specification
 import spock.lang.TempDir
@@ -158,10 +159,8 @@ class AuditLogSpec extends Specification {
     def "two processes appending 500 records each: 1000 lines, the chain verifies"() {
         given:
         def file = tmp.resolve('shared/audit.jsonl')
-        def java = ProcessHandle.current().info().command().orElse('java')
-        def cp = System.getProperty('java.class.path')
         def start = { String who, String other ->
-            new ProcessBuilder(java, '-cp', cp, AuditLogAppendMain.name, file.toString(), who, '500', other)
+            new ProcessBuilder(TestJvm.command(AuditLogAppendMain, file, who, '500', other))
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("${who}.out").toFile()).start()
         }
 

@@ -1,5 +1,6 @@
 package dev.fleetroll.ssh
 
+import dev.fleetroll.testing.TestJvm
 import dev.fleetroll.sandbox.SandboxFixture
 import java.nio.file.Files
 import java.nio.file.Path
@@ -87,9 +88,7 @@ class LoadedHandshakeSpec extends Specification {
         given: 'another process holds the lock of the known_hosts file every new host key is appended to'
         loadTheMachine()
         Path kh = dir.resolve('kh_locked')
-        def java = ProcessHandle.current().info().command().orElse('java')
-        def holder = new ProcessBuilder(java, '-cp', System.getProperty('java.class.path'), FileLockHolderMain.name,
-                kh.toString()).redirectErrorStream(true).start()
+        def holder = new ProcessBuilder(TestJvm.command(FileLockHolderMain, kh)).redirectErrorStream(true).start()
         processes << holder
         assert holder.inputStream.newReader().readLine() == 'LOCKED'
         Duration budget = Duration.ofSeconds(5)

@@ -1,5 +1,6 @@
 package dev.fleetroll.store
 
+import dev.fleetroll.testing.TestJvm
 import dev.fleetroll.UserError
 import dev.fleetroll.config.FleetrollConfig
 import dev.fleetroll.config.FleetrollHome
@@ -455,10 +456,7 @@ class SqliteStoreSpec extends Specification {
     }
 
     static Process java(String... args) {
-        String javaBin = ProcessHandle.current().info().command().orElse('java')
-        new ProcessBuilder([javaBin, '--enable-native-access=ALL-UNNAMED', '-cp', System.getProperty('java.class.path'),
-                            ConcurrentStoreMain.name] + (args as List))
-                .start()
+        new ProcessBuilder(TestJvm.command(ConcurrentStoreMain, args)).start()
     }
 
     static Map finish(Process p) {
