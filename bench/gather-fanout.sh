@@ -79,22 +79,35 @@ cg_seconds() {
     awk '{ printf "%.3f\n", $1 / 1e9 }' "$1/cpuacct.usage"
 }
 
+# The fleet's own CPU while nobody talks to it (its supervisors and timers), in CPU seconds per second: measured over
+# 4 s before the CPU runs and subtracted, times each window's length, from the host-side CPU below (a window that
+# holds a round and the idle gap before the next one otherwise charges the gap's background to the round).
+background=0
+measure_background() {
+    local h0 t0 h1 t1
+    h0=$(cg_seconds "$fleet_cg"); t0=$(date +%s.%N)
+    sleep 4
+    h1=$(cg_seconds "$fleet_cg"); t1=$(date +%s.%N)
+    background=$(awk -v a="$h0" -v b="$h1" -v s="$t0" -v e="$t1" 'BEGIN { printf "%.4f", (b - a) / (e - s) }')
+}
+
 # cpu_rounds OUT CMD...: runs CMD (a gather-host --every run whose rounds are far apart) in the client cgroup with output
 # to OUT, and prints "client_cpu_s host_cpu_s" for each round, read before the start and each time the process reports
-# a round (it is idle then).
+# a round (it is idle then); host CPU less the fleet's background over the window.
 cpu_rounds() {
     local out=$1; shift
-    local h0 c0 h c seen=0 rounds
-    h0=$(cg_seconds "$fleet_cg"); c0=$(cg_seconds "$client_cg")
+    local h0 c0 h c t0 t seen=0 rounds
+    h0=$(cg_seconds "$fleet_cg"); c0=$(cg_seconds "$client_cg"); t0=$(date +%s.%N)
     sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$client_cg" "$@" >"$out" 2>/dev/null &
     local pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         rounds=$(grep -c '^== round' "$out" || true)
         if [ "$rounds" -gt "$seen" ]; then
             sleep 0.2 # the round's summary line follows its header
-            h=$(cg_seconds "$fleet_cg"); c=$(cg_seconds "$client_cg")
-            awk -v h="$h" -v h0="$h0" -v c="$c" -v c0="$c0" 'BEGIN { printf "%.3f %.3f\n", c - c0, h - h0 }'
-            h0=$h; c0=$c; seen=$rounds
+            h=$(cg_seconds "$fleet_cg"); c=$(cg_seconds "$client_cg"); t=$(date +%s.%N)
+            awk -v h="$h" -v h0="$h0" -v c="$c" -v c0="$c0" -v t="$t" -v t0="$t0" -v bg="$background" \
+                'BEGIN { printf "%.3f %.3f\n", c - c0, h - h0 - bg * (t - t0) }'
+            h0=$h; c0=$c; t0=$t; seen=$rounds
         fi
         sleep 0.05
     done
@@ -136,13 +149,15 @@ trap cleanup EXIT
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-# host_cpu_per_host CMD...: runs CMD (a pdsh run over every host); prints the fleet's CPU per host in ms
+# host_cpu_per_host CMD...: runs CMD (a pdsh run over every host); prints the fleet's CPU per host in ms (less the
+# fleet's background over the run)
 host_cpu_per_host() {
-    local h0 h1
-    h0=$(cg_seconds "$fleet_cg")
+    local h0 h1 t0 t1
+    h0=$(cg_seconds "$fleet_cg"); t0=$(date +%s.%N)
     "$@" >/dev/null 2>&1 || true
-    h1=$(cg_seconds "$fleet_cg")
-    awk -v a="$h0" -v b="$h1" -v n="$n" 'BEGIN { printf "%.1f\n", (b - a) * 1000 / n }'
+    h1=$(cg_seconds "$fleet_cg"); t1=$(date +%s.%N)
+    awk -v a="$h0" -v b="$h1" -v s="$t0" -v e="$t1" -v bg="$background" -v n="$n" \
+        'BEGIN { printf "%.1f\n", (b - a - bg * (e - s)) * 1000 / n }'
 }
 
 summary="$home/summary"
@@ -201,6 +216,7 @@ bench_n() {
     pgid=$(sed -n 's/.*"pgid" *: *\([0-9]*\).*/\1/p' "$home/sandbox/state.json" | head -1)
     if cg_setup "$pgid"; then
         sleep 2
+        measure_background
         forget
         cpu_rounds "$home/out.cpu" "$fleetroll" gather-host sandbox -q --fanout "$fanout" --every 8s --rounds 4 >"$home/cpu.all"
         head -3 "$home/cpu.all" >"$home/cpu.rounds"
@@ -233,6 +249,7 @@ bench_n() {
         printf '%-8s %8.2f %12.2f %12.2f %22.1f\n' "$i" "${wall:-0}" "$client" "$hostcpu" "$(awk -v c="$hostcpu" -v n="$n" 'BEGIN { print c * 1000 / n }')"
     done <"$home/cpu.rounds"
     echo "host cpu / host, ms, pdsh: bare connection (true) $bare; audit over a new connection $full"
+    echo "(host-side CPU less the idle fleet's own: $(awk -v b="$background" 'BEGIN { printf "%.0f", b * 1000 }') ms of CPU per second)"
     local fleet_host_cold
     fleet_host_cold=$(awk -v n="$n" 'NR == 1 { printf "%.1f", $2 * 1000 / n }' "$home/cpu.rounds")
     awk -v n="$n" -v f="${mw[fleetroll]}" -v p="${mw[pdsh]}" -v c="${mw[clush]}" -v fc="${mc[fleetroll]}" -v pc="${mc[pdsh]}" \
