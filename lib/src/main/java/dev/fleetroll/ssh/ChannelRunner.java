@@ -275,7 +275,14 @@ final class ChannelRunner {
             }
             Event<ConnectionException> reply = session.requestExec(SshjExecutor.commandLine(command, rh.user()));
             execReply.set(reply);
-            notStarted = awaitStart(reply, stopper, client);
+            try {
+                awaitStart(reply, stopper);
+            } catch (ConnectionException e) {
+                notStarted = answeredFailure(e, client)
+                        ? "the server refused to run the command (it answered the exec request with a failure)"
+                        : "connection lost before the server confirmed the command started (it may have): "
+                                + SshConnector.oneLine(e);
+            }
             if (notStarted != null || stopper.stopped()) {
                 capture.abandon();
             } else {
@@ -335,31 +342,32 @@ final class ChannelRunner {
     }
 
     /**
-     * Waits for the server's answer to the exec request for as long as the command may take: the stopper (the
-     * command's timeout, cancellation) errors the event, and so does the connection's death. Null when the command
-     * started or the stopper stopped it, else why it did not (certainly or perhaps) start.
+     * Waits for the server's answer to an exec request for as long as the command may take: {@code stopper} (the
+     * command's timeout, cancellation) ends the wait by erroring the event in its kill, and the connection's death
+     * errors it too. Returns once the command started or the stopper stopped it (an interrupt stops it); otherwise
+     * throws the answer's error ({@link #answeredFailure} tells a refusal from a lost connection).
      */
-    private static String awaitStart(Event<ConnectionException> reply, Stopper stopper, SSHClient client) {
+    private static void awaitStart(Event<ConnectionException> reply, Stopper stopper) throws ConnectionException {
         if (stopper.stopped()) {
-            return null; // stopped before the request went out: the stopper's kill found no answer to wake
+            return; // stopped before the request went out: the stopper's kill found no answer to wake
         }
         try {
             reply.await();
-            return null;
         } catch (ConnectionException e) {
             if (stopper.stopped()) {
-                return null;
+                return;
             }
             if (Thread.currentThread().isInterrupted()) {
                 stopper.stop(Outcome.CANCELLED, "interrupted");
-                return null;
+                return;
             }
-            if (e.getCause() == null && PoolSlot.alive(client)) {
-                return "the server refused to run the command (it answered the exec request with a failure)";
-            }
-            return "connection lost before the server confirmed the command started (it may have): "
-                    + SshConnector.oneLine(e);
+            throw e;
         }
+    }
+
+    /** True when the server answered a channel request with a failure (SSHJ errors it without a cause) and the connection lives. */
+    private static boolean answeredFailure(ConnectionException e, SSHClient client) {
+        return e.getCause() == null && PoolSlot.alive(client);
     }
 
     /**
@@ -505,12 +513,18 @@ final class ChannelRunner {
             try {
                 ExecSession session = ExecSession.open(client);
                 fresh.session = session;
-                awaitShellStart(session.requestExec(line), cancel, timeout, client);
+                Event<ConnectionException> reply = session.requestExec(line);
+                try (Stopper stopper = new Stopper(cancel, timeout, () -> reply.deliverError(new ConnectionException("stopped")))) {
+                    awaitStart(reply, stopper);
+                    if (stopper.stopped()) {
+                        throw new StartStopped(stopper.outcome(), stopper.reason() + " (the resident shell did not start)");
+                    }
+                }
                 fresh.command = session;
                 residentShellsStarted.incrementAndGet();
                 LOG.debug("{}: resident shell started ({})", slot.key, line);
                 return fresh;
-            } catch (ConnectionException | TransportException | StartStopped | SessionRefused e) {
+            } catch (ConnectionException | TransportException | StartStopped e) {
                 slot.resident.remove(line, fresh);
                 fresh.broken = true;
                 fresh.lock.unlock();
@@ -520,45 +534,14 @@ final class ChannelRunner {
                 if (e instanceof StartStopped stopped) {
                     throw stopped;
                 }
-                if (e instanceof SessionRefused refusedShell) {
-                    throw refusedShell;
-                }
-                if (refused(e)) {
+                if (refused(e)) { // the channel open
                     throw new SessionRefused(SshConnector.oneLine(e));
+                }
+                if (e instanceof ConnectionException ce && answeredFailure(ce, client)) { // the exec request
+                    throw new SessionRefused("the server refused to start the resident shell (it answered the exec request with a failure)");
                 }
                 throw new StaleConnection(e);
             }
-        }
-    }
-
-    /**
-     * Waits for the server's answer to the resident shell's exec request as {@link #awaitStart} waits for a command's:
-     * for as long as the command may take ({@code timeout}, Ctrl-C), not SSHJ's channel timeout. A server that refuses
-     * is {@link SessionRefused}; a connection that dies is the caller's stale connection (nothing ran).
-     */
-    private static void awaitShellStart(Event<ConnectionException> reply, Cancellation cancel, Duration timeout,
-                                        SSHClient client) throws ConnectionException, StartStopped, SessionRefused {
-        Runnable unregister = cancel.onCancel(() -> reply.deliverError(new ConnectionException("cancelled")));
-        try {
-            if (timeout == null || timeout.isZero()) {
-                reply.await();
-            } else if (!reply.tryAwait(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new StartStopped(Outcome.TIMED_OUT, "command did not finish within " + Durations.format(timeout)
-                        + " (the resident shell did not start)");
-            }
-        } catch (ConnectionException e) {
-            if (cancel.isCancelled()) {
-                throw new StartStopped(Outcome.CANCELLED, cancel.reason());
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                throw new StartStopped(Outcome.CANCELLED, "interrupted");
-            }
-            if (e.getCause() == null && PoolSlot.alive(client)) {
-                throw new SessionRefused("the server refused to start the resident shell (it answered the exec request with a failure)");
-            }
-            throw e;
-        } finally {
-            unregister.run();
         }
     }
 
