@@ -34,7 +34,6 @@ final class Training {
 
     /** The workload {@code arg} names ({@link #DSL} or {@link #PLAIN}); 0. */
     static int run(String arg) throws Exception {
-        boolean dsl = DSL.equals(arg);
         PrintStream out = System.out;
         PrintStream err = System.err;
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
@@ -44,21 +43,10 @@ final class Training {
             System.setErr(nowhere);
             Cli cli = new Cli(Commands.all());
             cli.run(new String[] {"--version"});
-            if (!dsl) {
+            if (DSL.equals(arg)) {
+                dsl(cli, home);
+            } else {
                 cli.run(new String[] {"gather-host", "--help"});
-                TrainingSshd.audit(home.resolve("ssh"));
-                return 0;
-            }
-            cli.run(new String[] {"-e", "1+1"});
-            cli.run(new String[] {"-e", "def d = 30.seconds + 2.minutes; [1, 2, 3].collect { it * 2 }.sum() + d.seconds"});
-            cli.run(new String[] {"-e", "query('role~talos pp_last>20h os=L|M sort:pp_last:desc,host')"});
-            String lines = "1+1\ndef s = [a: 1]\ns.a + 1\n:help where\nhosts('x').wh\t\t\u0015\n:exit\n";
-            try (Terminal t = TerminalBuilder.builder().dumb(true).system(false).type("dumb")
-                    .streams(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream())
-                    .build()) {
-                Map<String, String> env = Map.of(FleetrollHome.ENV, home.toString());
-                FleetrollHome fh = new FleetrollHome(home);
-                new Repl(() -> Workspace.of(fh, null, env), fh, env, false).run(t);
             }
             TrainingSshd.audit(home.resolve("ssh"));
             return 0;
@@ -68,6 +56,21 @@ final class Training {
             try (var files = Files.walk(home)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** The DSL's entry points: -e through the Groovy compiler, and the console up to its prompt on a dumb terminal. */
+    private static void dsl(Cli cli, Path home) throws Exception {
+        cli.run(new String[] {"-e", "1+1"});
+        cli.run(new String[] {"-e", "def d = 30.seconds + 2.minutes; [1, 2, 3].collect { it * 2 }.sum() + d.seconds"});
+        cli.run(new String[] {"-e", "query('role~talos pp_last>20h os=L|M sort:pp_last:desc,host')"});
+        String lines = "1+1\ndef s = [a: 1]\ns.a + 1\n:help where\nhosts('x').wh\t\t\u0015\n:exit\n";
+        try (Terminal t = TerminalBuilder.builder().dumb(true).system(false).type("dumb")
+                .streams(new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream())
+                .build()) {
+            Map<String, String> env = Map.of(FleetrollHome.ENV, home.toString());
+            FleetrollHome fh = new FleetrollHome(home);
+            new Repl(() -> Workspace.of(fh, null, env), fh, env, false).run(t);
         }
     }
 }
