@@ -13,7 +13,11 @@ unset IFS
 nl='
 '
 PATH=$PATH:/usr/sbin:/sbin
-echo 'FLEETROLL_AUDIT v2'
+# The output is collected in $fr_out and written once at the end: written a line at a time it became one SSH packet
+# a line (~25 a host), each read, decrypted and handed over by the client and sent by sshd.
+fr_out=
+o() { fr_out="$fr_out$1$nl"; }
+o 'FLEETROLL_AUDIT v2'
 # the vault body is wanted: read it whatever is known
 [ "$fetch_vault" = 1 ] && k_vlt=
 
@@ -25,7 +29,7 @@ b64() {
   IFS=
   _v="$*"
   unset IFS
-  printf '%s=%s\n' "$_k" "$_v"
+  o "$_k=$_v"
 }
 if command -v base64 >/dev/null 2>&1; then b64=base64
 elif command -v openssl >/dev/null 2>&1; then b64='openssl base64'
@@ -40,14 +44,14 @@ os= host=
 if [ -n "$k_os" ] && [ -n "$k_shell" ] && [ "${FLEETROLL_RESIDENT-}" = "$k_shell" ] \
     && { read -r host < /proc/sys/kernel/hostname; } 2>/dev/null && [ -n "$host" ]; then
   os=$k_os
-  echo OS_SAME=1
+  o OS_SAME=1
 else
   host=
   u=$(uname -sn 2>/dev/null) && os=${u%% *} && host=${u#* }
 fi
-[ -n "$os" ] && printf 'OS=%s\n' "$os"
-[ -n "$host" ] && printf 'HOSTNAME=%s\n' "$host"
-[ -n "${FLEETROLL_RESIDENT-}" ] && printf 'RESIDENT=%s\n' "$FLEETROLL_RESIDENT"
+[ -n "$os" ] && o "OS=$os"
+[ -n "$host" ] && o "HOSTNAME=$host"
+[ -n "${FLEETROLL_RESIDENT-}" ] && o "RESIDENT=$FLEETROLL_RESIDENT"
 # known values hold for the OS they were seen on only
 [ "$os" = "$k_os" ] || k_ovr= k_vlt= k_pp=
 
@@ -71,7 +75,7 @@ if [ "$os" != Darwin ] && [ -r /proc/uptime ]; then
   up=${up%%.*}
 elif [ -n "$k_boot" ] && [ -n "$k_shell" ] && [ "${FLEETROLL_RESIDENT-}" = "$k_shell" ] && [ "$os" = "$k_os" ]; then
   bt=$k_boot
-  echo BOOT_SAME=1
+  o BOOT_SAME=1
 else
   bt=$(sysctl -n kern.boottime 2>/dev/null)
   case $bt in
@@ -82,20 +86,20 @@ fi
 case $bt in *[!0-9]*) bt= ;; esac
 
 if [ -e @ROLE@ ]; then
-  echo ROLE_PRESENT=1
+  o ROLE_PRESENT=1
   r=
   while IFS= read -r l || [ -n "$l" ]; do r="$r $l"; done < @ROLE@
   set -- $r
-  printf 'ROLE=%s\n' "$*"
+  o "ROLE=$*"
 else
-  echo ROLE_PRESENT=0
+  o ROLE_PRESENT=0
 fi
 
 files=
-printf 'OVERRIDE_PATH=%s\n' "$ovr"
-if [ -e "$ovr" ]; then echo OVERRIDE_PRESENT=1; files="$files $ovr"; else echo OVERRIDE_PRESENT=0; fi
-printf 'VAULT_PATH=%s\n' "$vlt"
-if [ -e "$vlt" ]; then echo VAULT_PRESENT=1; files="$files $vlt"; else echo VAULT_PRESENT=0; fi
+o "OVERRIDE_PATH=$ovr"
+if [ -e "$ovr" ]; then o OVERRIDE_PRESENT=1; files="$files $ovr"; else o OVERRIDE_PRESENT=0; fi
+o "VAULT_PATH=$vlt"
+if [ -e "$vlt" ]; then o VAULT_PRESENT=1; files="$files $vlt"; else o VAULT_PRESENT=0; fi
 # the run record: Puppet's metadata, or else its own summary
 pp= ppk=
 if [ -e "$meta" ]; then
@@ -105,7 +109,7 @@ else
     if [ -e "$s" ]; then pp=$s ppk=PP_SUMMARY; break; fi
   done
 fi
-[ -n "$pp" ] && printf '%s_PATH=%s\n' "$ppk" "$pp"
+[ -n "$pp" ] && o "${ppk}_PATH=$pp"
 [ -n "$pp" ] && [ "$pp" = "$k_pp_path" ] || k_pp=
 
 # One stat for every file, plus /dev/stdout: the pipe stat writes to was made just now, so its ctime is the host's
@@ -131,16 +135,16 @@ if [ -n "$files$pp" ]; then
   unset IFS
   case $clock in ''|*[!0-9]*) clock= ;; esac
 fi
-[ -n "$ovr_st" ] && printf 'OVERRIDE_STAT=%s\n' "$ovr_st"
-[ -n "$vlt_st" ] && printf 'VAULT_STAT=%s\n' "$vlt_st"
-[ -n "$pp_st" ] && printf '%s_STAT=%s\n' "$ppk" "$pp_st"
-[ -n "$clock" ] && printf 'CLOCK_S=%s\n' "$clock"
+[ -n "$ovr_st" ] && o "OVERRIDE_STAT=$ovr_st"
+[ -n "$vlt_st" ] && o "VAULT_STAT=$vlt_st"
+[ -n "$pp_st" ] && o "${ppk}_STAT=$pp_st"
+[ -n "$clock" ] && o "CLOCK_S=$clock"
 if [ -n "$bt" ]; then
   now=$clock
   [ -n "$now" ] || now=$(date +%s)
   case $now in ''|*[!0-9]*) ;; *) up=$((now - bt)) ;; esac
 fi
-[ -n "$up" ] && printf 'UPTIME_S=%s\n' "$up"
+[ -n "$up" ] && o "UPTIME_S=$up"
 
 # known file values hold within the boot that saw them: the boot time (clock minus uptime) within 2 s of the known
 # one. After a reboot, or a clock step, everything is read again.
@@ -159,16 +163,16 @@ hash= ovr_same=
 if [ -e "$ovr" ]; then
   if [ -n "$k_ovr" ] && [ "$ovr_st" = "$k_ovr" ]; then
     ovr_same=1
-    echo OVERRIDE_SAME=1
-    printf 'OVERRIDE_SHA256=%s\n' "$k_ovr_sha"
+    o OVERRIDE_SAME=1
+    o "OVERRIDE_SHA256=$k_ovr_sha"
   else
     hash="$hash $ovr"
   fi
 fi
 if [ -e "$vlt" ]; then
   if [ -n "$k_vlt" ] && [ "$vlt_st" = "$k_vlt" ]; then
-    echo VAULT_SAME=1
-    printf 'VAULT_SHA256=%s\n' "$k_vlt_sha"
+    o VAULT_SAME=1
+    o "VAULT_SHA256=$k_vlt_sha"
   else
     hash="$hash $vlt"
   fi
@@ -182,10 +186,10 @@ if [ -n "$hash" ]; then
   IFS=$nl
   for l in $sums; do
     case $l in
-      *"($ovr)= "*) printf 'OVERRIDE_SHA256=%s\n' "${l##* }" ;;
-      *"($vlt)= "*) printf 'VAULT_SHA256=%s\n' "${l##* }" ;;
-      *" $ovr"|*" *$ovr") printf 'OVERRIDE_SHA256=%s\n' "${l%% *}" ;;
-      *" $vlt"|*" *$vlt") printf 'VAULT_SHA256=%s\n' "${l%% *}" ;;
+      *"($ovr)= "*) o "OVERRIDE_SHA256=${l##* }" ;;
+      *"($vlt)= "*) o "VAULT_SHA256=${l##* }" ;;
+      *" $ovr"|*" *$ovr") o "OVERRIDE_SHA256=${l%% *}" ;;
+      *" $vlt"|*" *$vlt") o "VAULT_SHA256=${l%% *}" ;;
     esac
   done
   unset IFS
@@ -195,7 +199,7 @@ fi
 
 if [ -n "$pp" ]; then
   if [ -n "$k_pp" ] && [ "$pp_st" = "$k_pp" ]; then
-    printf '%s_SAME=1\n' "$ppk"
+    o "${ppk}_SAME=1"
   else
     b64 "${ppk}_B64" "$pp"
   fi
@@ -209,10 +213,10 @@ if [ "$os" != Darwin ] && [ -r /proc/self/comm ]; then
     { read -r n < "$c"; } 2>/dev/null && [ "$n" = generic-worker ] && { w=1; break; }
   done
   set -f
-  echo WORKER_RUNNING=$w
+  o WORKER_RUNNING=$w
 elif command -v pgrep >/dev/null 2>&1; then
   pgrep -x generic-worker >/dev/null 2>&1
-  case $? in 0) echo WORKER_RUNNING=1 ;; 1) echo WORKER_RUNNING=0 ;; esac
+  case $? in 0) o WORKER_RUNNING=1 ;; 1) o WORKER_RUNNING=0 ;; esac
 else
   case $os in
     Darwin) p=$(ps -axco command= 2>/dev/null) ;;
@@ -224,8 +228,9 @@ else
       case " $l" in *' generic-worker'|*/generic-worker) w=1 ;; esac
     done
     unset IFS
-    echo WORKER_RUNNING=$w
+    o WORKER_RUNNING=$w
   }
 fi
-echo END
+o END
+printf '%s' "$fr_out"
 exit 0

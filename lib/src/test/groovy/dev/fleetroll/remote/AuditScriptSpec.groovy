@@ -296,6 +296,33 @@ class AuditScriptSpec extends Specification {
                 .collect { Path.of((it =~ /execve\("([^"]+)"/)[0][1]).fileName.toString() }
     }
 
+    /**
+     * The writes the shell running {@code text} under dash makes to its standard output (strace; its children write to
+     * their own pipes, which the shell reads; {@code command -v ... >/dev/null} writes to /dev/null).
+     */
+    int stdoutWritesOf(FakeHost host, String text) {
+        Path trace = tmp.resolve("trace-${System.nanoTime()}")
+        Path script = tmp.resolve("audit-for-strace-${System.nanoTime()}.sh")
+        Files.writeString(script, text)
+        def r = host.run('/bin/sh', "exec /usr/bin/strace -f -qq -y -e trace=write -o ${FakeHost.q(trace)} /usr/bin/dash ${FakeHost.q(script)}\n")
+        assert r.exit == 0 && new String(r.stdout, 'UTF-8').endsWith('END\n')
+        def lines = Files.readAllLines(trace)
+        String shell = lines[0].split(' ')[0]
+        lines.count { it.startsWith(shell + ' ') && it =~ /\bwrite\(1</ && !it.contains('</dev/null>') } as int
+    }
+
+    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
+    def "the audit's output leaves in one write (one SSH packet, not one a line), cold and with known values"() {
+        given:
+        def host = linuxHost()
+        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+
+        expect:
+        stdoutWritesOf(host, AuditScript.standard().text()) == 1
+        stdoutWritesOf(host, AuditScript.of(true).text()) == 1
+        stdoutWritesOf(host, AuditScript.standard().text(knownFrom(full))) == 1
+    }
+
     @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
     def "process budget on Linux (fetchVault=#fetchVault): uname, stat, the sha256 tool and one base64 per blob, nothing else"() {
         expect:
