@@ -11,7 +11,7 @@ import javax.net.SocketFactory;
 /**
  * The sockets of one handshake attempt: TCP_NODELAY (loopback and LAN handshakes otherwise stall on delayed ACKs),
  * streams wrapped by the attempt's {@link HandshakeWatch} (which counts silence only while a read is blocked and no
- * byte moved), the socket handed to the watch (to close it, and to ask the kernel for unread bytes), and the moment
+ * byte moved; the input buffered by {@link SocketInput} below the watch), the socket handed to the watch (to close it, and to ask the kernel for unread bytes), and the moment
  * TCP connected noted (a failure before it is a connect failure, after it a handshake failure).
  */
 final class WatchedSocketFactory extends SocketFactory {
@@ -38,7 +38,7 @@ final class WatchedSocketFactory extends SocketFactory {
             @Override
             public synchronized InputStream getInputStream() throws IOException {
                 if (in == null) {
-                    in = watch.watch(super.getInputStream());
+                    in = watch.watch(new SocketInput(super.getInputStream()));
                 }
                 return in;
             }
