@@ -293,6 +293,9 @@ public final class SshConfigResolver {
     }
 
     private static boolean hostMatches(String host, Line line) {
+        if (line.hostNames != null) {
+            return line.hostNames.contains(host);
+        }
         boolean matched = false;
         List<String> args = line.args;
         for (int i = 0, n = args.size(); i < n; i++) { // every host is matched against every Host line: no iterator
@@ -558,7 +561,26 @@ public final class SshConfigResolver {
     /** One parsed file (Includes already read, so resolving never touches the disk). */
     private record ConfigFile(Path path, List<Line> lines) {}
 
-    private record Line(Path file, int number, String keyword, List<String> args, List<ConfigFile> included) {
+    /**
+     * One directive. {@code hostNames}: for a Host line whose patterns are all plain names (no wildcard, no
+     * {@code !}), those names, so matching is one set lookup; a generated fleet config has one such line per host,
+     * and every host is matched against all of them. Null for other lines.
+     */
+    private record Line(Path file, int number, String keyword, List<String> args, List<ConfigFile> included,
+            Set<String> hostNames) {
+        Line(Path file, int number, String keyword, List<String> args, List<ConfigFile> included) {
+            this(file, number, keyword, args, included, keyword.equals("host") ? plainNames(args) : null);
+        }
+
+        private static Set<String> plainNames(List<String> args) {
+            for (String a : args) {
+                if (!new Glob.Pattern(a, a.startsWith("!")).literal()) {
+                    return null;
+                }
+            }
+            return Set.copyOf(args);
+        }
+
         String where() {
             return file + " line " + number;
         }
