@@ -360,7 +360,7 @@ PUPPET_MAIL='relops@mozilla.com'
 
         then:
         def e = thrown(UserError)
-        e.message.contains("unknown option 'resaon' (did you mean 'reason'?)")
+        e.message.contains("unknown option 'resaon:' (did you mean 'reason:'?); options: reason:, ")
 
         expect:
         WriteOptions.fromMap(WriteAction.OVERRIDE_SET, [mode: 0640]).mode() == '0640'

@@ -32,7 +32,7 @@ import dev.fleetroll.ssh.RemoteCommand;
 import dev.fleetroll.state.HostState;
 import dev.fleetroll.state.Observation;
 import dev.fleetroll.util.Durations;
-import dev.fleetroll.util.EditDistance;
+import dev.fleetroll.util.NamedOptions;
 import groovy.lang.Closure;
 import java.io.File;
 import java.nio.file.Path;
@@ -112,13 +112,7 @@ final class FleetVerbs {
 
     ExecResults exec(Map<String, ?> options, String command) {
         Map<String, ?> opts = options == null ? Map.of() : options;
-        for (String k : opts.keySet()) {
-            if (!Set.of("sudo", "timeout", "quiet").contains(k)) {
-                String near = EditDistance.closest(k, List.of("sudo", "timeout", "quiet"));
-                throw new UserError("exec: unknown option '" + k + ":'" + (near == null ? "" : " (did you mean '" + near + ":'?)")
-                        + "; options: sudo:, timeout:, quiet:");
-            }
-        }
+        NamedOptions.check("exec", opts.keySet(), List.of("sudo", "timeout", "quiet"));
         if (command == null || command.isBlank()) {
             throw new UserError("exec: the command is empty");
         }
@@ -332,13 +326,7 @@ final class FleetVerbs {
 
     /** Checks a verb's named options, naming the closest known one for a typo (HostSet's verbs and rollouts). */
     static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
-        for (String k : options.keySet()) {
-            if (!known.contains(k)) {
-                String near = EditDistance.closest(k, known);
-                throw new UserError(verb + ": unknown option '" + k + "'" + (near == null ? "" : " (did you mean '" + near + "'?)")
-                        + "; options: " + String.join(", ", known));
-            }
-        }
+        NamedOptions.check(verb, options.keySet(), known);
     }
 
     @FunctionalInterface
@@ -387,11 +375,7 @@ final class FleetVerbs {
 
     Results waitFor(Map<String, ?> options, Duration timeout, Closure<?> condition) {
         Map<String, ?> opts = options == null ? Map.of() : options;
-        for (String k : opts.keySet()) {
-            if (!k.equals("every")) {
-                throw new UserError("waitFor: unknown option '" + k + ":' (options: every:)");
-            }
-        }
+        NamedOptions.check("waitFor", opts.keySet(), List.of("every"));
         if (timeout == null || timeout.isNegative()) {
             throw new UserError("waitFor: give a timeout, e.g. waitFor(2.hours) { applied }");
         }

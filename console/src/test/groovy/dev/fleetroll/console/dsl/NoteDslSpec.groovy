@@ -97,7 +97,7 @@ class NoteDslSpec extends Specification {
         script                                          | message
         "hosts('ms-1.ex').note('')"                     | 'the note is empty'
         "hosts('ms-1.ex').note('a\\nb')"                | 'control character (a newline)'
-        "hosts('ms-1.ex').clearNote(reson: 'x')"        | "unknown option 'reson' (did you mean 'reason'?)"
+        "hosts('ms-1.ex').clearNote(reson: 'x')"        | "unknown option 'reson:' (did you mean 'reason:'?)"
     }
 
     def "fleetroll check accepts the note verbs and names a misspelt one"() {

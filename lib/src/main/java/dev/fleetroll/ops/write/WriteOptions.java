@@ -1,8 +1,8 @@
 package dev.fleetroll.ops.write;
 
 import dev.fleetroll.UserError;
-import dev.fleetroll.util.EditDistance;
 import dev.fleetroll.util.Durations;
+import dev.fleetroll.util.NamedOptions;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -62,9 +62,7 @@ public record WriteOptions(String reason, String mode, String owner, String grou
                     throw new UserError("setVault: force has no meaning for vaults (an existing vault is always replaced,"
                             + " after a backup unless backup: false); drop it");
                 }
-                String near = EditDistance.closest(k, action.options());
-                throw new UserError(action.verb() + ": unknown option '" + k + "'"
-                        + (near == null ? "" : " (did you mean '" + near + "'?)") + "; options: " + String.join(", ", action.options()));
+                throw NamedOptions.unknown(action.verb(), k, action.options());
             }
             switch (k) {
                 case "reason" -> reason = v == null ? null : v.toString();
