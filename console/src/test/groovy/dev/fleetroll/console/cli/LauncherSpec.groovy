@@ -137,5 +137,8 @@ class LauncherSpec extends Specification {
         dsl.out.readLines().last() == '42'
         feature < 25 || dsl.out.contains('-XX:AOTCache=' + checkout.resolve('console/target/fleetroll.aot'))
         feature < 25 || plain.out.contains('-XX:AOTCache=' + checkout.resolve('console/target/fleetroll-plain.aot'))
+
+        and: 'real runs compile early (code that runs once per host is compiled after ~10 hosts, not ~250)'
+        [plain, dsl].every { it.out.contains('-XX:CompileThresholdScaling=0.05') }
     }
 }
