@@ -23,7 +23,8 @@ class DebugHostScriptCommandSpec extends Specification {
         r.status == 0
         r.out == AuditScript.standard().text()
         r.out.contains('fetch_vault=0')
-        r.out.contains("echo 'FLEETROLL_AUDIT v2'")
+        r.out.contains("o 'FLEETROLL_AUDIT v2'")
+        r.out.contains('printf \'%s\' "$fr_out"') // the output leaves in one write
     }
 
     def "--fetch-vault asks for the vault body"() {
