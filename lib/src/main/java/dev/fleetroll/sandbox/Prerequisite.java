@@ -36,7 +36,9 @@ public enum Prerequisite {
     PG_CTL("/usr/lib/postgresql/*/bin/pg_ctl", "postgresql"),
     PG_POSTGRES("/usr/lib/postgresql/*/bin/postgres", "postgresql"),
     /** Runs initdb and the server as an unprivileged user when the tests run as root (initdb refuses root). */
-    SETPRIV("setpriv", "util-linux");
+    SETPRIV("setpriv", "util-linux"),
+    /** Counts what the audit script starts and writes on a host (its process and write budgets). */
+    STRACE("strace", "strace");
 
     /** What {@code sandbox up} needs: the hosts' sshd, the namespace tools, git for the stand-in Puppet repo. */
     public static final Set<Prerequisite> SANDBOX = EnumSet.of(SSHD, GIT, UNSHARE, NSENTER, SETSID, MOUNT,
@@ -52,7 +54,7 @@ public enum Prerequisite {
      * What the test suite needs besides the sandbox: plain OpenSSH clients to cross-check the engine, sudo for
      * sandboxes with a non-root login user, tmux and infocmp for the console's terminal specs,
      * headless Chromium and its chromedriver for the web UI's specs, PostgreSQL's server programs for the PostgreSQL
-     * store's specs.
+     * store's specs, strace for the audit script's process and write budgets.
      */
     public static final Set<Prerequisite> TESTS = EnumSet.allOf(Prerequisite.class);
 
