@@ -285,28 +285,29 @@ class AuditScriptSpec extends Specification {
         shell << shells
     }
 
-    /** The programs a run of {@code text} starts, by file name, in order (strace follows the shell). */
-    List<String> execsOf(FakeHost host, String text) {
+    /** {@code text} run by dash on {@code host} under strace ({@code options}: what is traced): its output, the trace. */
+    List straced(FakeHost host, String text, String options) {
         Path trace = tmp.resolve("trace-${System.nanoTime()}")
         Path script = tmp.resolve("audit-for-strace-${System.nanoTime()}.sh")
         Files.writeString(script, text)
-        def r = host.run('/bin/sh', "exec /usr/bin/strace -f -qq -e trace=execve -o ${FakeHost.q(trace)} /usr/bin/dash ${FakeHost.q(script)}\n")
+        def r = host.run('/bin/sh', "exec /usr/bin/strace -f -qq ${options} -o ${FakeHost.q(trace)} /usr/bin/dash ${FakeHost.q(script)}\n")
         assert r.exit == 0
-        Files.readAllLines(trace).findAll { it.contains('execve(') && !it.contains('ENOENT') }
+        [new String(r.stdout, 'UTF-8'), Files.readAllLines(trace)]
+    }
+
+    /** The programs a run of {@code text} starts, by file name, in order (strace follows the shell). */
+    List<String> execsOf(FakeHost host, String text) {
+        straced(host, text, '-e trace=execve')[1].findAll { it.contains('execve(') && !it.contains('ENOENT') }
                 .collect { Path.of((it =~ /execve\("([^"]+)"/)[0][1]).fileName.toString() }
     }
 
     /**
-     * The writes the shell running {@code text} under dash makes to its standard output (strace; its children write to
+     * The writes the shell running {@code text} under dash makes to its standard output (its children write to
      * their own pipes, which the shell reads; {@code command -v ... >/dev/null} writes to /dev/null).
      */
     int stdoutWritesOf(FakeHost host, String text) {
-        Path trace = tmp.resolve("trace-${System.nanoTime()}")
-        Path script = tmp.resolve("audit-for-strace-${System.nanoTime()}.sh")
-        Files.writeString(script, text)
-        def r = host.run('/bin/sh', "exec /usr/bin/strace -f -qq -y -e trace=write -o ${FakeHost.q(trace)} /usr/bin/dash ${FakeHost.q(script)}\n")
-        assert r.exit == 0 && new String(r.stdout, 'UTF-8').endsWith('END\n')
-        def lines = Files.readAllLines(trace)
+        def (String out, List<String> lines) = straced(host, text, '-y -e trace=write')
+        assert out.endsWith('END\n')
         String shell = lines[0].split(' ')[0]
         lines.count { it.startsWith(shell + ' ') && it =~ /\bwrite\(1</ && !it.contains('</dev/null>') } as int
     }
