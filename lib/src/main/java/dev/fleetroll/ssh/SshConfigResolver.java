@@ -293,23 +293,7 @@ public final class SshConfigResolver {
     }
 
     private static boolean hostMatches(String host, Line line) {
-        if (line.hostNames != null) {
-            return line.hostNames.contains(host);
-        }
-        boolean matched = false;
-        List<String> args = line.args;
-        for (int i = 0, n = args.size(); i < n; i++) { // every host is matched against every Host line: no iterator
-            String arg = args.get(i);
-            boolean negated = arg.startsWith("!");
-            String pattern = negated ? arg.substring(1) : arg;
-            if (Glob.matches(pattern, host, false)) {
-                if (negated) {
-                    return false;
-                }
-                matched = true;
-            }
-        }
-        return matched;
+        return line.hostNames != null ? line.hostNames.contains(host) : Glob.matchesList(line.hostPatterns, host);
     }
 
     /**
@@ -562,23 +546,23 @@ public final class SshConfigResolver {
     private record ConfigFile(Path path, List<Line> lines) {}
 
     /**
-     * One directive. {@code hostNames}: for a Host line whose patterns are all plain names (no wildcard, no
-     * {@code !}), those names, so matching is one set lookup; a generated fleet config has one such line per host,
-     * and every host is matched against all of them. Null for other lines.
+     * One directive. For a Host line, its patterns parsed once ({@code hostPatterns}, as written: Host matching is
+     * case-sensitive) and, when they are all plain names (no wildcard, no {@code !}), those names ({@code hostNames}),
+     * so matching is one set lookup: a generated fleet config has one such line per host, and every host is matched
+     * against all of them. Both null for other lines.
      */
     private record Line(Path file, int number, String keyword, List<String> args, List<ConfigFile> included,
-            Set<String> hostNames) {
-        Line(Path file, int number, String keyword, List<String> args, List<ConfigFile> included) {
-            this(file, number, keyword, args, included, keyword.equals("host") ? plainNames(args) : null);
-        }
-
-        private static Set<String> plainNames(List<String> args) {
-            for (String a : args) {
-                if (!new Glob.Pattern(a, a.startsWith("!")).literal()) {
-                    return null;
-                }
+            List<Glob.Pattern> hostPatterns, Set<String> hostNames) {
+        static Line of(Path file, int number, String keyword, List<String> args, List<ConfigFile> included) {
+            if (!keyword.equals("host")) {
+                return new Line(file, number, keyword, args, included, null, null);
             }
-            return Set.copyOf(args);
+            List<Glob.Pattern> patterns = args.stream()
+                    .map(a -> a.startsWith("!") ? new Glob.Pattern(a.substring(1), true) : new Glob.Pattern(a, false))
+                    .toList();
+            Set<String> names = patterns.stream().allMatch(Glob.Pattern::literal)
+                    ? Set.copyOf(patterns.stream().map(Glob.Pattern::glob).toList()) : null;
+            return new Line(file, number, keyword, args, included, patterns, names);
         }
 
         String where() {
@@ -629,7 +613,7 @@ public final class SshConfigResolver {
                     }
                 }
             }
-            lines.add(new Line(path, n, keyword, List.copyOf(args), included));
+            lines.add(Line.of(path, n, keyword, List.copyOf(args), included));
         }
         return new ConfigFile(path, lines);
     }
@@ -759,14 +743,6 @@ public final class SshConfigResolver {
     static final class Glob {
         private Glob() {}
 
-        static boolean matches(String pattern, String s, boolean ignoreCase) {
-            if (ignoreCase) {
-                pattern = pattern.toLowerCase(Locale.ROOT);
-                s = s.toLowerCase(Locale.ROOT);
-            }
-            return match(pattern, 0, s, 0);
-        }
-
         private static boolean match(String p, int pi, String s, int si) {
             while (pi < p.length()) {
                 char c = p.charAt(pi);
@@ -824,7 +800,8 @@ public final class SshConfigResolver {
          */
         static boolean matchesList(List<Pattern> patterns, String s) {
             boolean got = false;
-            for (Pattern p : patterns) {
+            for (int i = 0, n = patterns.size(); i < n; i++) { // runs for every host and Host line: no iterator
+                Pattern p = patterns.get(i);
                 if (match(p.glob(), 0, s, 0)) {
                     if (p.negated()) {
                         return false;
