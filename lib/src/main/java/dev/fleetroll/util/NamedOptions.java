@@ -2,6 +2,7 @@ package dev.fleetroll.util;
 
 import dev.fleetroll.UserError;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -12,9 +13,12 @@ import java.util.stream.Collectors;
 public final class NamedOptions {
     private NamedOptions() {}
 
-    /** Throws a {@link UserError} for the first of {@code given} that is not in {@code known}. */
-    public static void check(String verb, Iterable<String> given, List<String> known) {
-        for (String k : given) {
+    /** Throws a {@link UserError} for the first name of {@code named} (null: none) that is not in {@code known}. */
+    public static void check(String verb, Map<String, ?> named, List<String> known) {
+        if (named == null) {
+            return;
+        }
+        for (String k : named.keySet()) {
             if (!known.contains(k)) {
                 throw unknown(verb, k, known);
             }

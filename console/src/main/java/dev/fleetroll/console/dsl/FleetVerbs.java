@@ -112,7 +112,7 @@ final class FleetVerbs {
 
     ExecResults exec(Map<String, ?> options, String command) {
         Map<String, ?> opts = options == null ? Map.of() : options;
-        NamedOptions.check("exec", opts.keySet(), List.of("sudo", "timeout", "quiet"));
+        NamedOptions.check("exec", opts, List.of("sudo", "timeout", "quiet"));
         if (command == null || command.isBlank()) {
             throw new UserError("exec: the command is empty");
         }
@@ -181,7 +181,7 @@ final class FleetVerbs {
 
     PuppetResults runPuppet(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        checkOptions("runPuppet", o, List.of("reason", "timeout", "command", "quiet", "reaudit"));
+        NamedOptions.check("runPuppet", o, List.of("reason", "timeout", "command", "quiet", "reaudit"));
         session.checkCancelled("runPuppet");
         Object reason = o.get("reason");
         Object command = o.get("command");
@@ -218,7 +218,7 @@ final class FleetVerbs {
 
     Results reboot(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        checkOptions("reboot", o, List.of("reason", "fanout"));
+        NamedOptions.check("reboot", o, List.of("reason", "fanout"));
         session.checkCancelled("reboot");
         Object reason = o.get("reason");
         Integer fanout = o.get("fanout") == null ? null : DefaultTypeTransformation.intUnbox(o.get("fanout"));
@@ -248,7 +248,7 @@ final class FleetVerbs {
 
     Results quarantine(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        checkOptions("quarantine", o, List.of("reason", "for"));
+        NamedOptions.check("quarantine", o, List.of("reason", "for"));
         Object reason = o.get("reason");
         Duration d = o.containsKey("for") ? HostSet.toDuration(o.get("for"), "quarantine for:") : null;
         return quarantine("quarantine", false, d, reason == null ? null : reason.toString());
@@ -256,7 +256,7 @@ final class FleetVerbs {
 
     Results unquarantine(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        checkOptions("unquarantine", o, List.of("reason"));
+        NamedOptions.check("unquarantine", o, List.of("reason"));
         Object reason = o.get("reason");
         return quarantine("unquarantine", true, null, reason == null ? null : reason.toString());
     }
@@ -297,7 +297,7 @@ final class FleetVerbs {
 
     HostSet clearNote(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        checkOptions("clearNote", o, List.of("reason"));
+        NamedOptions.check("clearNote", o, List.of("reason"));
         String reason = o.get("reason") == null ? null : Notes.checkText(o.get("reason").toString(), "reason");
         return noteChange("clearNote", "clear the notes of", notes -> notes.clear(names, reason));
     }
@@ -322,11 +322,6 @@ final class FleetVerbs {
         }
         session.output().info(verb + ": " + c.summary() + " (by " + c.actor() + ")");
         return new HostSet(session, names, session.states(names), null);
-    }
-
-    /** Checks a verb's named options, naming the closest known one for a typo (HostSet's verbs and rollouts). */
-    static void checkOptions(String verb, Map<String, ?> options, List<String> known) {
-        NamedOptions.check(verb, options.keySet(), known);
     }
 
     @FunctionalInterface
@@ -375,7 +370,7 @@ final class FleetVerbs {
 
     Results waitFor(Map<String, ?> options, Duration timeout, Closure<?> condition) {
         Map<String, ?> opts = options == null ? Map.of() : options;
-        NamedOptions.check("waitFor", opts.keySet(), List.of("every"));
+        NamedOptions.check("waitFor", opts, List.of("every"));
         if (timeout == null || timeout.isNegative()) {
             throw new UserError("waitFor: give a timeout, e.g. waitFor(2.hours) { applied }");
         }

@@ -8,6 +8,7 @@ import dev.fleetroll.rollout.RolloutStatus;
 import dev.fleetroll.rollout.RolloutStore;
 import dev.fleetroll.rollout.Rollouts;
 import dev.fleetroll.util.Durations;
+import dev.fleetroll.util.NamedOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public final class RolloutHandle {
     /** {@code advance(force: true, reason: '...')}. */
     public RolloutHandle advance(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        FleetVerbs.checkOptions("advance", o, List.of("force", "reason"));
+        NamedOptions.check("advance", o, List.of("force", "reason"));
         if (dryRunOnly) {
             session.output().info("rollout " + name + ": dry run, not started; nothing to advance");
             return this;
@@ -116,7 +117,7 @@ public final class RolloutHandle {
     /** Takes the override back: {@code rollback(runPuppet: true, reason: '...')}. */
     public RolloutHandle rollback(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        FleetVerbs.checkOptions("rollback", o, List.of("runPuppet", "reason"));
+        NamedOptions.check("rollback", o, List.of("runPuppet", "reason"));
         Object reason = o.get("reason");
         RolloutResult r;
         try (Progress p = session.output().progressOnStart("rollout rollback")) {
@@ -137,7 +138,7 @@ public final class RolloutHandle {
     /** After the merge: removes the override from every target (irreversible). {@code finalizeRollout(reason: '...')}. */
     public RolloutHandle finalizeRollout(Map<String, ?> options) {
         Map<String, ?> o = options == null ? Map.of() : options;
-        FleetVerbs.checkOptions("finalizeRollout", o, List.of("reason"));
+        NamedOptions.check("finalizeRollout", o, List.of("reason"));
         Object reason = o.get("reason");
         RolloutResult r;
         try (Progress p = session.output().progressOnStart("rollout finalize")) {
