@@ -73,6 +73,11 @@ class AuditScriptSpec extends Specification {
         AuditParser.parse('fake', Instant.now(), r.exit == 0 ? Outcome.OK : Outcome.FAILED, r.exit, r.stdout, r.stderr, r.elapsedMs)
     }
 
+    /** A full audit of {@code host} by /bin/sh, nothing known: the run later audits take their known values from. */
+    static AuditParse coldAudit(FakeHost host) {
+        parse(host.run('/bin/sh', AuditScript.standard().text()))
+    }
+
     static long machineUptime() {
         Files.readString(Path.of('/proc/uptime')).split(' ')[0].toBigDecimal().longValue()
     }
@@ -316,7 +321,7 @@ class AuditScriptSpec extends Specification {
     def "the audit's output leaves in one write (one SSH packet, not one a line), cold and with known values"() {
         given:
         def host = linuxHost()
-        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+        def full = coldAudit(host)
 
         expect:
         stdoutWritesOf(host, AuditScript.standard().text()) == 1
@@ -384,7 +389,7 @@ class AuditScriptSpec extends Specification {
     def "process budget of the resident form: the same"() {
         given:
         def host = linuxHost()
-        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+        def full = coldAudit(host)
 
         expect:
         execsOf(host, AuditScript.standard().command(AuditKnown.NONE).fullScript()) == ['dash', 'uname', 'stat', 'sha256sum', 'base64', 'base64']
@@ -454,7 +459,7 @@ class AuditScriptSpec extends Specification {
     def "a Mac audited again seconds later is in the same boot: its uptime grew with its clock, so known values hold"() {
         given: 'the fake Mac boots once; the second audit comes 3 s after the first (a loaded machine is this slow)'
         def host = macHost()
-        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+        def full = coldAudit(host)
         Thread.sleep(3000)
 
         when:
@@ -504,7 +509,7 @@ class AuditScriptSpec extends Specification {
     def "a changed override is read again: #how"() {
         given:
         def host = linuxHost()
-        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+        def full = coldAudit(host)
         String changed = OVERRIDE.replace('fix/resolverd', 'fix/resolverX')
         assert changed.length() == OVERRIDE.length()
         Path target = host.root.resolve('etc/puppet/ronin_settings')
@@ -550,7 +555,7 @@ class AuditScriptSpec extends Specification {
     def "known values from another OS, path, content or boot are not used"() {
         given:
         def host = linuxHost()
-        def full = parse(host.run('/bin/sh', AuditScript.standard().text()))
+        def full = coldAudit(host)
         def k = knownFrom(full)
 
         when:
