@@ -53,6 +53,7 @@ import java.util.stream.Collectors;
  * repeated audit of an unchanged host in its resident shell runs {@code stat} only. macOS adds {@code uname} (no
  * /proc), {@code sysctl} for the boot time (not in the resident shell that made the known audit: a shell does not
  * outlive a reboot) and {@code pgrep}; {@code date} only when there is no file to stat (the stat gives the clock).
+ * The whole output leaves in one write at the end (one SSH packet, not one per line).
  */
 public final class AuditScript {
     public static final String PROTOCOL = "v2";

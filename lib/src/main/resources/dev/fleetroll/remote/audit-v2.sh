@@ -13,8 +13,8 @@ unset IFS
 nl='
 '
 PATH=$PATH:/usr/sbin:/sbin
-# The output is collected in $fr_out and written once at the end: written a line at a time it became one SSH packet
-# a line (~25 a host), each read, decrypted and handed over by the client and sent by sshd.
+# The output is collected in $fr_out and written once at the end: written line by line, each line left the host as an
+# SSH packet of its own (~25 a host), each sent by sshd and read, decrypted and handed over by the client.
 fr_out=
 o() { fr_out="$fr_out$1$nl"; }
 o 'FLEETROLL_AUDIT v2'
