@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,7 +124,7 @@ public final class SshConfigResolver {
         o.port = portOverride > 0 ? portOverride : null;
         o.proxyJump = jumpOverride;
         for (ConfigFile f : files) {
-            apply(f, host, o, true, false);
+            apply(f, host, o);
         }
         String hostName = o.hostName == null ? host : o.hostName.replace("%%", "\u0000").replace("%h", host).replace("\u0000", "%");
         hostName = hostName.toLowerCase(Locale.ROOT);
@@ -270,24 +271,31 @@ public final class SshConfigResolver {
     }
 
     /**
-     * Applies {@code file}'s lines for {@code host}. {@code active} is the state inherited from the including line;
-     * {@code neverMatch} is set for files included from an inactive block. Returns nothing: state is in {@code o}.
+     * Applies {@code file}'s lines for {@code host}, in file order: the lines before its first Host or Match line, then
+     * the body of each block whose Host or Match line holds. Blocks that cannot hold (plain-name Host lines naming
+     * other hosts) are not looked at: see {@link ConfigFile#candidates}. An inactive block's Includes are never read,
+     * as in OpenSSH, so nothing in them is evaluated. State is in {@code o}.
      */
-    private void apply(ConfigFile file, String host, Options o, boolean active, boolean neverMatch) {
-        for (Line line : file.lines) {
-            switch (line.keyword) {
-                case "host" -> active = !neverMatch && hostMatches(host, line);
-                case "match" -> active = !neverMatch && matchMatches(host, o, line);
-                case "include" -> {
-                    for (ConfigFile inc : line.included) {
-                        apply(inc, host, o, active, neverMatch || !active);
-                    }
+    private void apply(ConfigFile file, String host, Options o) {
+        applyLines(file, 0, file.bodyEnd(-1), host, o);
+        for (int block : file.candidates(host)) {
+            Line head = file.lines.get(file.heads[block]);
+            boolean active = head.keyword.equals("host") ? hostMatches(host, head) : matchMatches(host, o, head);
+            if (active) {
+                applyLines(file, file.heads[block] + 1, file.bodyEnd(block), host, o);
+            }
+        }
+    }
+
+    private void applyLines(ConfigFile file, int from, int to, String host, Options o) {
+        for (int i = from; i < to; i++) {
+            Line line = file.lines.get(i);
+            if (line.keyword.equals("include")) {
+                for (ConfigFile inc : line.included) {
+                    apply(inc, host, o);
                 }
-                default -> {
-                    if (active) {
-                        set(o, line);
-                    }
-                }
+            } else {
+                set(o, line);
             }
         }
     }
@@ -542,14 +550,72 @@ public final class SshConfigResolver {
 
     // ------------------------------------------------------------------ parsing
 
-    /** One parsed file (Includes already read, so resolving never touches the disk). */
-    private record ConfigFile(Path path, List<Line> lines) {}
+    /**
+     * One parsed file (Includes already read, so resolving never touches the disk), indexed by block: a generated
+     * fleet config has a plain-name Host line per host, and resolving each host through all of them made a fan-out
+     * quadratic in the fleet's size.
+     *
+     * @param heads the index in {@code lines} of each Host and Match line (block {@code b} is {@code heads[b]} and
+     *     the lines after it up to the next head)
+     * @param named for each name, the blocks whose Host line is plain names (see {@link Line}) including it
+     * @param unnamed the other blocks (Match, Host with a wildcard or a negation): they may hold for any host
+     */
+    private record ConfigFile(Path path, List<Line> lines, int[] heads, Map<String, int[]> named, int[] unnamed) {
+        private static final int[] NONE = new int[0];
+
+        static ConfigFile of(Path path, List<Line> lines) {
+            List<Integer> heads = new ArrayList<>();
+            List<Integer> unnamed = new ArrayList<>();
+            Map<String, List<Integer>> named = new HashMap<>();
+            for (int i = 0; i < lines.size(); i++) {
+                Line line = lines.get(i);
+                if (!line.keyword.equals("host") && !line.keyword.equals("match")) {
+                    continue;
+                }
+                int block = heads.size();
+                heads.add(i);
+                if (line.hostNames == null) {
+                    unnamed.add(block);
+                } else {
+                    for (String name : line.hostNames) {
+                        named.computeIfAbsent(name, k -> new ArrayList<>()).add(block);
+                    }
+                }
+            }
+            Map<String, int[]> index = new HashMap<>();
+            named.forEach((name, blocks) -> index.put(name, ints(blocks)));
+            return new ConfigFile(path, lines, ints(heads), Map.copyOf(index), ints(unnamed));
+        }
+
+        private static int[] ints(List<Integer> list) {
+            return list.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** The blocks that may hold for {@code host}, in file order: the unnamed ones and those naming it. */
+        int[] candidates(String host) {
+            int[] mine = named.getOrDefault(host, NONE);
+            if (mine.length == 0) {
+                return unnamed;
+            }
+            int[] out = new int[unnamed.length + mine.length];
+            int a = 0;
+            int b = 0;
+            for (int k = 0; k < out.length; k++) {
+                out[k] = b >= mine.length || (a < unnamed.length && unnamed[a] < mine[b]) ? unnamed[a++] : mine[b++];
+            }
+            return out;
+        }
+
+        /** Where block {@code block}'s body ends; for -1, the lines before the first block. */
+        int bodyEnd(int block) {
+            return block + 1 < heads.length ? heads[block + 1] : lines.size();
+        }
+    }
 
     /**
      * One directive. For a Host line, its patterns parsed once ({@code hostPatterns}, as written: Host matching is
      * case-sensitive) and, when they are all plain names (no wildcard, no {@code !}), those names ({@code hostNames}),
-     * so matching is one set lookup: a generated fleet config has one such line per host, and every host is matched
-     * against all of them. Both null for other lines.
+     * by which {@link ConfigFile} indexes its blocks. Both null for other lines.
      */
     private record Line(Path file, int number, String keyword, List<String> args, List<ConfigFile> included,
             List<Glob.Pattern> hostPatterns, Set<String> hostNames) {
@@ -615,7 +681,7 @@ public final class SshConfigResolver {
             }
             lines.add(Line.of(path, n, keyword, List.copyOf(args), included));
         }
-        return new ConfigFile(path, lines);
+        return ConfigFile.of(path, lines);
     }
 
     /**
