@@ -1,23 +1,14 @@
 package dev.fleetroll.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fleetroll.UserError;
-import dev.fleetroll.util.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -110,25 +101,10 @@ public final class ConfigLoader {
 
     private static FleetrollConfig bind(ObjectNode tree, String where) {
         try {
-            return YAML.treeToValue(tree, FleetrollConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw new UserError(where + ": unknown key '" + path(e) + "' (see the built-in defaults in fleetroll config --defaults)");
-        } catch (IOException | IllegalArgumentException e) {
+            return ConfigBinder.bind(tree, FleetrollConfig.class);
+        } catch (IllegalArgumentException e) {
             throw new UserError(where + ": " + oneLine(e.getMessage()));
         }
-    }
-
-    private static String path(UnrecognizedPropertyException e) {
-        StringBuilder b = new StringBuilder();
-        for (var ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (!b.isEmpty()) {
-                    b.append('.');
-                }
-                b.append(ref.getFieldName());
-            }
-        }
-        return b.toString();
     }
 
     static void merge(ObjectNode target, JsonNode source) {
@@ -152,24 +128,8 @@ public final class ConfigLoader {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** The YAML mapper used for configuration: snake_case keys, strict about unknown keys, operator durations. */
-    public static ObjectMapper mapper() {
-        SimpleModule durations = new SimpleModule("fleetroll-durations");
-        durations.addDeserializer(Duration.class, new JsonDeserializer<>() {
-            @Override
-            public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-                String text = p.getValueAsString();
-                Duration d = Durations.tryParse(text);
-                if (d == null) {
-                    throw new IllegalArgumentException("'" + text + "' at " + p.currentName()
-                            + " is not a duration (use e.g. 30s, 5m, 2h, 1d)");
-                }
-                return d;
-            }
-        });
-        return new ObjectMapper(new YAMLFactory())
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .registerModule(durations);
+    /** The YAML reader of configuration files: trees only; {@link ConfigBinder} binds them. */
+    private static ObjectMapper mapper() {
+        return new ObjectMapper(new YAMLFactory());
     }
 }
