@@ -140,5 +140,12 @@ class LauncherSpec extends Specification {
 
         and: 'real runs compile early (code that runs once per host is compiled after ~10 hosts, not ~250)'
         [plain, dsl].every { it.out.contains('-XX:CompileThresholdScaling=0.05') }
+
+        when:
+        def reflection = run(checkout.resolve('fleetroll'), env, '-e', 'System.getProperty("jdk.reflect.useNativeAccessorOnly")')
+
+        then: 'reflection goes through JNI: no method-handle classes spun for each reflected constructor at start-up'
+        reflection.status == 0
+        reflection.out.readLines().last() == 'true'
     }
 }
