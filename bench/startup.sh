@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Start-up benchmark: the median wall time of `fleetroll --version`, `fleetroll -e '1+1'` and the console's first
-# prompt (in a private tmux server: from starting the session until "fleetroll> " shows), through the ./fleetroll
-# launcher, so build checks and the launcher's class-data/AOT cache are included.
+# Start-up benchmark: the median wall time of `fleetroll --version`, `fleetroll -e '1+1'`, the console's first
+# prompt (in a private tmux server: from starting the session until "fleetroll> " shows) and a plain command that
+# loads the configuration and opens the store (`host-monitor --once` on an empty store, which exits 1: no hosts),
+# through the ./fleetroll launcher, so build checks and the launcher's class-data/AOT cache are included.
 #
 #   bench/startup.sh [RUNS]        RUNS per measurement, default 11
 #
@@ -52,6 +53,7 @@ first_prompt() { # ms from starting the console in a new tmux session until its 
 "$fr" --version >/dev/null
 "$fr" -e '1+1' >/dev/null
 first_prompt >/dev/null
+"$fr" host-monitor --once >/dev/null || true   # exits 1: no hosts in the empty store
 
 report() { # name, list of ms values
     local name="$1"; shift
@@ -66,4 +68,6 @@ e=(); for _ in $(seq "$runs"); do e+=("$(timed "$fr" -e '1+1')"); done
 report "fleetroll -e '1+1'" "${e[@]}"
 p=(); for _ in $(seq "$runs"); do p+=("$(first_prompt)"); done
 report "console first prompt" "${p[@]}"
+m=(); for _ in $(seq "$runs"); do m+=("$(timed "$fr" host-monitor --once)"); done
+report "host-monitor --once" "${m[@]}"
 echo "(java: $(cat "$here/console/target/.java-path" 2>/dev/null || echo '?'); load: $(cut -d' ' -f1-3 /proc/loadavg))"
