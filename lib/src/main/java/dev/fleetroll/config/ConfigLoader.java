@@ -1,10 +1,10 @@
 package dev.fleetroll.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fleetroll.UserError;
+import dev.fleetroll.util.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,8 +22,6 @@ import java.util.stream.Stream;
  * An unknown key or a bad value is a {@link UserError} naming the file and the key.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = mapper();
-
     private ConfigLoader() {}
 
     /** The layer files that exist, in the order they are applied (the built-in defaults are not listed). */
@@ -71,17 +69,23 @@ public final class ConfigLoader {
 
     private static ObjectNode parseDefaults() {
         try (InputStream in = ConfigLoader.class.getResourceAsStream("defaults.yaml")) {
-            return (ObjectNode) YAML.readTree(in);
+            return (ObjectNode) JsonTrees.yaml(in);
         } catch (IOException e) {
             throw new IllegalStateException("built-in defaults.yaml unreadable", e);
         }
     }
 
     private static JsonNode readTree(Path file) {
+        byte[] text;
         try {
-            JsonNode tree = YAML.readTree(file.toFile());
-            if (tree == null || tree.isMissingNode() || tree.isNull()) {
-                return YAML.createObjectNode();
+            text = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserError("cannot read config " + file + ": " + oneLine(e.getMessage()));
+        }
+        try {
+            JsonNode tree = JsonTrees.yaml(text);
+            if (tree.isMissingNode() || tree.isNull()) {
+                return JsonNodeFactory.instance.objectNode();
             }
             if (!tree.isObject()) {
                 throw new UserError("config " + file + ": the top level must be a mapping of sections (inventory:, ssh:, ...)");
@@ -126,10 +130,5 @@ public final class ConfigLoader {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** The YAML reader of configuration files: trees only; {@link ConfigBinder} binds them. */
-    private static ObjectMapper mapper() {
-        return new ObjectMapper(new YAMLFactory());
     }
 }

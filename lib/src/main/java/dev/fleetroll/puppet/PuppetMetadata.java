@@ -1,10 +1,9 @@
 package dev.fleetroll.puppet;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fleetroll.state.PuppetRun;
+import dev.fleetroll.util.Instants;
+import dev.fleetroll.util.JsonTrees;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,8 +24,6 @@ public final class PuppetMetadata {
     public static final String SOURCE_SUMMARY = "summary";
     public static final int SCHEMA_VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{7,64}");
 
     private PuppetMetadata() {}
@@ -35,7 +32,7 @@ public final class PuppetMetadata {
     public static PuppetRun fromJson(byte[] json, List<String> warnings) {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = JsonTrees.json(json);
         } catch (Exception e) {
             warnings.add("puppet metadata: not valid JSON (" + firstLine(e.getMessage()) + ")");
             return null;
@@ -67,7 +64,7 @@ public final class PuppetMetadata {
     public static PuppetRun fromSummaryYaml(byte[] yaml, List<String> warnings) {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
+            root = JsonTrees.yaml(yaml);
         } catch (Exception e) {
             warnings.add("puppet summary: not valid YAML (" + firstLine(e.getMessage()) + ")");
             return null;
@@ -218,6 +215,10 @@ public final class PuppetMetadata {
                 return epochOf(v.decimalValue());
             }
             String t = v.asText().strip();
+            Instant fast = Instants.parseRfc3339(t);
+            if (fast != null) {
+                return fast;
+            }
             try {
                 return OffsetDateTime.parse(t).toInstant();
             } catch (DateTimeParseException e) {
