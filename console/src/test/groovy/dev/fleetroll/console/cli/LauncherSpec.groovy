@@ -147,5 +147,16 @@ class LauncherSpec extends Specification {
         then: 'reflection goes through JNI: no method-handle classes spun for each reflected constructor at start-up'
         reflection.status == 0
         reflection.out.readLines().last() == 'true'
+
+        when: 'the long-running server, which serialises JSON all day, asked to print its system properties'
+        def properties = env + [FLEETROLL_JAVA_OPTS: '-XshowSettings:properties']
+        def server = run(checkout.resolve('fleetroll'), properties, 'serve', '--help')
+        def plainProperties = run(checkout.resolve('fleetroll'), properties, 'hosts', '--help')
+
+        then: 'it keeps the JDK\'s method-handle reflection (faster once warm); a plain command does not'
+        server.status == 0
+        plainProperties.status == 0
+        plainProperties.err.contains('jdk.reflect.useNativeAccessorOnly = true')
+        !server.err.contains('jdk.reflect.useNativeAccessorOnly')
     }
 }
