@@ -29,7 +29,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON form of an {@link Observation} as stored: field names as in the record, instants as UTC
@@ -104,7 +106,7 @@ public final class ObservationJson {
         try (JsonParser p = FACTORY.createParser(json)) {
             Observation o = observation(p, p.nextToken());
             if (o == null) {
-                throw new JsonParseException(p, "no observation in " + json);
+                throw new JsonParseException(p, "the row holds no observation (JSON null or nothing)");
             }
             return o;
         } catch (IOException | RuntimeException e) {
@@ -140,7 +142,8 @@ public final class ObservationJson {
         }
     }
 
-    private static boolean nullField(JsonGenerator g, String name, Object value) throws IOException {
+    /** Writes {@code name}: null, or the start of an object the caller fills and ends; true when it wrote null. */
+    private static boolean startOrNull(JsonGenerator g, String name, Object value) throws IOException {
         if (value == null) {
             g.writeNullField(name);
             return true;
@@ -150,7 +153,7 @@ public final class ObservationJson {
     }
 
     private static void fileFacts(JsonGenerator g, String name, FileFacts f) throws IOException {
-        if (nullField(g, name, f)) {
+        if (startOrNull(g, name, f)) {
             return;
         }
         g.writeStringField("path", f.path());
@@ -164,7 +167,7 @@ public final class ObservationJson {
     }
 
     private static void overrideSettings(JsonGenerator g, String name, OverrideSettings s) throws IOException {
-        if (nullField(g, name, s)) {
+        if (startOrNull(g, name, s)) {
             return;
         }
         g.writeStringField("repo", s.repo());
@@ -175,7 +178,7 @@ public final class ObservationJson {
     }
 
     private static void puppet(JsonGenerator g, String name, PuppetRun r) throws IOException {
-        if (nullField(g, name, r)) {
+        if (startOrNull(g, name, r)) {
             return;
         }
         g.writeStringField("source", r.source());
@@ -197,7 +200,7 @@ public final class ObservationJson {
     }
 
     private static void memo(JsonGenerator g, String name, AuditMemo m) throws IOException {
-        if (nullField(g, name, m)) {
+        if (startOrNull(g, name, m)) {
             return;
         }
         g.writeNumberField("version", m.version());
@@ -210,60 +213,83 @@ public final class ObservationJson {
         g.writeEndObject();
     }
 
-    // ---- reading: each reader is given the value's first token and returns null for JSON null
-
-    /** Calls {@code field} with each field's name, the parser on its value's first token. */
-    private static boolean fields(JsonParser p, JsonToken first, FieldReader field) throws IOException {
-        if (first == JsonToken.VALUE_NULL) {
-            return false;
-        }
-        if (first != JsonToken.START_OBJECT) {
-            throw new JsonParseException(p, "expected an object, found " + first);
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken value = p.nextToken();
-            if (!field.read(name, value)) {
-                p.skipChildren(); // a field this version does not know: newer rows stay readable
-            }
-        }
-        return true;
-    }
+    // ---- reading: each value reader is given the value's first token and returns null for JSON null
 
     @FunctionalInterface
-    private interface FieldReader {
-        /** False when the field is not known (its value is skipped). */
-        boolean read(String name, JsonToken value) throws IOException;
+    private interface ValueReader {
+        Object read(JsonParser p, JsonToken first) throws IOException;
     }
 
-    private static Observation observation(JsonParser p, JsonToken first) throws IOException {
-        Object[] v = new Object[17];
-        boolean present = fields(p, first, (name, t) -> {
-            switch (name) {
-                case "host" -> v[0] = text(p, t);
-                case "ts" -> v[1] = instant(p, t);
-                case "outcome" -> v[2] = outcome(p, t);
-                case "error" -> v[3] = text(p, t);
-                case "exitCode" -> v[4] = integer(p, t);
-                case "elapsedMs" -> v[5] = longValue(p, t);
-                case "os" -> v[6] = text(p, t);
-                case "hostname" -> v[7] = text(p, t);
-                case "uptimeSeconds" -> v[8] = longValue(p, t);
-                case "role" -> v[9] = text(p, t);
-                case "override" -> v[10] = fileFacts(p, t);
-                case "overrideSettings" -> v[11] = overrideSettings(p, t);
-                case "vault" -> v[12] = fileFacts(p, t);
-                case "puppet" -> v[13] = puppet(p, t);
-                case "workerRunning" -> v[14] = bool(p, t);
-                case "warnings" -> v[15] = texts(p, t);
-                case "memo" -> v[16] = memo(p, t);
-                default -> {
-                    return false;
+    private static final ValueReader TEXT = ObservationJson::text;
+    private static final ValueReader LONG = ObservationJson::longValue;
+    private static final ValueReader INTEGER = ObservationJson::integer;
+    private static final ValueReader DECIMAL = ObservationJson::decimal;
+    private static final ValueReader BOOL = ObservationJson::bool;
+    private static final ValueReader INSTANT = ObservationJson::instant;
+
+    /** A record's JSON fields and how to read each; {@link #read} gives their values in the order they were added. */
+    private static final class Fields {
+        private final Map<String, Integer> index = new HashMap<>();
+        private final List<ValueReader> readers = new ArrayList<>();
+
+        Fields field(String name, ValueReader reader) {
+            index.put(name, readers.size());
+            readers.add(reader);
+            return this;
+        }
+
+        /**
+         * The values of the object starting at {@code first}, null for JSON null. Fields this version does not know
+         * are skipped (newer rows stay readable); missing ones are null.
+         */
+        Object[] read(JsonParser p, JsonToken first) throws IOException {
+            if (first == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new JsonParseException(p, "expected an object, found " + first);
+            }
+            Object[] values = new Object[readers.size()];
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                Integer i = index.get(p.currentName());
+                JsonToken value = p.nextToken();
+                if (i == null) {
+                    p.skipChildren();
+                } else {
+                    values[i] = readers.get(i).read(p, value);
                 }
             }
-            return true;
-        });
-        if (!present) {
+            return values;
+        }
+    }
+
+    private static final Fields FILE_FACTS = new Fields().field("path", TEXT).field("mode", TEXT).field("owner", TEXT)
+            .field("group", TEXT).field("size", LONG).field("mtime", INSTANT).field("sha256", TEXT);
+
+    private static final Fields OVERRIDE_SETTINGS = new Fields().field("repo", TEXT).field("branch", TEXT)
+            .field("mail", TEXT).field("workerType", TEXT);
+
+    private static final Fields PUPPET_RUN = new Fields().field("source", TEXT).field("schemaVersion", INTEGER)
+            .field("at", INSTANT).field("durationS", DECIMAL).field("success", BOOL).field("exitCode", INTEGER)
+            .field("role", TEXT).field("gitRepo", TEXT).field("gitBranch", TEXT).field("gitSha", TEXT)
+            .field("gitDirty", BOOL).field("vaultPath", TEXT).field("vaultSha", TEXT).field("overridePath", TEXT)
+            .field("overrideSha", TEXT);
+
+    private static final Fields AUDIT_MEMO = new Fields().field("version", INTEGER).field("shell", TEXT)
+            .field("clock", LONG).field("override", TEXT).field("vault", TEXT).field("puppetPath", TEXT)
+            .field("puppet", TEXT);
+
+    private static final Fields OBSERVATION = new Fields().field("host", TEXT).field("ts", INSTANT)
+            .field("outcome", ObservationJson::outcome).field("error", TEXT).field("exitCode", INTEGER)
+            .field("elapsedMs", LONG).field("os", TEXT).field("hostname", TEXT).field("uptimeSeconds", LONG)
+            .field("role", TEXT).field("override", ObservationJson::fileFacts)
+            .field("overrideSettings", ObservationJson::overrideSettings).field("vault", ObservationJson::fileFacts)
+            .field("puppet", ObservationJson::puppet).field("workerRunning", BOOL)
+            .field("warnings", ObservationJson::texts).field("memo", ObservationJson::memo);
+
+    private static Observation observation(JsonParser p, JsonToken first) throws IOException {
+        Object[] v = OBSERVATION.read(p, first);
+        if (v == null) {
             return null;
         }
         @SuppressWarnings("unchecked")
@@ -275,92 +301,27 @@ public final class ObservationJson {
     }
 
     private static FileFacts fileFacts(JsonParser p, JsonToken first) throws IOException {
-        Object[] v = new Object[7];
-        boolean present = fields(p, first, (name, t) -> {
-            switch (name) {
-                case "path" -> v[0] = text(p, t);
-                case "mode" -> v[1] = text(p, t);
-                case "owner" -> v[2] = text(p, t);
-                case "group" -> v[3] = text(p, t);
-                case "size" -> v[4] = longValue(p, t);
-                case "mtime" -> v[5] = instant(p, t);
-                case "sha256" -> v[6] = text(p, t);
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        });
-        return present ? new FileFacts((String) v[0], (String) v[1], (String) v[2], (String) v[3], (Long) v[4],
-                (Instant) v[5], (String) v[6]) : null;
+        Object[] v = FILE_FACTS.read(p, first);
+        return v == null ? null : new FileFacts((String) v[0], (String) v[1], (String) v[2], (String) v[3],
+                (Long) v[4], (Instant) v[5], (String) v[6]);
     }
 
     private static OverrideSettings overrideSettings(JsonParser p, JsonToken first) throws IOException {
-        String[] v = new String[4];
-        boolean present = fields(p, first, (name, t) -> {
-            switch (name) {
-                case "repo" -> v[0] = text(p, t);
-                case "branch" -> v[1] = text(p, t);
-                case "mail" -> v[2] = text(p, t);
-                case "workerType" -> v[3] = text(p, t);
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        });
-        return present ? new OverrideSettings(v[0], v[1], v[2], v[3]) : null;
+        Object[] v = OVERRIDE_SETTINGS.read(p, first);
+        return v == null ? null : new OverrideSettings((String) v[0], (String) v[1], (String) v[2], (String) v[3]);
     }
 
     private static PuppetRun puppet(JsonParser p, JsonToken first) throws IOException {
-        Object[] v = new Object[15];
-        boolean present = fields(p, first, (name, t) -> {
-            switch (name) {
-                case "source" -> v[0] = text(p, t);
-                case "schemaVersion" -> v[1] = integer(p, t);
-                case "at" -> v[2] = instant(p, t);
-                case "durationS" -> v[3] = decimal(p, t);
-                case "success" -> v[4] = bool(p, t);
-                case "exitCode" -> v[5] = integer(p, t);
-                case "role" -> v[6] = text(p, t);
-                case "gitRepo" -> v[7] = text(p, t);
-                case "gitBranch" -> v[8] = text(p, t);
-                case "gitSha" -> v[9] = text(p, t);
-                case "gitDirty" -> v[10] = bool(p, t);
-                case "vaultPath" -> v[11] = text(p, t);
-                case "vaultSha" -> v[12] = text(p, t);
-                case "overridePath" -> v[13] = text(p, t);
-                case "overrideSha" -> v[14] = text(p, t);
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        });
-        return present ? new PuppetRun((String) v[0], (Integer) v[1], (Instant) v[2], (Double) v[3], (Boolean) v[4],
-                (Integer) v[5], (String) v[6], (String) v[7], (String) v[8], (String) v[9], (Boolean) v[10],
-                (String) v[11], (String) v[12], (String) v[13], (String) v[14]) : null;
+        Object[] v = PUPPET_RUN.read(p, first);
+        return v == null ? null : new PuppetRun((String) v[0], (Integer) v[1], (Instant) v[2], (Double) v[3],
+                (Boolean) v[4], (Integer) v[5], (String) v[6], (String) v[7], (String) v[8], (String) v[9],
+                (Boolean) v[10], (String) v[11], (String) v[12], (String) v[13], (String) v[14]);
     }
 
     private static AuditMemo memo(JsonParser p, JsonToken first) throws IOException {
-        Object[] v = new Object[7];
-        boolean present = fields(p, first, (name, t) -> {
-            switch (name) {
-                case "version" -> v[0] = integer(p, t);
-                case "shell" -> v[1] = text(p, t);
-                case "clock" -> v[2] = longValue(p, t);
-                case "override" -> v[3] = text(p, t);
-                case "vault" -> v[4] = text(p, t);
-                case "puppetPath" -> v[5] = text(p, t);
-                case "puppet" -> v[6] = text(p, t);
-                default -> {
-                    return false;
-                }
-            }
-            return true;
-        });
-        return present ? new AuditMemo(v[0] == null ? 0 : (Integer) v[0], (String) v[1], (Long) v[2], (String) v[3],
-                (String) v[4], (String) v[5], (String) v[6]) : null;
+        Object[] v = AUDIT_MEMO.read(p, first);
+        return v == null ? null : new AuditMemo(v[0] == null ? 0 : (Integer) v[0], (String) v[1], (Long) v[2],
+                (String) v[3], (String) v[4], (String) v[5], (String) v[6]);
     }
 
     private static String text(JsonParser p, JsonToken t) throws IOException {
