@@ -623,9 +623,7 @@ public final class SshConfigResolver {
             if (!keyword.equals("host")) {
                 return new Line(file, number, keyword, args, included, null, null);
             }
-            List<Glob.Pattern> patterns = args.stream()
-                    .map(a -> a.startsWith("!") ? new Glob.Pattern(a.substring(1), true) : new Glob.Pattern(a, false))
-                    .toList();
+            List<Glob.Pattern> patterns = args.stream().map(Glob.Pattern::of).toList();
             Set<String> names = patterns.stream().allMatch(Glob.Pattern::literal)
                     ? Set.copyOf(patterns.stream().map(Glob.Pattern::glob).toList()) : null;
             return new Line(file, number, keyword, args, included, patterns, names);
@@ -840,6 +838,12 @@ public final class SshConfigResolver {
 
         /** One pattern of a list, without its {@code !}. */
         record Pattern(String glob, boolean negated) {
+            /** A pattern as written: a leading {@code !} negates it. */
+            static Pattern of(String written) {
+                boolean negated = written.startsWith("!");
+                return new Pattern(negated ? written.substring(1) : written, negated);
+            }
+
             /** Whether the pattern is a plain name: no wildcard, not negated. */
             boolean literal() {
                 return !negated && glob.indexOf('*') < 0 && glob.indexOf('?') < 0;
@@ -850,12 +854,9 @@ public final class SshConfigResolver {
         static List<Pattern> parseList(String list, boolean lowerCase) {
             List<Pattern> out = new ArrayList<>();
             for (String p : list.split(",")) {
-                if (p.isEmpty()) {
-                    continue;
+                if (!p.isEmpty()) {
+                    out.add(Pattern.of(lowerCase ? p.toLowerCase(Locale.ROOT) : p));
                 }
-                boolean neg = p.startsWith("!");
-                String glob = neg ? p.substring(1) : p;
-                out.add(new Pattern(lowerCase ? glob.toLowerCase(Locale.ROOT) : glob, neg));
             }
             return List.copyOf(out);
         }
@@ -866,8 +867,7 @@ public final class SshConfigResolver {
          */
         static boolean matchesList(List<Pattern> patterns, String s) {
             boolean got = false;
-            for (int i = 0, n = patterns.size(); i < n; i++) { // runs for every host and Host line: no iterator
-                Pattern p = patterns.get(i);
+            for (Pattern p : patterns) {
                 if (match(p.glob(), 0, s, 0)) {
                     if (p.negated()) {
                         return false;
