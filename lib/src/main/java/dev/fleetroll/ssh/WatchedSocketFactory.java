@@ -11,8 +11,9 @@ import javax.net.SocketFactory;
 /**
  * The sockets of one handshake attempt: TCP_NODELAY (loopback and LAN handshakes otherwise stall on delayed ACKs),
  * streams wrapped by the attempt's {@link HandshakeWatch} (which counts silence only while a read is blocked and no
- * byte moved; the input buffered by {@link SocketInput} below the watch), the socket handed to the watch (to close it, and to ask the kernel for unread bytes), and the moment
- * TCP connected noted (a failure before it is a connect failure, after it a handshake failure).
+ * byte moved; the input buffered by {@link SocketInput} below the watch), the socket handed to the watch (to close
+ * it, and to ask the kernel for unread bytes), and the moment TCP connected noted (a failure before it is a connect
+ * failure, after it a handshake failure).
  */
 final class WatchedSocketFactory extends SocketFactory {
     private final HandshakeWatch watch;
