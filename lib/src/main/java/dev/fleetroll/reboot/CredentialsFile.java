@@ -1,8 +1,7 @@
 package dev.fleetroll.reboot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.fleetroll.util.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
  * is only named, since a YAML parser's message cites the offending line.
  */
 final class CredentialsFile {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private CredentialsFile() {}
 
@@ -31,7 +29,7 @@ final class CredentialsFile {
         }
         JsonNode tree;
         try {
-            tree = YAML.readTree(Files.readAllBytes(file));
+            tree = JsonTrees.yaml(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new RebootStepFailed(setting + " " + file + " does not exist");
         } catch (IOException e) {

@@ -1,11 +1,10 @@
 package dev.fleetroll.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.fleetroll.UserError;
 import dev.fleetroll.config.Workspace;
 import dev.fleetroll.util.EditDistance;
+import dev.fleetroll.util.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,6 @@ import java.util.stream.Stream;
  * left out and reported as a {@link Problem}; loading never throws.
  */
 public final class NamedFilters {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private NamedFilters() {}
 
@@ -135,7 +133,7 @@ public final class NamedFilters {
     public static NamedFilter read(Path file, Columns columns) {
         JsonNode tree;
         try {
-            tree = YAML.readTree(file.toFile());
+            tree = JsonTrees.yaml(Files.readAllBytes(file));
         } catch (IOException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new UserError("not valid YAML: " + m);
