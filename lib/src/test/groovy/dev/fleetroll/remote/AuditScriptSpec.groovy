@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption
 import java.nio.file.attribute.PosixFileAttributeView
 import java.nio.file.attribute.PosixFileAttributes
 import java.time.Instant
-import spock.lang.IgnoreIf
 import spock.lang.Requires
 import spock.lang.Shared
 import spock.lang.Specification
@@ -317,7 +316,6 @@ class AuditScriptSpec extends Specification {
         lines.count { it.startsWith(shell + ' ') && it =~ /\bwrite\(1</ && !it.contains('</dev/null>') } as int
     }
 
-    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
     def "the audit's output leaves in one write (one SSH packet, not one a line), cold and with known values"() {
         given:
         def host = linuxHost()
@@ -329,7 +327,6 @@ class AuditScriptSpec extends Specification {
         stdoutWritesOf(host, AuditScript.standard().text(knownFrom(full))) == 1
     }
 
-    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
     def "process budget on Linux (fetchVault=#fetchVault): uname, stat, the sha256 tool and one base64 per blob, nothing else"() {
         expect:
         execsOf(linuxHost(), AuditScript.of(fetchVault).text()) == ['dash', 'uname', 'stat', 'sha256sum'] + ['base64'] * (fetchVault ? 3 : 2)
@@ -338,7 +335,6 @@ class AuditScriptSpec extends Specification {
         fetchVault << [false, true]
     }
 
-    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
     def "process budget with known values: unchanged files cost stat only; in the resident shell that saw the OS, no uname"() {
         given:
         def host = linuxHost()
@@ -385,7 +381,6 @@ class AuditScriptSpec extends Specification {
         [shell, fetchVault] << [shells, [false, true]].combinations()
     }
 
-    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
     def "process budget of the resident form: the same"() {
         given:
         def host = linuxHost()
@@ -396,7 +391,6 @@ class AuditScriptSpec extends Specification {
         execsOf(host, AuditScript.standard().command(knownFrom(full)).fullScript()) == ['dash', 'uname', 'stat']
     }
 
-    @IgnoreIf({ !Files.isExecutable(Path.of('/usr/bin/strace')) })
     def "process budget on macOS: the clock comes from stat, not date; in the resident shell of the known audit, no sysctl"() {
         given: 'the fake Mac\'s sysctl is a script that runs date itself; its stat runs the real one'
         def host = macHost()
